@@ -1,0 +1,2 @@
+namespace TicketWorker.Mail.Tests;
+public class SmokeTests { [Test] public void Builds() => Assert.That(1 + 1, Is.EqualTo(2)); }

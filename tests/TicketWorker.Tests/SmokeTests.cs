@@ -1,0 +1,2 @@
+namespace TicketWorker.Tests;
+public class SmokeTests { [Test] public void Builds() => Assert.That(1 + 1, Is.EqualTo(2)); }
