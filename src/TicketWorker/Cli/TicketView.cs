@@ -35,7 +35,7 @@ public sealed record TicketDetailsView(
             previousTicketNumber,
             d.Participants.Select(p => p.Address).ToList(),
             decisions.Select(r => new RuleDecisionView(r.RuleName, r.Action)).ToList(),
-            d.Messages.Select(MessageView.From).ToList());
+            d.Messages.Select(MessageView.Of).ToList());
     }
 }
 
@@ -46,7 +46,7 @@ public sealed record MessageView(
     string MessageId, string Direction, string Kind, string From, string? FromName, IReadOnlyList<string> To, IReadOnlyList<string> Cc,
     string? Subject, DateTimeOffset? Date, string? Text, string? Status, IReadOnlyList<AttachmentView> Attachments)
 {
-    public static MessageView From(MessageRecord m) => new(
+    public static MessageView Of(MessageRecord m) => new(
         m.MessageId, m.Direction.ToString().ToLowerInvariant(), m.Kind, m.From, m.FromName, m.To, m.Cc, m.Subject, m.Date ?? m.ReceivedAt,
         m.Text, m.Status?.ToString().ToLowerInvariant(), m.Attachments.Select(a => new AttachmentView(a.FileName, a.ContentType, a.Size)).ToList());
 }
