@@ -86,7 +86,10 @@ public static class AddressParser
             }
             switch (c)
             {
-                case '"': inQuotes = true; sb.Append(c); break;
+                case '"':
+                    inQuotes = FindQuoteEnd(value, i) >= 0; // an unterminated quote is a stray character
+                    sb.Append(c);
+                    break;
                 case '(': depth++; sb.Append(c); break;
                 case '<': inAngle = true; sb.Append(c); break;
                 case '>': inAngle = false; sb.Append(c); break;
@@ -121,9 +124,10 @@ public static class AddressParser
             var index = words.FindLastIndex(w => w.LastIndexOf('@') > w.LastIndexOf('"'));
             if (index < 0)
             {
-                // A single bare word is an address without domain (RFC 822 local users).
-                var bare = words.Count == 1 && comments.Count == 0 && !words[0].StartsWith('"') && !item.Trim().Contains(' ');
-                return bare ? new MailboxAddress(null, CleanAddress(words[0])) : null;
+                // No address at all ("From: Whomever"): keep the name with an empty address, as
+                // other readers do, so the sender is not lost.
+                var only = CollapseBlanks(Rfc2047.DecodePhrase(string.Join(" ", words)));
+                return only.Length == 0 ? null : new MailboxAddress(only, "");
             }
             address = words[index];
             nameWords.AddRange(words.Where((_, i) => i != index));
@@ -160,6 +164,7 @@ public static class AddressParser
             if (c == '"')
             {
                 var end = FindQuoteEnd(item, i);
+                if (end < 0) continue; // an unterminated quote is a stray character
                 var quoted = item[i..Math.Min(end + 1, item.Length)];
                 // "john doe"@example.com: a quoted local part glued to its domain stays one word.
                 if (sb.Length > 0 || (end + 1 < item.Length && item[end + 1] == '@')) sb.Append(quoted);
@@ -208,7 +213,7 @@ public static class AddressParser
             if (s[i] == '\\') i++;
             else if (s[i] == '"') return i;
         }
-        return s.Length - 1;
+        return -1;
     }
 
     private static string CleanAddress(string address)
