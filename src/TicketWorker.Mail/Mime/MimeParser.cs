@@ -255,28 +255,29 @@ public sealed partial class MimeParser
     }
 
     /// <summary>
-    /// True when the line is a delimiter of any open multipart (inner first): "--" boundary,
-    /// optionally "--", then only whitespace (RFC 2046 §5.1.1 allows trailing LWSP).
-    /// Exact matching keeps a boundary that is a prefix of another apart from it.
+    /// True when the line is a delimiter of any open multipart. First an exact match at any level,
+    /// inner first: "--" boundary, optionally "--", then only whitespace (RFC 2046 §5.1.1 allows
+    /// trailing LWSP), so a boundary that is a prefix of another is not confused with it. Then,
+    /// per the RFC's note that the boundary need only appear in its entirety at the start of the
+    /// line, a delimiter followed by whitespace and junk, or a closing "--" followed by junk.
     /// </summary>
     private bool IsBoundaryLine(ReadOnlySpan<byte> line)
     {
         if (_boundaries.Count == 0 || line.Length < 2 || line[0] != '-' || line[1] != '-') return false;
-        for (var i = _boundaries.Count - 1; i >= 0; i--)
+        for (var pass = 0; pass < 2; pass++)
         {
-            var marker = _boundaries[i];
-            if (!line.StartsWith(marker)) continue;
-            var rest = line[marker.Length..];
-            if (IsWhitespace(rest))
+            for (var i = _boundaries.Count - 1; i >= 0; i--)
             {
+                var marker = _boundaries[i];
+                if (!line.StartsWith(marker)) continue;
+                var rest = line[marker.Length..];
+                var close = rest.Length >= 2 && rest[0] == '-' && rest[1] == '-';
+                var match = pass == 0
+                    ? IsWhitespace(rest) || (close && IsWhitespace(rest[2..]))
+                    : close || rest[0] is (byte)' ' or (byte)'\t';
+                if (!match) continue;
                 _matchedBoundary = i;
-                _matchedClose = false;
-                return true;
-            }
-            if (rest.Length >= 2 && rest[0] == '-' && rest[1] == '-' && IsWhitespace(rest[2..]))
-            {
-                _matchedBoundary = i;
-                _matchedClose = true;
+                _matchedClose = close;
                 return true;
             }
         }
