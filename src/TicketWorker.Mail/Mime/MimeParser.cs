@@ -89,10 +89,9 @@ public sealed partial class MimeParser
         var disposition = ContentDisposition.Parse(headers["Content-Disposition"]);
         var contentId = ParseContentId(headers["Content-ID"]);
 
-        // A header block without a single field is content (RFC 2046 §5.1.1 lets a part start
-        // without headers; junk lines of a headerless part are its text).
+        // Lines of the header block that are not fields were dropped by ParseFields, as mime4j's
+        // and mail-parser's reference outputs do; the content starts after the blank line.
         _pendingEol = 0;
-        if (fieldCount == 0) _block.CopyLinesTo(_content, ref _pendingEol);
 
         if (contentType.MediaType == "multipart" && fieldCount > 0)
         {
@@ -139,6 +138,24 @@ public sealed partial class MimeParser
         if (end == HeaderBlockEnd.BlankLine)
         {
             await ReadContentAsync(cancellationToken).ConfigureAwait(false);
+            if (_matchedBoundary < 0)
+            {
+                // Not one boundary line up to the end: the declared structure is wrong, so the
+                // content is read as a single text part (as for a missing boundary parameter).
+                _boundaries.RemoveAt(level);
+                var store = _content.Complete();
+                if (store.Length > 0) _created.Add(store);
+                return new MimeEntity
+                {
+                    Headers = headers,
+                    ContentType = new ContentType("text", "plain", contentType.Parameters),
+                    ContentDisposition = disposition,
+                    TransferEncoding = transferEncoding,
+                    ContentId = contentId,
+                    Content = store,
+                    FallbackEncoding = _fallback,
+                };
+            }
             preamble = TakeSmallText();
         }
 
@@ -255,36 +272,26 @@ public sealed partial class MimeParser
     }
 
     /// <summary>
-    /// True when the line is a delimiter of any open multipart. First an exact match at any level,
-    /// inner first: "--" boundary, optionally "--", then only whitespace (RFC 2046 §5.1.1 allows
-    /// trailing LWSP), so a boundary that is a prefix of another is not confused with it. Then,
-    /// per the RFC's note that the boundary need only appear in its entirety at the start of the
-    /// line, a delimiter followed by whitespace and junk, or a closing "--" followed by junk.
+    /// True when the line is a delimiter of any open multipart, checked from the innermost out:
+    /// RFC 2046 §5.1.1 only requires the boundary to appear in its entirety at the start of the
+    /// line, so trailing whitespace or junk is allowed and "--" after it closes. Checking the inner
+    /// boundary first keeps an inner boundary that extends the outer one ("b" and "b-1") apart;
+    /// an enclosing boundary still ends an inner multipart that lacks its closing line (§5.1.2).
     /// </summary>
     private bool IsBoundaryLine(ReadOnlySpan<byte> line)
     {
         if (_boundaries.Count == 0 || line.Length < 2 || line[0] != '-' || line[1] != '-') return false;
-        for (var pass = 0; pass < 2; pass++)
+        for (var i = _boundaries.Count - 1; i >= 0; i--)
         {
-            for (var i = _boundaries.Count - 1; i >= 0; i--)
-            {
-                var marker = _boundaries[i];
-                if (!line.StartsWith(marker)) continue;
-                var rest = line[marker.Length..];
-                var close = rest.Length >= 2 && rest[0] == '-' && rest[1] == '-';
-                var match = pass == 0
-                    ? IsWhitespace(rest) || (close && IsWhitespace(rest[2..]))
-                    : close || rest[0] is (byte)' ' or (byte)'\t';
-                if (!match) continue;
-                _matchedBoundary = i;
-                _matchedClose = close;
-                return true;
-            }
+            var marker = _boundaries[i];
+            if (!line.StartsWith(marker)) continue;
+            var rest = line[marker.Length..];
+            _matchedBoundary = i;
+            _matchedClose = rest.Length >= 2 && rest[0] == '-' && rest[1] == '-';
+            return true;
         }
         return false;
     }
-
-    private static bool IsWhitespace(ReadOnlySpan<byte> bytes) => bytes.IndexOfAnyExcept(" \t\r\n"u8) < 0;
 
     private string? TakeSmallText()
     {

@@ -56,7 +56,7 @@ public class MimeParserTests
         var alternative = message.Body.Children[0];
         Assert.That(alternative.Children.Select(c => c.GetText()), Is.EqualTo(new[] { "First alternative.", "<p>Second alternative.</p>" }));
         Assert.That(message.Body.Children[1].GetText(),
-            Is.EqualTo("--==b1-3 is not a boundary here\r\n--==b1x is not one either"));
+            Is.EqualTo("-- ==b1 is not a boundary here\r\n--=b1 is not one either"));
     }
 
     [Test]
@@ -148,21 +148,45 @@ public class MimeParserTests
     }
 
     [Test]
-    public async Task HeaderlessInputIsReadAsBody()
+    public async Task LinesOfAHeaderBlockThatAreNotFieldsAreDropped()
     {
-        using var message = await Fixture.ParseTextAsync("Just a line of text\r\nand another\r\n\r\nand a paragraph\r\n");
+        var text = "Content-Type: multipart/mixed; boundary=x\n\n--x\nno headers here\n\nbody one\n--x\n\nbody two\n--x--\n";
+        using var message = await Fixture.ParseTextAsync(text);
 
-        Assert.That(message.Headers, Is.Empty);
-        Assert.That(message.Body.GetText(), Is.EqualTo("Just a line of text\r\nand another\r\n\r\nand a paragraph\r\n"));
+        Assert.That(message.Body.Children.Select(c => c.GetText()), Is.EqualTo(new[] { "body one", "body two" }));
+        Assert.That(message.Body.Children[0].Headers, Is.Empty);
     }
 
     [Test]
-    public async Task PartWithoutHeadersOrBlankLineKeepsItsText()
+    public async Task BoundaryLineWithTrailingJunkStillDelimits()
     {
-        var text = "Content-Type: multipart/mixed; boundary=x\n\n--x\nno headers here\n--x\n\nempty headers\n--x--\n";
+        // RFC 2046 §5.1.1: the boundary need only appear in its entirety at the start of the line.
+        var text = "Content-Type: multipart/mixed; boundary=j\n\n--j ignored junk\n\none\n--j-- also ignored\nepilogue\n";
         using var message = await Fixture.ParseTextAsync(text);
 
-        Assert.That(message.Body.Children.Select(c => c.GetText()), Is.EqualTo(new[] { "no headers here", "empty headers" }));
+        Assert.That(message.Body.Children.Single().GetText(), Is.EqualTo("one"));
+        Assert.That(message.Body.Epilogue, Is.EqualTo("epilogue\n"));
+    }
+
+    [Test]
+    public async Task EnclosingBoundaryEndsAnInnerMultipartWithoutItsClosingLine()
+    {
+        var text = "Content-Type: multipart/mixed; boundary=outer\n\n--outer\nContent-Type: multipart/alternative; boundary=inner\n\n" +
+            "--inner\n\nfirst\n--outer\n\nsecond\n--outer--\n";
+        using var message = await Fixture.ParseTextAsync(text);
+
+        Assert.That(message.Body.Children, Has.Count.EqualTo(2));
+        Assert.That(message.Body.Children[0].Children.Single().GetText(), Is.EqualTo("first"));
+        Assert.That(message.Body.Children[1].GetText(), Is.EqualTo("second"));
+    }
+
+    [Test]
+    public async Task MultipartWhoseBoundaryNeverAppearsIsOneTextPart()
+    {
+        using var message = await Fixture.ParseTextAsync("Content-Type: multipart/mixed; boundary=nowhere\n\njust text\n");
+
+        Assert.That(message.Body.ContentType.MimeType, Is.EqualTo("text/plain"));
+        Assert.That(message.TextBody, Is.EqualTo("just text\n"));
     }
 
     [Test]
