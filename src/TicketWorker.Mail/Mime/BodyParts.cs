@@ -12,49 +12,61 @@ internal sealed class BodyParts
 
     private BodyParts(MimeEntity root) => _root = root;
 
-    /// <summary>text/plain parts of the body, in order (several for "text, image, text" mail).</summary>
+    /// <summary>The parts that make the text body, in order (RFC 8621 §4.1.4 textBody).</summary>
     public List<MimeEntity> Text { get; } = [];
 
-    /// <summary>text/html parts of the body, in order.</summary>
+    /// <summary>The parts that make the HTML body, in order (RFC 8621 §4.1.4 htmlBody).</summary>
     public List<MimeEntity> Html { get; } = [];
 
     public static BodyParts Select(MimeEntity root)
     {
         var parts = new BodyParts(root);
-        parts.Collect(root, first: true);
+        if (root.IsMultipart) parts.Collect(root.Children, root.ContentType.MediaSubtype, root.ContentType.MediaSubtype == "alternative", parts.Text, parts.Html);
+        else parts.Collect([root], "mixed", false, parts.Text, parts.Html);
         return parts;
     }
 
+    /// <summary>The text body: text/plain parts (flowed joined) and HTML parts as readable text, LF line ends.</summary>
     public string? BuildText()
     {
-        if (Text.Count > 0)
+        var sb = new StringBuilder();
+        var any = false;
+        foreach (var part in Text)
         {
-            var sb = new StringBuilder();
-            foreach (var part in Text)
-            {
-                var text = ReadableText(part);
-                if (text.Length == 0) continue;
-                if (sb.Length > 0 && sb[^1] != '\n') sb.Append('\n');
-                sb.Append(text);
-            }
-            return sb.ToString();
+            string text;
+            if (part.ContentType.MediaSubtype == "plain") text = ReadableText(part);
+            else if (part.ContentType.MediaSubtype == "html") text = HtmlToText.Convert(part.GetText() ?? "");
+            else continue;
+            any = true;
+            if (string.IsNullOrWhiteSpace(text)) continue;
+            if (sb.Length > 0 && sb[^1] != '\n') sb.Append('\n');
+            sb.Append(text);
         }
-        if (Html.Count > 0) return HtmlToText.Convert(BuildHtml() ?? "");
+        if (sb.Length == 0 && Html.Any(IsHtml))
+        {
+            // An empty text alternative next to real HTML: the HTML is the content.
+            var html = HtmlToText.Convert(BuildHtml() ?? "");
+            if (html.Length > 0 || !any) return html;
+        }
+        if (any) return sb.ToString();
         if (_root.IsMultipart && _root.Children.Count == 0 && _root.Preamble is { } preamble)
         {
-            // A multipart whose boundary never appears: all of it ended up in the preamble.
+            // A multipart without parts: what there is sits in the preamble.
             return NormalizeLineEnds(preamble);
         }
         return null;
     }
 
+    /// <summary>The HTML body: the text/html parts of the HTML body list, joined; null when there is none.</summary>
     public string? BuildHtml()
     {
-        if (Html.Count == 0) return null;
-        if (Html.Count == 1) return Html[0].GetText();
-        return string.Join("\n", Html.Select(h => h.GetText()));
+        var html = Html.Where(IsHtml).ToList();
+        if (html.Count == 0) return null;
+        if (html.Count == 1) return html[0].GetText();
+        return string.Join("\n", html.Select(h => h.GetText()));
     }
 
+    /// <summary>Every leaf of the main tree that is not text or HTML body content, in order.</summary>
     public IReadOnlyList<MimeAttachment> BuildAttachments()
     {
         var list = new List<MimeAttachment>();
@@ -78,72 +90,69 @@ internal sealed class BodyParts
     internal static string NormalizeLineEnds(string text) =>
         text.Contains('\r') ? text.Replace("\r\n", "\n").Replace('\r', '\n') : text;
 
-    private void Collect(MimeEntity entity, bool first)
-    {
-        if (!entity.IsMultipart)
-        {
-            if (!IsBodyCandidate(entity, first)) return;
-            if (entity.ContentType.MediaSubtype == "plain") Text.Add(entity);
-            else Html.Add(entity);
-            return;
-        }
-        var children = entity.Children;
-        if (children.Count == 0) return;
-        switch (entity.ContentType.MediaSubtype)
-        {
-            case "signed":
-                // RFC 1847 §2.1: the first part is the content, the second the signature.
-                Collect(children[0], first);
-                break;
-            case "encrypted":
-                break;
-            case "alternative":
-                // RFC 2046 §5.1.4: alternatives of the same content; take one text and one HTML.
-                foreach (var child in children)
-                {
-                    var sub = new BodyParts(child);
-                    sub.Collect(child, first: true);
-                    if (Text.Count == 0 && sub.Text.Count > 0) Text.AddRange(sub.Text);
-                    if (Html.Count == 0 && sub.Html.Count > 0) Html.AddRange(sub.Html);
-                }
-                break;
-            case "related":
-                // RFC 2387 §3.1: the root is the "start" part, else the first.
-                var start = entity.ContentType.Parameters.TryGetValue("start", out var s) ? s.Trim().Trim('<', '>') : null;
-                var root = (start is null ? null : children.FirstOrDefault(c => c.ContentId == start)) ?? children[0];
-                Collect(root, first);
-                break;
-            default:
-                for (var i = 0; i < children.Count; i++) Collect(children[i], first && i == 0);
-                break;
-        }
-    }
+    private static bool IsHtml(MimeEntity part) => part.ContentType.Is("text", "html");
 
-    private static bool IsBodyCandidate(MimeEntity part, bool first)
+    private static bool IsInlineMediaType(ContentType type) => type.MediaType is "image" or "audio" or "video";
+
+    /// <summary>
+    /// RFC 8621 §4.1.4 (JMAP) body selection, which mail clients agree on: inline text, HTML and
+    /// media parts form the text and HTML bodies; inside multipart/alternative the plain part goes
+    /// to the text body and the HTML part to the HTML body; a named text part that is not first is
+    /// a file. Multipart/signed contributes only its first part (RFC 1847 §2.1).
+    /// </summary>
+    private void Collect(IReadOnlyList<MimeEntity> parts, string multipartType, bool inAlternative, List<MimeEntity>? text, List<MimeEntity>? html)
     {
-        if (part.ContentType.MediaType != "text" || part.ContentType.MediaSubtype is not ("plain" or "html")) return false;
-        if (part.IsAttachment) return false;
-        // A named text part is a text file, unless it is the first (or only) part of the message.
-        return first || part.FileName is null;
+        var textLength = text?.Count ?? -1;
+        var htmlLength = html?.Count ?? -1;
+        if (multipartType == "signed" && parts.Count > 1) parts = [parts[0]];
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            var type = part.ContentType;
+            if (part.IsMultipart)
+            {
+                Collect(part.Children, type.MediaSubtype, inAlternative || type.MediaSubtype == "alternative", text, html);
+                continue;
+            }
+            var isBodyType = type.Is("text", "plain") || type.Is("text", "html") || IsInlineMediaType(type);
+            var isInline = !part.IsAttachment && isBodyType &&
+                (i == 0 || (multipartType != "related" && (IsInlineMediaType(type) || part.FileName is null)));
+            if (!isInline) continue;
+            if (multipartType == "alternative")
+            {
+                if (type.Is("text", "plain")) text?.Add(part);
+                else if (type.Is("text", "html")) html?.Add(part);
+                continue;
+            }
+            if (inAlternative)
+            {
+                if (type.Is("text", "plain")) html = null;
+                if (type.Is("text", "html")) text = null;
+            }
+            text?.Add(part);
+            html?.Add(part);
+        }
+        if (multipartType == "alternative" && text is not null && html is not null)
+        {
+            // Only an HTML alternative found: it serves as text too, and vice versa.
+            if (textLength == text.Count && htmlLength != html.Count) text.AddRange(html.Skip(htmlLength));
+            if (htmlLength == html.Count && textLength != text.Count) html.AddRange(text.Skip(textLength));
+        }
     }
 
     private void CollectAttachments(MimeEntity entity, List<MimeAttachment> list)
     {
         if (entity.IsMultipart)
         {
-            if (entity.ContentType.MediaSubtype == "signed")
-            {
-                if (entity.Children.Count > 0) CollectAttachments(entity.Children[0], list);
-                return;
-            }
-            foreach (var child in entity.Children) CollectAttachments(child, list);
+            var children = entity.ContentType.MediaSubtype == "signed" && entity.Children.Count > 1 ? entity.Children.Take(1) : entity.Children;
+            foreach (var child in children) CollectAttachments(child, list);
             return;
         }
-        if (Text.Contains(entity) || Html.Contains(entity)) return;
         var type = entity.ContentType;
-        var isPlainOrHtml = type.MediaType == "text" && type.MediaSubtype is "plain" or "html";
+        var isTextOrHtml = type.Is("text", "plain") || type.Is("text", "html");
+        if (isTextOrHtml && (Text.Contains(entity) || Html.Contains(entity))) return;
         var fileName = entity.FileName;
-        if (isPlainOrHtml && !entity.IsAttachment && fileName is null) return;
+        // Unnamed empty leaves (blank parts between boundaries) are nothing to keep.
         if (entity.EncodedSize == 0 && fileName is null && entity.EmbeddedMessage is null) return;
         list.Add(new MimeAttachment(entity, fileName ?? DefaultName(entity)));
     }

@@ -16,14 +16,10 @@ internal sealed class HeaderBlock(int maxBytes) : IDisposable
     private byte[] _value = ArrayPool<byte>.Shared.Rent(1024);
     private int _valueCount;
 
-    /// <summary>Length of the line ending of the blank line that ended the block, 0 if none did.</summary>
-    public int BlankLineEol { get; set; }
-
     public void Clear()
     {
         _count = 0;
         _lineStarts.Clear();
-        BlankLineEol = 0;
     }
 
     public void StartLine() => _lineStarts.Add(_count);
@@ -45,8 +41,8 @@ internal sealed class HeaderBlock(int maxBytes) : IDisposable
     /// Adds the fields to <paramref name="headers"/> and returns how many there were.
     /// Rules: a line that starts with whitespace continues the previous field (or, as the first
     /// line, is a field with a stray indent); "name:" starts a field; any other line is appended
-    /// to the previous field as a badly wrapped continuation, or skipped as junk (an mbox
-    /// "From " line) when no field has started yet.
+    /// to the previous field as a badly wrapped continuation (keeping the fields after it), or
+    /// dropped as junk (an mbox "From " line) when no field has started yet.
     /// </summary>
     public int ParseFields(HeaderList headers, Encoding fallback)
     {
@@ -81,22 +77,6 @@ internal sealed class HeaderBlock(int maxBytes) : IDisposable
         }
         if (name is not null) headers.Add(new Header(name, TakeValue(fallback)));
         return fields;
-    }
-
-    /// <summary>Writes the block's lines as content (for a block that held no field at all).</summary>
-    public void CopyLinesTo(ContentBuffer content, ref int pendingEol)
-    {
-        if (_count == 0) return;
-        var all = _bytes.AsSpan(0, _count);
-        var eol = all.EndsWith("\r\n"u8) ? 2 : all.EndsWith("\n"u8) ? 1 : 0;
-        content.Write(all[..^eol]);
-        pendingEol = eol;
-        if (BlankLineEol > 0)
-        {
-            // The blank line that ended the "headers" is then a line of the content too.
-            content.Write(eol == 2 ? "\r\n"u8 : eol == 1 ? "\n"u8 : ""u8);
-            pendingEol = BlankLineEol;
-        }
     }
 
     /// <summary>ASCII as is, UTF-8 when valid (RFC 6532), else the fallback charset.</summary>

@@ -23,7 +23,6 @@ public sealed partial class MimeParser
             if (IsBoundaryLine(line)) return HeaderBlockEnd.Boundary;
             if (line.SequenceEqual("\r\n"u8) || line.SequenceEqual("\n"u8))
             {
-                _block.BlankLineEol = line.Length;
                 return HeaderBlockEnd.BlankLine;
             }
             _block.StartLine();

@@ -89,10 +89,9 @@ public sealed partial class MimeParser
         var disposition = ContentDisposition.Parse(headers["Content-Disposition"]);
         var contentId = ParseContentId(headers["Content-ID"]);
 
-        // A header block without a single field is content (RFC 2046 §5.1.1 lets a part start
-        // without headers; junk lines of a headerless part are its text).
+        // Lines of the header block that are not fields were dropped by ParseFields, as mime4j's
+        // and mail-parser's reference outputs do; the content starts after the blank line.
         _pendingEol = 0;
-        if (fieldCount == 0) _block.CopyLinesTo(_content, ref _pendingEol);
 
         if (contentType.MediaType == "multipart" && fieldCount > 0)
         {
@@ -139,6 +138,24 @@ public sealed partial class MimeParser
         if (end == HeaderBlockEnd.BlankLine)
         {
             await ReadContentAsync(cancellationToken).ConfigureAwait(false);
+            if (_matchedBoundary < 0)
+            {
+                // Not one boundary line up to the end: the declared structure is wrong, so the
+                // content is read as a single text part (as for a missing boundary parameter).
+                _boundaries.RemoveAt(level);
+                var store = _content.Complete();
+                if (store.Length > 0) _created.Add(store);
+                return new MimeEntity
+                {
+                    Headers = headers,
+                    ContentType = new ContentType("text", "plain", contentType.Parameters),
+                    ContentDisposition = disposition,
+                    TransferEncoding = transferEncoding,
+                    ContentId = contentId,
+                    Content = store,
+                    FallbackEncoding = _fallback,
+                };
+            }
             preamble = TakeSmallText();
         }
 
@@ -255,9 +272,11 @@ public sealed partial class MimeParser
     }
 
     /// <summary>
-    /// True when the line is a delimiter of any open multipart (inner first): "--" boundary,
-    /// optionally "--", then only whitespace (RFC 2046 §5.1.1 allows trailing LWSP).
-    /// Exact matching keeps a boundary that is a prefix of another apart from it.
+    /// True when the line is a delimiter of any open multipart, checked from the innermost out:
+    /// RFC 2046 §5.1.1 only requires the boundary to appear in its entirety at the start of the
+    /// line, so trailing whitespace or junk is allowed and "--" after it closes. Checking the inner
+    /// boundary first keeps an inner boundary that extends the outer one ("b" and "b-1") apart;
+    /// an enclosing boundary still ends an inner multipart that lacks its closing line (§5.1.2).
     /// </summary>
     private bool IsBoundaryLine(ReadOnlySpan<byte> line)
     {
@@ -267,23 +286,12 @@ public sealed partial class MimeParser
             var marker = _boundaries[i];
             if (!line.StartsWith(marker)) continue;
             var rest = line[marker.Length..];
-            if (IsWhitespace(rest))
-            {
-                _matchedBoundary = i;
-                _matchedClose = false;
-                return true;
-            }
-            if (rest.Length >= 2 && rest[0] == '-' && rest[1] == '-' && IsWhitespace(rest[2..]))
-            {
-                _matchedBoundary = i;
-                _matchedClose = true;
-                return true;
-            }
+            _matchedBoundary = i;
+            _matchedClose = rest.Length >= 2 && rest[0] == '-' && rest[1] == '-';
+            return true;
         }
         return false;
     }
-
-    private static bool IsWhitespace(ReadOnlySpan<byte> bytes) => bytes.IndexOfAnyExcept(" \t\r\n"u8) < 0;
 
     private string? TakeSmallText()
     {
