@@ -92,6 +92,14 @@ internal sealed class ImapEngine
         CapabilitiesKnown = false;
     }
 
+    public void RestoreCapabilities(ImapCapabilities capabilities, IEnumerable<string> mechanisms)
+    {
+        Capabilities = capabilities;
+        AuthenticationMechanisms.Clear();
+        AuthenticationMechanisms.UnionWith(mechanisms);
+        CapabilitiesKnown = true;
+    }
+
     public string NextTag() => "A" + (++_tagCounter).ToString("D4", CultureInfo.InvariantCulture);
 
     public void LogClient(string text) => _log?.Invoke("C: " + text);

@@ -9,7 +9,7 @@ internal static class ImapErrors
 
     public static Exception CommandFailed(string command, string status, string text) => new InvalidOperationException($"IMAP {command} failed: {status} {text}");
 
-    public static Exception AuthenticationFailed(string text) => new UnauthorizedAccessException("IMAP authentication failed: " + text);
+    public static Exception AuthenticationFailed(string text, Exception? inner = null) => new UnauthorizedAccessException("IMAP authentication failed: " + text, inner);
 
     public static bool IsConnectionLost(Exception e) => e is IOException;
 
