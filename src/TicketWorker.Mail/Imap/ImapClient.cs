@@ -1,3 +1,6 @@
+using System.Net.Sockets;
+using TicketWorker.Mail.Security;
+
 namespace TicketWorker.Mail.Imap;
 
 /// <summary>
@@ -37,6 +40,48 @@ public sealed partial class ImapClient : IAsyncDisposable
 
     /// <summary>The greeting text of the server.</summary>
     public string? Greeting { get; private set; }
+
+    /// <summary>
+    /// Connects, reads the greeting and, for <see cref="ImapSecurity.StartTls"/>, upgrades to TLS before
+    /// returning. Certificates are validated against <paramref name="tls"/> (system roots by default;
+    /// <see cref="TlsOptions.TrustingCertificateFile"/> trusts one self-signed certificate).
+    /// </summary>
+    public async Task ConnectAsync(string host, int port, ImapSecurity security, TlsOptions? tls = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(port);
+        if (_engine is not null)
+            throw new InvalidOperationException("the client is already connected");
+        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connectTimeout.CancelAfter(_options.ConnectTimeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream stream;
+        try
+        {
+            await socket.ConnectAsync(host, port, connectTimeout.Token).ConfigureAwait(false);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            if (security == ImapSecurity.SslOnConnect)
+                stream = await TlsNegotiator.AuthenticateAsClientAsync(stream, host, tls, connectTimeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw ImapErrors.ConnectionLost($"could not connect to {host}:{port} within {_options.ConnectTimeout}", e);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw ImapErrors.ConnectionLost($"could not connect to {host}:{port}: {e.Message}", e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        await ConnectAsync(stream, cancellationToken).ConfigureAwait(false);
+        if (security == ImapSecurity.StartTls)
+            await StartTlsAsync(host, tls, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Connects over an already open stream (tests replay recorded servers this way) and reads the greeting.</summary>
     internal async Task ConnectAsync(Stream stream, CancellationToken cancellationToken)

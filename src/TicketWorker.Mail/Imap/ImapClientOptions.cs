@@ -1,3 +1,5 @@
+using TicketWorker.Mail.Protocol;
+
 namespace TicketWorker.Mail.Imap;
 
 /// <summary>Timeouts and the optional protocol log of an <see cref="ImapClient"/>.</summary>
@@ -10,8 +12,8 @@ public sealed class ImapClientOptions
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// Receives one line per command sent ("C: …") and per response head received ("S: …").
+    /// Receives one line per command sent and per response head received.
     /// LOGIN arguments and SASL exchanges are replaced by asterisks; message bodies are never logged.
     /// </summary>
-    public Action<string>? ProtocolLog { get; set; }
+    public ProtocolLogHandler? ProtocolLog { get; set; }
 }

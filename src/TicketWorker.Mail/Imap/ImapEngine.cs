@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using TicketWorker.Mail.Protocol;
 
 namespace TicketWorker.Mail.Imap;
 
@@ -44,11 +45,11 @@ internal sealed class ImapEngine
     };
 
     private readonly ArrayBufferWriter<byte> _out = new(4096);
-    private readonly Action<string>? _log;
+    private readonly ProtocolLogHandler? _log;
     private Stream _stream;
     private int _tagCounter;
 
-    public ImapEngine(Stream stream, Action<string>? log)
+    public ImapEngine(Stream stream, ProtocolLogHandler? log)
     {
         _stream = stream;
         _log = log;
@@ -102,9 +103,9 @@ internal sealed class ImapEngine
 
     public string NextTag() => "A" + (++_tagCounter).ToString("D4", CultureInfo.InvariantCulture);
 
-    public void LogClient(string text) => _log?.Invoke("C: " + text);
+    public void LogClient(string text) => _log?.Invoke(ProtocolDirection.Client, text);
 
-    private void LogServer(ImapResponse response) => _log?.Invoke("S: " + response);
+    private void LogServer(ImapResponse response) => _log?.Invoke(ProtocolDirection.Server, response.ToString());
 
     /// <summary>Queues bytes for the next flush.</summary>
     public void Queue(ReadOnlySpan<byte> data) => _out.Write(data);
@@ -246,8 +247,7 @@ internal sealed class ImapEngine
     {
         if (tagged.Status == ImapStatus.Ok)
             return;
-        var text = tagged.Code is null ? tagged.Text : "[" + tagged.Code + "] " + tagged.Text;
-        throw ImapErrors.CommandFailed(commandName, tagged.Status == ImapStatus.No ? "NO" : "BAD", text);
+        throw ImapErrors.CommandFailed(commandName, tagged.Status, tagged.Code, tagged.Text);
     }
 
     /// <summary>Reads the next response; applies the untagged data it understands to the state.</summary>

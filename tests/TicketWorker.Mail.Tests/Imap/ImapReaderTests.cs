@@ -1,5 +1,6 @@
 using System.Text;
 using TicketWorker.Mail.Imap;
+using TicketWorker.Mail.Protocol;
 
 namespace TicketWorker.Mail.Tests.Imap;
 
