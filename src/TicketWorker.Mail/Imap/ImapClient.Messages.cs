@@ -122,28 +122,66 @@ public sealed partial class ImapClient
     /// Appends a message to a folder (RFC 3501 §6.3.11) with optional flags and internal date; uses a
     /// LITERAL+ literal when offered. Returns the new UID when the server has UIDPLUS (APPENDUID).
     /// </summary>
-    public Task<AppendResult> AppendAsync(
+    public async Task<AppendResult> AppendAsync(
         string folder,
         ReadOnlyMemory<byte> message,
         IEnumerable<string>? flags = null,
         DateTimeOffset? internalDate = null,
         CancellationToken cancellationToken = default)
     {
+        var results = await AppendAsync(folder, [new AppendMessage(message, flags?.ToList(), internalDate)], cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>
+    /// Appends several messages in one command when the server offers MULTIAPPEND (RFC 3502: one
+    /// round trip and one server transaction, all or nothing), otherwise one APPEND each. Returns one
+    /// result per message in order (zeros without UIDPLUS).
+    /// </summary>
+    public Task<IReadOnlyList<AppendResult>> AppendAsync(string folder, IReadOnlyList<AppendMessage> messages, CancellationToken cancellationToken = default)
+    {
         ArgumentException.ThrowIfNullOrEmpty(folder);
-        var flagList = flags?.Select(CheckFlag).ToList();
-        return RunAsync(async (engine, ct) =>
+        ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Count == 0)
+            return Task.FromResult<IReadOnlyList<AppendResult>>([]);
+        foreach (var message in messages)
+            message.Flags?.ToList().ForEach(f => CheckFlag(f));
+        return RunAsync<IReadOnlyList<AppendResult>>(async (engine, ct) =>
         {
-            var command = new ImapCommand("APPEND").Mailbox(folder);
-            if (flagList is { Count: > 0 })
-                command.Raw("(" + string.Join(' ', flagList) + ")");
-            if (internalDate is { } date)
-                command.Raw("\"" + ImapDate.Format(date) + "\"");
-            command.Literal(message);
-            var done = await engine.RunAsync(command, null, ct).ConfigureAwait(false);
-            if (done.Code is { } code && code.Is("APPENDUID") && code.Arguments.Count >= 2)
-                return new AppendResult(ImapEngine.ParseUInt(code.Arguments[0]), ImapEngine.ParseUInt(code.Arguments[1]));
-            return new AppendResult(0, 0);
+            var results = new List<AppendResult>(messages.Count);
+            if (messages.Count > 1 && engine.Capabilities.HasFlag(ImapCapabilities.MultiAppend))
+            {
+                var command = new ImapCommand("APPEND").Mailbox(folder);
+                foreach (var message in messages)
+                    AddAppendArguments(command, message);
+                var done = await engine.RunAsync(command, null, ct).ConfigureAwait(false);
+                var uids = done.Code is { } code && code.Is("APPENDUID") && code.Arguments.Count >= 2 ? UidSet.Expand(code.Arguments[1]) : [];
+                var validity = uids.Count == messages.Count ? ImapEngine.ParseUInt(done.Code!.Arguments[0]) : 0;
+                for (var i = 0; i < messages.Count; i++)
+                    results.Add(validity == 0 ? new AppendResult(0, 0) : new AppendResult(validity, uids[i]));
+                return results;
+            }
+            foreach (var message in messages)
+            {
+                var command = new ImapCommand("APPEND").Mailbox(folder);
+                AddAppendArguments(command, message);
+                var done = await engine.RunAsync(command, null, ct).ConfigureAwait(false);
+                results.Add(done.Code is { } code && code.Is("APPENDUID") && code.Arguments.Count >= 2
+                    ? new AppendResult(ImapEngine.ParseUInt(code.Arguments[0]), ImapEngine.ParseUInt(code.Arguments[1]))
+                    : new AppendResult(0, 0));
+            }
+            return results;
         }, cancellationToken);
+    }
+
+    // append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal (RFC 3501 §9)
+    private static void AddAppendArguments(ImapCommand command, AppendMessage message)
+    {
+        if (message.Flags is { Count: > 0 } flags)
+            command.Raw("(" + string.Join(' ', flags) + ")");
+        if (message.InternalDate is { } date)
+            command.Raw("\"" + ImapDate.Format(date) + "\"");
+        command.Literal(message.Data);
     }
 
     /// <summary>Appends a message given as text (encoded as UTF-8).</summary>
