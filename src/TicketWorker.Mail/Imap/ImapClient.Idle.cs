@@ -27,7 +27,9 @@ public sealed partial class ImapClient
     {
         RequireSelected(engine);
         RequireCapability(engine, ImapCapabilities.Idle, "IDLE");
-        engine.Changes = new MailboxChanges();
+        // Changes are not reset here: an EXISTS that arrived with the caller's last SEARCH or FETCH
+        // (servers report new mail with the next command's responses) must end this IDLE at once,
+        // or a message delivered between the caller's catch-up and IDLE would wait for the timeout.
         var tag = await engine.SendAsync(new ImapCommand("IDLE"), operationToken).ConfigureAwait(false);
         while (true)
         {
@@ -53,7 +55,9 @@ public sealed partial class ImapClient
         ImapResponse? tagged = null;
         var pending = engine.ReadResponseAsync(readCancel.Token).AsTask();
         var idleEndTask = Task.Delay(Timeout.Infinite, idleEnd.Token);
-        while (true)
+        if (engine.Changes.Exists.HasValue || engine.Changes.Expunged.Count > 0)
+            outcome = IdleOutcome.Changed;
+        while (outcome != IdleOutcome.Changed)
         {
             var finished = await Task.WhenAny(pending, idleEndTask).ConfigureAwait(false);
             if (finished != pending)
@@ -102,12 +106,14 @@ public sealed partial class ImapClient
             }
         }
         engine.Reader.InactivitySource = inactivity;
+        var changes = engine.Changes;
+        engine.Changes = new MailboxChanges();
         if (tagged.Tag != tag)
             throw ImapErrors.Violation($"unexpected tag {tagged.Tag} ending IDLE");
         ImapEngine.ThrowIfFailed(tagged, "IDLE");
-        if (engine.Changes.Exists.HasValue || engine.Changes.Expunged.Count > 0)
+        if (changes.Exists.HasValue || changes.Expunged.Count > 0)
             outcome = IdleOutcome.Changed;
-        return new IdleResult(outcome, engine.Changes);
+        return new IdleResult(outcome, changes);
     }
 
     private static async ValueTask HandleIdleDataAsync(ImapEngine engine, ImapResponse response, CancellationToken cancellationToken)
