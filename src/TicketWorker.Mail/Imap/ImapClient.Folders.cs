@@ -30,6 +30,8 @@ public sealed partial class ImapClient
                 engine.Folder = null;
                 throw;
             }
+            // The SELECT's own EXISTS is the starting point, not news for the next IDLE.
+            engine.Changes = new MailboxChanges();
             return engine.Folder.ToInfo();
         }, cancellationToken);
     }
