@@ -69,8 +69,8 @@ internal static class ParameterParser
             var star = name.IndexOf('*');
             if (star < 0)
             {
-                // Duplicates: the first one counts (what most readers do).
-                if (!result.ContainsKey(name)) result[name] = quoted && !name.Equals("boundary", StringComparison.OrdinalIgnoreCase) ? Rfc2047.DecodeText(value) : value;
+                // Duplicates: the first non-empty one counts.
+                if (!result.TryGetValue(name, out var existing) || existing.Length == 0) result[name] = quoted && !name.Equals("boundary", StringComparison.OrdinalIgnoreCase) ? Rfc2047.DecodeText(value) : value;
                 continue;
             }
 

@@ -72,6 +72,14 @@ public class ContentTypeTests
     }
 
     [Test]
+    public void AnEmptyDuplicateDoesNotHideALaterValue()
+    {
+        var ct = ContentType.Parse("multipart/mixed; boundary=1; comment=\"\"  comment=\"人権の無視及\"");
+
+        Assert.That(ct.Parameters["comment"], Is.EqualTo("人権の無視及"));
+    }
+
+    [Test]
     public void DecodesRfc2231ContinuationsWithCharsetAndLanguage()
     {
         // RFC 2231 §4.1 style, Persian name "فاکتور.pdf" in UTF-8 split over three sections.

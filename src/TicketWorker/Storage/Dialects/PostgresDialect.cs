@@ -31,6 +31,9 @@ internal sealed class PostgresDialect : SqlDialect
         RETURNING {string.Join(", ", columns)}
         """;
 
+    // Dapper hands a list to Npgsql as one array parameter, which IN cannot take.
+    public override string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
+
     public override DbConnection CreateConnection(string connectionString) => new NpgsqlConnection(connectionString);
 
     public override string PrepareConnectionString(string connectionString, TimeSpan commandTimeout)
@@ -54,6 +57,10 @@ internal sealed class PostgresDialect : SqlDialect
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         return $"{builder.Host}:{builder.Port}/{builder.Database} as {builder.Username}";
     }
+
+    // Npgsql writes a Stream value of a bytea parameter to the socket as it reads it.
+    protected override DbParameter CreateStreamParameter(DbCommand command, string name, Stream content, long size) =>
+        new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Bytea) { Value = content };
 
     public override async Task LockForMigrationAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {

@@ -38,6 +38,11 @@ internal abstract class SqlDialect
         WHERE mailbox_leases.owner = excluded.owner OR mailbox_leases.expires_at <= @Now
         """;
 
+    /// <summary>Selects the blob of raw_mail by @Sha256; the content column is at <see cref="SelectRawContentOrdinal"/>.</summary>
+    public virtual string SelectRawSql => "SELECT content FROM raw_mail WHERE sha256 = @Sha256";
+
+    public virtual int SelectRawContentOrdinal => 0;
+
     public static SqlDialect For(StorageProvider provider) => provider switch
     {
         StorageProvider.Sqlite => new SqliteDialect(),
@@ -82,6 +87,38 @@ internal abstract class SqlDialect
             : "DO UPDATE SET " + string.Join(", ", updateColumns.Select(c => $"{c} = excluded.{c}")));
         return sql.ToString();
     }
+
+    /// <summary>Stores raw bytes under their hash unless present, streaming <paramref name="content"/> into the row.</summary>
+    public virtual async Task InsertRawAsync(DbTransaction transaction, string sha256, long size, Stream content, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = InsertIfAbsent("raw_mail", "sha256", "sha256", "size", "content", "created_at").Replace(" RETURNING id", string.Empty, StringComparison.Ordinal).Replace(" OUTPUT inserted.id", string.Empty, StringComparison.Ordinal);
+        AddParameter(command, "Sha256", DbType.String, sha256);
+        AddParameter(command, "Size", DbType.Int64, size);
+        var created = command.CreateParameter();
+        created.ParameterName = "CreatedAt";
+        new UtcTimeHandler().SetValue(created, createdAt);
+        command.Parameters.Add(created);
+        command.Parameters.Add(CreateStreamParameter(command, "Content", content, size));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A parameter that streams <paramref name="content"/> to the server instead of copying it into memory.</summary>
+    protected virtual DbParameter CreateStreamParameter(DbCommand command, string name, Stream content, long size) =>
+        throw new NotSupportedException($"{DisplayName} cannot stream parameters.");
+
+    protected static void AddParameter(DbCommand command, string name, DbType type, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    /// <summary>A condition "column is one of the list parameter"; Dapper expands <c>IN @List</c> into one parameter per value.</summary>
+    public virtual string InList(string column, string parameter) => $"{column} IN @{parameter}";
 
     /// <summary>A SELECT of at most <paramref name="count"/> rows: <c>SELECT {Top} … {Limit}</c>.</summary>
     public virtual string Top(int count) => string.Empty;

@@ -86,6 +86,10 @@ internal sealed class SqlServerDialect : SqlDialect
         return $"{builder.DataSource}/{builder.InitialCatalog}";
     }
 
+    // SqlClient streams a Stream value of a varbinary(max) parameter (Size -1) instead of buffering it.
+    protected override DbParameter CreateStreamParameter(DbCommand command, string name, Stream content, long size) =>
+        new SqlParameter(name, System.Data.SqlDbType.VarBinary, -1) { Value = content };
+
     public override async Task LockForMigrationAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = transaction.Connection!.CreateCommand();

@@ -30,6 +30,36 @@ internal sealed class SqliteDialect : SqlDialect
         RETURNING {string.Join(", ", columns)}
         """;
 
+    // GetStream streams from the table (incremental blob I/O) only when the rowid is in the result.
+    public override string SelectRawSql => "SELECT rowid, content FROM raw_mail WHERE sha256 = @Sha256";
+
+    public override int SelectRawContentOrdinal => 1;
+
+    /// <summary>Reserves the blob with zeroblob(size), then writes it through SqliteBlob piece by piece.</summary>
+    public override async Task InsertRawAsync(DbTransaction transaction, string sha256, long size, Stream content, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    {
+        var connection = (SqliteConnection)transaction.Connection!;
+        long rowId;
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = (SqliteTransaction)transaction;
+            command.CommandText = "INSERT INTO raw_mail (sha256, size, content, created_at) VALUES (@Sha256, @Size, zeroblob(@Size), @CreatedAt) ON CONFLICT (sha256) DO NOTHING RETURNING rowid";
+            command.Parameters.AddWithValue("@Sha256", sha256);
+            command.Parameters.AddWithValue("@Size", size);
+            command.Parameters.AddWithValue("@CreatedAt", UtcTimeHandler.ToSqliteText(createdAt));
+            var result = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (result is null or DBNull)
+            {
+                return;
+            }
+
+            rowId = Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await using var blob = new SqliteBlob(connection, "raw_mail", "content", rowId);
+        await content.CopyToAsync(blob, 128 * 1024, cancellationToken).ConfigureAwait(false);
+    }
+
     public override DbConnection CreateConnection(string connectionString) => new SqliteConnection(connectionString);
 
     public override string PrepareConnectionString(string connectionString, TimeSpan commandTimeout)
