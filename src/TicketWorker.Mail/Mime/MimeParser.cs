@@ -63,9 +63,15 @@ public sealed partial class MimeParser
         }
         finally
         {
-            parser._content.Dispose();
-            parser._block.Dispose();
+            parser.ReleaseBuffers();
         }
+    }
+
+    private void ReleaseBuffers()
+    {
+        _reader.Dispose();
+        _content.Dispose();
+        _block.Dispose();
     }
 
     private async Task<MimeMessage> ParseMessageAsync(CancellationToken cancellationToken)
@@ -209,8 +215,7 @@ public sealed partial class MimeParser
         }
         finally
         {
-            inner._content.Dispose();
-            inner._block.Dispose();
+            inner.ReleaseBuffers();
         }
     }
 
