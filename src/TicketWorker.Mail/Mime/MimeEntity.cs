@@ -89,7 +89,7 @@ public class MimeEntity
         if (!IsTextual || IsMultipart) return null;
         var bytes = GetContentBytes();
         var charset = ContentType.Charset;
-        if (string.IsNullOrWhiteSpace(charset)) charset = "utf-8";
+        if (string.IsNullOrWhiteSpace(charset)) return Charsets.DecodeUndeclared(bytes, FallbackEncoding);
         return Charsets.Decode(bytes, charset, FallbackEncoding);
     }
 

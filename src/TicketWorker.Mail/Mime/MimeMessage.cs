@@ -112,6 +112,30 @@ public sealed class MimeMessage : IDisposable
     /// <summary>The parts chosen as text and HTML body.</summary>
     internal BodyParts Bodies => _bodies ??= BodyParts.Select(Body);
 
+    /// <summary>
+    /// The machine-readable status part of a delivery status notification (RFC 3464
+    /// message/delivery-status, or RFC 6533 message/global-delivery-status), or null. Only the
+    /// message's own tree is searched, not forwarded messages inside it.
+    /// </summary>
+    public MimeEntity? DeliveryStatus => MainParts().FirstOrDefault(p =>
+        p.ContentType.Is("message", "delivery-status") || p.ContentType.Is("message", "global-delivery-status"));
+
+    /// <summary>
+    /// What a report (RFC 6522 multipart/report: DSN, MDN, ARF) returns of the original message:
+    /// its message/rfc822 (or message/global) part, else its text/rfc822-headers part; null when
+    /// the message is not a report or returned nothing.
+    /// </summary>
+    public MimeEntity? ReturnedContent
+    {
+        get
+        {
+            var report = MainParts().FirstOrDefault(p => p.ContentType.Is("multipart", "report"));
+            if (report is null) return null;
+            return report.Children.FirstOrDefault(c => c.ContentType.Is("message", "rfc822") || c.ContentType.Is("message", "global"))
+                ?? report.Children.FirstOrDefault(c => c.ContentType.Is("text", "rfc822-headers") || c.ContentType.Is("message", "global-headers"));
+        }
+    }
+
     /// <summary>Every entity of the tree, depth first, including those inside embedded messages.</summary>
     public IEnumerable<MimeEntity> AllParts()
     {
@@ -138,6 +162,19 @@ public sealed class MimeMessage : IDisposable
     }
 
     public override string ToString() => $"{Subject} ({RawSize} bytes)";
+
+    /// <summary>The entities of this message's own tree, not entering embedded messages.</summary>
+    private IEnumerable<MimeEntity> MainParts()
+    {
+        var stack = new Stack<MimeEntity>();
+        stack.Push(Body);
+        while (stack.Count > 0)
+        {
+            var e = stack.Pop();
+            yield return e;
+            for (var i = e.Children.Count - 1; i >= 0; i--) stack.Push(e.Children[i]);
+        }
+    }
 
     private IReadOnlyList<MailboxAddress> Addresses(string name)
     {

@@ -110,6 +110,24 @@ public class MimeMessageTests
     }
 
     [Test]
+    public async Task DeliveryReportExposesStatusAndReturnedMessage()
+    {
+        using var message = await Fixture.ParseAsync("dsn-report.eml");
+
+        Assert.That(message.DeliveryStatus?.GetText(), Does.Contain("Action: failed"));
+        Assert.That(message.ReturnedContent?.EmbeddedMessage?.MessageId, Is.EqualTo("reply-42@example.org"));
+    }
+
+    [Test]
+    public async Task OrdinaryMessageHasNoDeliveryStatus()
+    {
+        using var message = await Fixture.ParseAsync("forwarded-russian.eml");
+
+        Assert.That(message.DeliveryStatus, Is.Null);
+        Assert.That(message.ReturnedContent, Is.Null);
+    }
+
+    [Test]
     public async Task UndeclaredCharsetUsesUtf8WhenValidElseFallback()
     {
         var bytes = Encoding.Latin1.GetBytes("Subject: x\r\n\r\nGr\u00fc\u00dfe");
