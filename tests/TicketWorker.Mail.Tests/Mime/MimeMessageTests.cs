@@ -148,6 +148,28 @@ public class MimeMessageTests
     }
 
     [Test]
+    public async Task RelatedRootIsFoundByTypeWhenResourcesComeFirst()
+    {
+        var text = "Content-Type: multipart/related; type=\"text/html\"; boundary=r\n\n--r\nContent-Type: image/png\nContent-ID: <i>\n\nPNG\n" +
+            "--r\nContent-Type: text/html; charset=utf-8\n\n<p>Root <img src=\"cid:i\"></p>\n--r--\n";
+        using var message = await Fixture.ParseTextAsync(text);
+
+        Assert.That(message.TextBody, Is.EqualTo("Root"));
+        Assert.That(message.Attachments.Single().IsInline, Is.True);
+    }
+
+    [Test]
+    public async Task InlineTextPartsAroundAnImageAreJoined()
+    {
+        var text = "Content-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: text/plain\n\nbefore\n" +
+            "--m\nContent-Type: image/jpeg\nContent-Disposition: inline; filename=a.jpg\n\nJPG\n--m\nContent-Type: text/plain\n\nafter\n--m--\n";
+        using var message = await Fixture.ParseTextAsync(text);
+
+        Assert.That(message.TextBody, Is.EqualTo("before\nafter"));
+        Assert.That(message.Attachments.Single().FileName, Is.EqualTo("a.jpg"));
+    }
+
+    [Test]
     public async Task InReplyToAndReferencesAreLists()
     {
         using var message = await Fixture.ParseTextAsync(
