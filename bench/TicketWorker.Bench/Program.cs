@@ -2,7 +2,7 @@ using TicketWorker.Bench;
 
 // Console benchmarks, one sub-command per file implementing IBenchmark:
 //   dotnet run -c Release --project bench/TicketWorker.Bench -- <benchmark> [options]
-IBenchmark[] benchmarks = [new ParseBenchmark()];
+IBenchmark[] benchmarks = [new ParseBenchmark(), new LargeMessageBenchmark()];
 
 if (args.Length == 0 || benchmarks.FirstOrDefault(b => b.Name == args[0]) is not { } benchmark)
 {
