@@ -23,6 +23,7 @@ public sealed class MimeMessage : IDisposable
     private bool _textSet, _htmlSet;
     private IReadOnlyList<MimeAttachment>? _attachments;
 
+    /// <summary>An empty message (for building by hand); parsed messages come from <see cref="ParseAsync"/>.</summary>
     public MimeMessage()
     {
     }
@@ -33,14 +34,20 @@ public sealed class MimeMessage : IDisposable
         RawSize = rawSize;
     }
 
+    /// <summary>The message header fields in order.</summary>
     public HeaderList Headers => Body.Headers;
     /// <summary>The top-level entity (its headers are the message headers).</summary>
     public MimeEntity Body { get; init; } = new();
+    /// <summary>From mailboxes (every From field; groups flattened).</summary>
     public IReadOnlyList<MailboxAddress> From { get => _from ??= Addresses("From"); init => _from = value; }
+    /// <summary>To mailboxes.</summary>
     public IReadOnlyList<MailboxAddress> To { get => _to ??= Addresses("To"); init => _to = value; }
+    /// <summary>Cc mailboxes.</summary>
     public IReadOnlyList<MailboxAddress> Cc { get => _cc ??= Addresses("Cc"); init => _cc = value; }
+    /// <summary>Reply-To mailboxes.</summary>
     public IReadOnlyList<MailboxAddress> ReplyTo { get => _replyTo ??= Addresses("Reply-To"); init => _replyTo = value; }
 
+    /// <summary>The Sender mailbox, or null.</summary>
     public MailboxAddress? Sender
     {
         get
@@ -58,6 +65,7 @@ public sealed class MimeMessage : IDisposable
         init => _subject = value;
     }
 
+    /// <summary>The Date field, or null when missing or not understood.</summary>
     public DateTimeOffset? Date
     {
         get
@@ -68,6 +76,7 @@ public sealed class MimeMessage : IDisposable
         init => (_date, _dateSet) = (value, true);
     }
 
+    /// <summary>The Message-ID without angle brackets, or null.</summary>
     public string? MessageId
     {
         get
@@ -78,7 +87,9 @@ public sealed class MimeMessage : IDisposable
         init => (_messageId, _messageIdSet) = (value, true);
     }
 
+    /// <summary>In-Reply-To ids without angle brackets.</summary>
     public IReadOnlyList<string> InReplyTo { get => _inReplyTo ??= MessageIdParser.ParseList(Headers["In-Reply-To"]); init => _inReplyTo = value; }
+    /// <summary>References ids without angle brackets, oldest first.</summary>
     public IReadOnlyList<string> References { get => _references ??= MessageIdParser.ParseList(Headers["References"]); init => _references = value; }
 
     /// <summary>The best text body: text/plain preferred (format=flowed joined), else text converted from HTML; null when none.</summary>
