@@ -24,6 +24,23 @@ public class StorageDatabaseTests
     }
 
     [Test]
+    public void UnreachableSqlServerGivesAOneLineStorageException()
+    {
+        var database = new StorageDatabase(new StorageOptions
+        {
+            Provider = StorageProvider.SqlServer,
+            ConnectionString = "Server=tcp:127.0.0.1,1;User ID=sa;Password=secret-pw;Connect Timeout=3;ConnectRetryCount=0",
+        });
+
+        var ex = Assert.ThrowsAsync<StorageException>(() => database.CheckConnectionAsync());
+
+        Assert.That(ex!.Message, Does.StartWith("Cannot open the SQL Server database"));
+        Assert.That(ex.Message, Does.Not.Contain("\n"));
+        Assert.That(ex.Message, Does.Not.Contain("secret-pw"));
+        Assert.That(StorageErrors.IsTransient(ex), Is.True, "a refused connection is worth retrying");
+    }
+
+    [Test]
     public void ConnectionStringWithAnUnknownKeywordIsReportedAsInvalid()
     {
         var ex = Assert.Throws<StorageException>(() => new StorageDatabase(new StorageOptions
