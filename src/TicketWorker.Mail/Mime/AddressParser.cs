@@ -134,13 +134,14 @@ public static class AddressParser
         }
 
         address = CleanAddress(address);
-        if (address.Length == 0) return null;
 
         var rawName = string.Join(" ", nameWords);
         // Old style "john@example.com (John Doe)": the comment is the name.
         if (rawName.Trim().Length == 0 && comments.Count > 0) rawName = string.Join(" ", comments);
         string? name = CollapseBlanks(Rfc2047.DecodePhrase(rawName));
         if (name.Length == 0) name = null;
+        // "MAILER-DAEMON <>": the null reverse-path; keep the name, drop a mailbox with neither.
+        if (address.Length == 0 && name is null) return null;
         return new MailboxAddress(name, address);
     }
 

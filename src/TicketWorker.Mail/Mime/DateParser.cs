@@ -48,6 +48,8 @@ public static partial class DateParser
     private static DateTimeOffset? ParseCore(string value)
     {
         var text = StripComments(value, out var commentZone);
+        // RFC 5322 §4.3 allows CFWS around the colons of the time: "09 :  55 : 06".
+        text = BlanksAroundColon().Replace(text, ":");
         var iso = IsoDate().Match(text);
         if (iso.Success) return FromIso(iso);
 
@@ -91,7 +93,10 @@ public static partial class DateParser
 
         // Day and year among the bare numbers: the one with 3-4 digits or over 31 is the year,
         // else the later one ("12 Feb 24", "Feb 12 2024", asctime's "Feb 12 10:00:00 2024").
-        var yearIndex = numbers.FindIndex(n => n.Length >= 3 || int.Parse(n, CultureInfo.InvariantCulture) > 31);
+        // A zero-padded day ("029") is still a day.
+        numbers = numbers.Select(n => n.Length == 3 && n[0] == '0' && int.Parse(n, CultureInfo.InvariantCulture) <= 31 && numbers.Any(m => m.Length == 4) ? n[1..] : n).ToList();
+        var yearIndex = numbers.FindIndex(n => n.Length == 4);
+        if (yearIndex < 0) yearIndex = numbers.FindIndex(n => n.Length >= 3 || int.Parse(n, CultureInfo.InvariantCulture) > 31);
         if (yearIndex < 0 && numbers.Count >= 2) yearIndex = numbers.Count - 1;
         var dayIndex = numbers.FindIndex(n => n.Length <= 2);
         if (dayIndex == yearIndex) dayIndex = numbers.FindIndex(dayIndex + 1, n => n.Length <= 2);
@@ -166,6 +171,9 @@ public static partial class DateParser
 
     [GeneratedRegex(@"^\s*(?:[A-Za-z]{3},?\s*)?(\d{4})-(\d{1,2})-(\d{1,2})[T\s]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|z|[+-]\d{2}:?\d{2})?")]
     private static partial Regex IsoDate();
+
+    [GeneratedRegex(@"(?<=\d)\s*:\s*(?=\d)")]
+    private static partial Regex BlanksAroundColon();
 
     [GeneratedRegex(@"\(\s*([A-Za-z]{2,5})\s*\)")]
     private static partial Regex CommentZone();
