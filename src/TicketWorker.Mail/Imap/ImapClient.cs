@@ -208,7 +208,6 @@ public sealed partial class ImapClient : IAsyncDisposable
         using var operation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         engine.Reader.InactivitySource = operation;
         engine.Reader.InactivityTimeout = _options.CommandTimeout;
-        operation.CancelAfter(_options.CommandTimeout);
         try
         {
             return await body(engine, operation.Token).ConfigureAwait(false);

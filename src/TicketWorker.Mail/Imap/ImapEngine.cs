@@ -119,7 +119,8 @@ internal sealed class ImapEngine
     /// <summary>Writes queued bytes and then <paramref name="direct"/> straight to the stream.</summary>
     public async Task FlushAsync(ReadOnlyMemory<byte> direct, CancellationToken cancellationToken)
     {
-        Reader.InactivitySource?.CancelAfter(Reader.InactivityTimeout);
+        var timer = Reader.InactivitySource;
+        timer?.CancelAfter(Reader.InactivityTimeout);
         try
         {
             if (_out.WrittenCount > 0)
@@ -130,6 +131,8 @@ internal sealed class ImapEngine
             if (!direct.IsEmpty)
                 await _stream.WriteAsync(direct, cancellationToken).ConfigureAwait(false);
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (!cancellationToken.IsCancellationRequested)
+                timer?.CancelAfter(Timeout.InfiniteTimeSpan);
         }
         catch (IOException e)
         {

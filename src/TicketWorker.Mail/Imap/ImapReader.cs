@@ -24,7 +24,7 @@ internal sealed class ImapReader
         _buffer = new byte[bufferSize];
     }
 
-    /// <summary>When set, every network read re-arms this source's timer, so the timeout measures silence, not total time.</summary>
+    /// <summary>When set, every network read arms this source's timer and disarms it when data arrives, so the timeout measures server silence only.</summary>
     public CancellationTokenSource? InactivitySource { get; set; }
 
     /// <summary>Silence allowed between two network reads while <see cref="InactivitySource"/> is set.</summary>
@@ -402,11 +402,16 @@ internal sealed class ImapReader
 
     private async ValueTask<int> ReadStreamAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
-        InactivitySource?.CancelAfter(InactivityTimeout);
+        // The timer runs only while we wait for the server: a caller that takes its time between
+        // two reads of a streamed body must not make the connection look dead.
+        var timer = InactivitySource;
+        timer?.CancelAfter(InactivityTimeout);
         int n;
         try
         {
             n = await _stream.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+            if (!cancellationToken.IsCancellationRequested)
+                timer?.CancelAfter(Timeout.InfiniteTimeSpan);
         }
         catch (IOException e)
         {
