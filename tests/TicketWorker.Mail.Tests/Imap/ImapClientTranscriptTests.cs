@@ -1,6 +1,7 @@
 using System.Text;
 using TicketWorker.Mail.Imap;
 using TicketWorker.Mail.Protocol;
+using TicketWorker.Mail.Security;
 
 namespace TicketWorker.Mail.Tests.Imap;
 
@@ -476,5 +477,83 @@ public class ImapClientTranscriptTests
         Assert.That(server.Mismatches, Is.Empty);
         Assert.That(client.IsConnected, Is.False);
         Assert.That(server.IsDisposed, Is.True);
+    }
+
+    private static string Plain(string user, string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{user}\0{password}"));
+
+    [Test]
+    public async Task AuthenticatePlainSendsTheInitialResponseWithTheCommandWhenSaslIrIsOffered()
+    {
+        var log = new List<string>();
+        var (client, server) = await ConnectAsync(Greeting + $"""
+
+            C: A0001 AUTHENTICATE PLAIN {Plain("u", "pw")}
+            S: A0001 OK [CAPABILITY IMAP4rev1 MOVE] Logged in
+            """, new ImapClientOptions { ProtocolLog = (_, line) => log.Add(line) });
+
+        await client.AuthenticateAsync(new SaslPlain("u", "pw"));
+
+        Assert.That(server.Mismatches, Is.Empty);
+        Assert.That(client.IsAuthenticated, Is.True);
+        Assert.That(log, Has.None.Contains(Plain("u", "pw")));
+    }
+
+    [Test]
+    public async Task AuthenticatePlainWaitsForTheEmptyChallengeWithoutSaslIr()
+    {
+        var (client, server) = await ConnectAsync($"""
+            S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready
+            C: A0001 AUTHENTICATE PLAIN
+            S: +
+            C: {Plain("u", "pw")}
+            S: A0001 OK Logged in
+            C: A0002 CAPABILITY
+            S: * CAPABILITY IMAP4rev1 IDLE
+            S: A0002 OK done
+            """);
+
+        await client.AuthenticateAsync(new SaslPlain("u", "pw"));
+
+        Assert.That(server.Mismatches, Is.Empty);
+        Assert.That(client.Capabilities, Is.EqualTo(ImapCapabilities.Imap4Rev1 | ImapCapabilities.Idle));
+    }
+
+    [Test]
+    public async Task RefusedXOAuth2TokenAnswersTheErrorChallengeAndFailsCleanly()
+    {
+        var error = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"status":"401","schemes":"bearer"}"""));
+        var initial = Convert.ToBase64String(Encoding.UTF8.GetBytes("user=u@example.test\u0001auth=Bearer tok\u0001\u0001"));
+        var (client, server) = await ConnectAsync($"""
+            S: * OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2] ready
+            C: A0001 AUTHENTICATE XOAUTH2 {initial}
+            S: + {error}
+            C:
+            S: A0001 NO [AUTHENTICATIONFAILED] Authentication failed.
+            C: A0002 NOOP
+            S: A0002 OK done
+            """);
+        var mechanism = new SaslXOAuth2("u@example.test", "tok");
+
+        var failure = Assert.ThrowsAsync<AuthenticationFailedException>(() => client.AuthenticateAsync(mechanism));
+        await client.NoopAsync();
+
+        Assert.That(failure!.Mechanism, Is.EqualTo("XOAUTH2"));
+        Assert.That(mechanism.ServerError, Does.Contain("401"));
+        Assert.That(server.Mismatches, Is.Empty);
+        Assert.That(client.AuthenticationMechanisms, Does.Contain("XOAUTH2"), "capabilities survive a failed attempt");
+    }
+
+    [Test]
+    public async Task DataInjectedAfterTheStartTlsReplyIsAProtocolViolation()
+    {
+        var (client, _) = await ConnectAsync("""
+            S: * OK [CAPABILITY IMAP4rev1 STARTTLS] ready
+            C: A0001 STARTTLS
+            S: A0001 OK Begin TLS negotiation now.
+            S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected
+            """);
+
+        Assert.That(async () => await client.StartTlsAsync("localhost", null, CancellationToken.None), Throws.InstanceOf<ProtocolViolationException>());
+        Assert.That(client.IsConnected, Is.False);
     }
 }
