@@ -335,8 +335,9 @@ internal sealed class ImapReader
     /// <summary>Reads a whole literal of the given length into memory (only for small literals).</summary>
     public async ValueTask<byte[]> ReadLiteralAsync(long length, CancellationToken cancellationToken)
     {
-        if (length > int.MaxValue)
-            throw ImapErrors.Violation("literal too large to buffer");
+        // Only names, texts and code arguments are buffered; bodies are streamed.
+        if (length > MaxTokenLength)
+            throw ImapErrors.Violation($"a {length}-byte literal where a short string was expected");
         var result = new byte[length];
         var offset = 0;
         while (offset < result.Length)
