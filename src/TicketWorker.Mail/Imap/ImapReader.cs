@@ -345,6 +345,16 @@ internal sealed class ImapReader
         return result;
     }
 
+    /// <summary>Reads a literal of any size up to 2 GB into memory (for the rare body that cannot be streamed).</summary>
+    public async ValueTask<byte[]> ReadLiteralBytesAsync(long length, CancellationToken cancellationToken)
+    {
+        var result = new byte[length];
+        var offset = 0;
+        while (offset < result.Length)
+            offset += await ReadRawAsync(result.AsMemory(offset), cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
     /// <summary>Reads up to <paramref name="destination"/>.Length raw bytes (part of a literal); never returns 0.</summary>
     public async ValueTask<int> ReadRawAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {

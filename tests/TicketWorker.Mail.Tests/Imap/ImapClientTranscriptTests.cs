@@ -235,6 +235,27 @@ public class ImapClientTranscriptTests
     }
 
     [Test]
+    public async Task BodyArrivingBeforeItsUidIsBufferedAndStillYieldedWithTheUid()
+    {
+        var (client, server) = await ConnectAsync("S: * PREAUTH [CAPABILITY IMAP4rev1] hi\n" + SelectInbox + """
+
+            C: A0002 UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])
+            S: * 1 FETCH (BODY[] "X: 1" FLAGS (\Seen) UID 7)
+            S: * 2 FETCH (BODY[] {4}
+            S: X: 2 UID 8 FLAGS ())
+            S: A0002 OK Fetch completed.
+            """);
+        await client.SelectAsync("INBOX");
+
+        var seen = new List<(uint, string)>();
+        await foreach (var message in client.FetchAsync(UidSet.All))
+            seen.Add((message.Uid, await new StreamReader(message.Body).ReadToEndAsync()));
+
+        Assert.That(server.Mismatches, Is.Empty);
+        Assert.That(seen, Is.EqualTo(new[] { (7u, "X: 1"), (8u, "X: 2") }));
+    }
+
+    [Test]
     public async Task BreakingOutOfAFetchDrainsTheResponseSoTheNextCommandWorks()
     {
         var (client, server) = await ConnectAsync("S: * PREAUTH [CAPABILITY IMAP4rev1] hi\n" + SelectInbox + """
