@@ -21,6 +21,13 @@ public sealed partial class ImapClient : IAsyncDisposable
     public ImapClient(ImapClientOptions? options = null)
     {
         _options = options ?? new ImapClientOptions();
+        var problems = new List<string>();
+        if (_options.ConnectTimeout <= TimeSpan.Zero)
+            problems.Add($"ConnectTimeout must be positive (is {_options.ConnectTimeout})");
+        if (_options.CommandTimeout <= TimeSpan.Zero)
+            problems.Add($"CommandTimeout must be positive (is {_options.CommandTimeout})");
+        if (problems.Count > 0)
+            throw new ArgumentException("invalid IMAP client options: " + string.Join("; ", problems), nameof(options));
     }
 
     /// <summary>True while the connection is usable.</summary>

@@ -42,6 +42,15 @@ public class ImapClientTranscriptTests
     }
 
     [Test]
+    public void OptionsWithNonPositiveTimeoutsAreRejectedListingEveryProblem()
+    {
+        var options = new ImapClientOptions { ConnectTimeout = TimeSpan.Zero, CommandTimeout = TimeSpan.FromSeconds(-1) };
+
+        Assert.That(() => new ImapClient(options),
+            Throws.ArgumentException.With.Message.Contains("ConnectTimeout").And.Message.Contains("CommandTimeout"));
+    }
+
+    [Test]
     public async Task GreetingWithoutCapabilitiesTriggersACapabilityCommand()
     {
         var (client, server) = await ConnectAsync("""
