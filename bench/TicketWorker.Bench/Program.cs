@@ -2,7 +2,12 @@ using TicketWorker.Bench;
 
 // Console benchmarks, one sub-command per file implementing IBenchmark:
 //   dotnet run -c Release --project bench/TicketWorker.Bench -- <benchmark> [options]
-IBenchmark[] benchmarks = [new ParseBenchmark(), new LargeMessageBenchmark()];
+IBenchmark[] benchmarks =
+[
+    new ParseBenchmark(),
+    new LargeMessageBenchmark(),
+    new DelegateBenchmark("imap-fetch", "[--messages N] [--rounds R] [--python PATH] [--port P]  UID FETCH rate: ours vs imaplib vs raw socket", ImapFetchBenchmark.RunAsync),
+];
 
 if (args.Length == 0 || benchmarks.FirstOrDefault(b => b.Name == args[0]) is not { } benchmark)
 {
