@@ -80,7 +80,9 @@ public sealed class TicketWorkerRuntime
         var connectionString = o.Database.ConnectionString;
         if (provider == StorageProvider.Sqlite)
         {
-            var builder = new SqliteConnectionStringBuilder(connectionString);
+            SqliteConnectionStringBuilder builder;
+            try { builder = new SqliteConnectionStringBuilder(connectionString); }
+            catch (ArgumentException e) { throw new UserErrorException("database: bad SQLite connection string: " + e.Message.ReplaceLineEndings(" "), e); }
             if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
                 builder.DataSource = settings.Resolve(builder.DataSource);
             if (Path.GetDirectoryName(builder.DataSource) is { Length: > 0 } folder) Directory.CreateDirectory(folder);

@@ -12,11 +12,12 @@ public static class WorkerHost
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; });
-        builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("TICKETWORKER_LOG_LEVEL") is { } level
-            && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Information);
+        var minimum = Environment.GetEnvironmentVariable("TICKETWORKER_LOG_LEVEL") is { } level
+            && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Information;
+        builder.Logging.SetMinimumLevel(minimum);
         // SIGTERM / Ctrl-C: the host cancels the services' tokens; loops finish the message in hand.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; }));
+        var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(minimum).AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; }));
         var runtime = await TicketWorkerRuntime.OpenAsync(configDirectory, loggers: loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton<WorkerIdentity>();
