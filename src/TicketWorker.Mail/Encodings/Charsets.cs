@@ -114,7 +114,10 @@ public static partial class Charsets
         // better as UTF-8; text that is mostly not UTF-8 is a mislabelled legacy charset.
         var (valid, invalid) = CountUtf8Sequences(bytes);
         if (valid >= 4 * invalid) return Encoding.UTF8.GetString(bytes);
-        return fallback.GetString(bytes);
+        // The fallback must decode cleanly to be believed; control characters mean the bytes are
+        // garbage either way, and then UTF-8 with replacement characters is the honest answer.
+        var legacy = fallback.GetString(bytes);
+        return LooksClean(legacy) ? legacy : Encoding.UTF8.GetString(bytes);
     }
 
     private static string DecodeUnicode(ReadOnlySpan<byte> bytes, Encoding encoding)
@@ -144,6 +147,15 @@ public static partial class Charsets
             if (Utf8.IsValid(bytes)) return Encoding.UTF8.GetString(bytes);
             return encoding.IsSingleByte ? fallback.GetString(bytes) : encoding.GetString(bytes);
         }
+    }
+
+    private static bool LooksClean(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c is < ' ' and not ('\t' or '\r' or '\n' or '\f') || c is >= '\u007f' and <= '\u009f' || c == '\uFFFD') return false;
+        }
+        return true;
     }
 
     private static (int Valid, int Invalid) CountUtf8Sequences(ReadOnlySpan<byte> bytes)

@@ -14,7 +14,7 @@ public static class AddressParser
     {
         if (string.IsNullOrWhiteSpace(value)) return [];
         var result = new List<MailboxAddress>();
-        var items = SplitItems(value);
+        var items = SplitItems(value, out var sawGroup);
         string? carriedName = null;
         for (var i = 0; i < items.Count; i++)
         {
@@ -27,7 +27,7 @@ public static class AddressParser
                 carriedName = text;
                 continue;
             }
-            if (ParseMailbox(text) is { } mailbox) result.Add(mailbox);
+            if (ParseMailbox(text, commentNames: !sawGroup) is { } mailbox) result.Add(mailbox);
         }
         return result;
     }
@@ -59,8 +59,9 @@ public static class AddressParser
     }
 
     // Top-level ',' and ';' separate items; "name:" before a group's members is dropped.
-    private static List<string> SplitItems(string value)
+    private static List<string> SplitItems(string value, out bool sawGroup)
     {
+        sawGroup = false;
         var items = new List<string>();
         var sb = new StringBuilder();
         var inQuotes = false;
@@ -99,6 +100,7 @@ public static class AddressParser
                     break;
                 case ':' when !inAngle && !sb.ToString().Contains('@') && !sb.ToString().Contains('<'):
                     sb.Clear(); // RFC 5322 §3.4 group: "display-name:" is not a mailbox
+                    sawGroup = true;
                     break;
                 default: sb.Append(c); break;
             }
@@ -107,7 +109,9 @@ public static class AddressParser
         return items.Where(s => !string.IsNullOrWhiteSpace(s)).ToList();
     }
 
-    private static MailboxAddress? ParseMailbox(string item)
+    // commentNames: a lone comment is a name ("From: (mailbox in US-ASCII)"), except inside a
+    // group, where it only annotates the (empty) member list.
+    private static MailboxAddress? ParseMailbox(string item, bool commentNames)
     {
         var words = Tokenize(item, out var angle, out var comments);
         string? address;
@@ -126,7 +130,7 @@ public static class AddressParser
             {
                 // No address at all ("From: Whomever"): keep the name with an empty address, as
                 // other readers do, so the sender is not lost.
-                var only = CollapseBlanks(Rfc2047.DecodePhrase(string.Join(" ", words)));
+                var only = CollapseBlanks(Rfc2047.DecodePhrase(string.Join(" ", words.Count > 0 ? words : commentNames ? comments : [])));
                 return only.Length == 0 ? null : new MailboxAddress(only, "");
             }
             address = words[index];
@@ -136,8 +140,10 @@ public static class AddressParser
         address = CleanAddress(address);
 
         var rawName = string.Join(" ", nameWords);
-        // Old style "john@example.com (John Doe)": the comment is the name.
+        // Old style "john@example.com (John Doe)": the comment is the name. Comments beside a
+        // display name ("A1 (The Enforcer) Gore") are kept after it, as other readers show them.
         if (rawName.Trim().Length == 0 && comments.Count > 0) rawName = string.Join(" ", comments);
+        else if (comments.Count > 0) rawName += " " + string.Join(" ", comments.Select(c => "(" + Rfc2047.DecodeText(c) + ")"));
         string? name = CollapseBlanks(Rfc2047.DecodePhrase(rawName));
         if (name.Length == 0) name = null;
         // "MAILER-DAEMON <>": the null reverse-path; keep the name, drop a mailbox with neither.

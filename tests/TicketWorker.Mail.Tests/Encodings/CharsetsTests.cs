@@ -137,6 +137,13 @@ public class CharsetsTests
     }
 
     [Test]
+    public void GarbageThatNoCharsetDecodesCleanlyStaysUtf8WithReplacementCharacters()
+    {
+        // Control characters in the windows-1252 reading show it is no better than UTF-8.
+        Assert.That(Charsets.Decode([0x81, 0xAA, 0xDB, 0x6A, 0x07], "utf-8"), Does.StartWith("\uFFFD"));
+    }
+
+    [Test]
     public void Utf8ByteOrderMarkIsDropped()
     {
         Assert.That(Charsets.Decode([0xEF, 0xBB, 0xBF, 0x41], "utf-8"), Is.EqualTo("A"));

@@ -13,7 +13,8 @@ public class TransferEncodingTests
     [TestCase("SGVs bG8g\tV29y\nbGQ", "Hello World")]
     [TestCase("SGVsbG8gV29ybGQ", "Hello World")]
     [TestCase("SGV*sbG8g!V29y~bGQ=\u00e9", "Hello World")]
-    [TestCase("SGVsbG8=V29ybGQ=", "HelloWorld")]
+    [TestCase("SGVsbG8=\r\nV29ybGQ=", "HelloWorld")]
+    [TestCase("SGVsbG8= junk after padding\nV29ybGQ=", "HelloWorld")]
     [TestCase("", "")]
     public void Base64ToleratesWhitespaceGarbageAndMissingPadding(string encoded, string expected)
     {
