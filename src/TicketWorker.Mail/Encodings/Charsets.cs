@@ -25,7 +25,10 @@ public static partial class Charsets
         ["cp936"] = 54936, ["windows-936"] = 54936, ["gb18030"] = 54936, ["936"] = 54936,
         ["big5"] = 950, ["big-5"] = 950, ["big5-hkscs"] = 950, ["x-x-big5"] = 950, ["cn-big5"] = 950, ["csbig5"] = 950,
         ["iso-8859-8-i"] = 28598, ["iso-8859-8-e"] = 28598, ["iso-8859-6-i"] = 28596, ["iso-8859-6-e"] = 28596,
-        ["latin1"] = 28591, ["l1"] = 28591, ["latin2"] = 28592, ["l2"] = 28592, ["latin-1"] = 28591,
+        // ISO-8859-1 has only C1 controls at 0x80-0x9F; senders that declare it mean windows-1252
+        // there (smart quotes, euro sign), as browsers assume too (WHATWG Encoding).
+        ["iso-8859-1"] = 1252, ["latin1"] = 1252, ["l1"] = 1252, ["latin-1"] = 1252, ["cp819"] = 1252,
+        ["latin2"] = 28592, ["l2"] = 28592,
         ["latin9"] = 28605, ["latin-9"] = 28605, ["latin5"] = 28599, ["greek"] = 28597, ["hebrew"] = 28598,
         ["arabic"] = 28596, ["cyrillic"] = 28595,
         ["koi8r"] = 20866, ["koi8"] = 20866, ["koi-8-r"] = 20866, ["koi8u"] = 21866, ["koi8-ru"] = 21866,
@@ -44,7 +47,7 @@ public static partial class Charsets
         ["unicode"] = 1200, ["utf-16le"] = 1200, ["utf-16be"] = 1201, ["utf-32"] = 12000, ["utf-32le"] = 12000,
         ["utf-32be"] = 12001,
         // No table in .NET; the closest relative decodes most text of these languages correctly.
-        ["iso-8859-10"] = 28594, ["iso-8859-14"] = 28591, ["iso-8859-16"] = 28592, ["latin6"] = 28594,
+        ["iso-8859-10"] = 28594, ["iso-8859-14"] = 1252, ["iso-8859-16"] = 28592, ["latin6"] = 28594,
         ["ibm866"] = 866, ["cp866"] = 866, ["866"] = 866,
     };
 

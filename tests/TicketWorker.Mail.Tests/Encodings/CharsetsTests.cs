@@ -70,7 +70,9 @@ public class CharsetsTests
     }
 
     [TestCase("iso-8859-8-i", 28598)]
-    [TestCase("latin1", 28591)]
+    [TestCase("latin1", 1252)]
+    [TestCase("ISO-8859-1", 1252)]
+    [TestCase("iso-8859-15", 28605)]
     [TestCase("utf8", 65001)]
     [TestCase("x-mac-cyrillic", 10007)]
     [TestCase("x-mac-roman", 10000)]
@@ -141,6 +143,12 @@ public class CharsetsTests
     {
         // Control characters in the windows-1252 reading show it is no better than UTF-8.
         Assert.That(Charsets.Decode([0x81, 0xAA, 0xDB, 0x6A, 0x07], "utf-8"), Does.StartWith("\uFFFD"));
+    }
+
+    [Test]
+    public void Iso88591IsReadAsWindows1252ForSmartQuotes()
+    {
+        Assert.That(Charsets.Decode([0x93, 0x48, 0x69, 0x94, 0x20, 0x80], "iso-8859-1"), Is.EqualTo("\u201CHi\u201D \u20AC"));
     }
 
     [Test]
