@@ -43,7 +43,8 @@ public static partial class Charsets
         ["macgreek"] = 10006, ["macturkish"] = 10081, ["macukrainian"] = 10017, ["maciceland"] = 10079,
         ["maccroatian"] = 10082, ["macromania"] = 10010, ["macarabic"] = 10004, ["machebrew"] = 10005,
         ["x-mac-chinesesimplified"] = 10008, ["x-mac-chinesetraditional"] = 10002,
-        ["ucs-2"] = 1200, ["ucs2"] = 1200, ["iso-10646-ucs-2"] = 1200, ["utf-16"] = 1200, ["utf16"] = 1200,
+        // RFC 2781 §4.3: UTF-16 without a byte order mark is big-endian (a BOM still wins).
+        ["ucs-2"] = 1201, ["ucs2"] = 1201, ["iso-10646-ucs-2"] = 1201, ["utf-16"] = 1201, ["utf16"] = 1201,
         ["unicode"] = 1200, ["utf-16le"] = 1200, ["utf-16be"] = 1201, ["utf-32"] = 12000, ["utf-32le"] = 12000,
         ["utf-32be"] = 12001,
         // No table in .NET; the closest relative decodes most text of these languages correctly.

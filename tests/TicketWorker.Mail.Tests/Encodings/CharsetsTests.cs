@@ -162,6 +162,8 @@ public class CharsetsTests
     {
         Assert.That(Charsets.Decode([0xFE, 0xFF, 0x04, 0x1F], "utf-16"), Is.EqualTo("П"));
         Assert.That(Charsets.Decode([0x1F, 0x04], "utf-16le"), Is.EqualTo("П"));
+        Assert.That(Charsets.Decode([0x04, 0x1F], "utf-16"), Is.EqualTo("П"), "RFC 2781: big-endian without a BOM");
+        Assert.That(Charsets.Decode([0xFF, 0xFE, 0x1F, 0x04], "utf-16"), Is.EqualTo("П"));
     }
 
     [Test]

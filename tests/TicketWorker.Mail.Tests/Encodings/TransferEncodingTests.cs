@@ -60,6 +60,18 @@ public class TransferEncodingTests
     }
 
     [Test]
+    public void LeaveOpenKeepsTheInnerStreamUsableForEveryEncoding()
+    {
+        foreach (var encoding in new[] { "base64", "quoted-printable", "7bit" })
+        {
+            var inner = new MemoryStream(Ascii("QQ=="));
+            TransferEncoding.CreateDecodingStream(inner, encoding, leaveOpen: true).Dispose();
+
+            Assert.That(inner.CanRead, Is.True, encoding);
+        }
+    }
+
+    [Test]
     public async Task DecodingStreamGivesTheSameBytesInTinyReads()
     {
         var data = new byte[100_000];
