@@ -50,6 +50,8 @@ public static partial class DateParser
         var text = StripComments(value, out var commentZone);
         // RFC 5322 §4.3 allows CFWS around the colons of the time: "09 :  55 : 06".
         text = BlanksAroundColon().Replace(text, ":");
+        // "GMT+0100", "UTC-05:00": a named base with an explicit offset; the offset counts.
+        text = NamedBaseOffset().Replace(text, " $1");
         var iso = IsoDate().Match(text);
         if (iso.Success) return FromIso(iso);
 
@@ -171,6 +173,9 @@ public static partial class DateParser
 
     [GeneratedRegex(@"^\s*(?:[A-Za-z]{3},?\s*)?(\d{4})-(\d{1,2})-(\d{1,2})[T\s]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|z|[+-]\d{2}:?\d{2})?")]
     private static partial Regex IsoDate();
+
+    [GeneratedRegex(@"\b(?:GMT|UTC|UT)\s*([+-]\d)", RegexOptions.IgnoreCase)]
+    private static partial Regex NamedBaseOffset();
 
     [GeneratedRegex(@"(?<=\d)\s*:\s*(?=\d)")]
     private static partial Regex BlanksAroundColon();
