@@ -165,7 +165,8 @@ public static partial class DateParser
     [GeneratedRegex(@"[\s,]+|(?<=[a-zA-Z])-(?=\d)|(?<=\d)-(?=[a-zA-Z])")]
     private static partial Regex Separators();
 
-    [GeneratedRegex(@"^(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2}))?(?:\.\d+)?(am|pm|AM|PM)?$")]
+    // Junk after the minutes ("10:00:t") is tolerated; a dotted date ("12.02.2024") is not a time.
+    [GeneratedRegex(@"^(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2}))?(?:\.\d+)?(am|pm|AM|PM)?(?![\d.])")]
     private static partial Regex Time();
 
     [GeneratedRegex(@"^([+-])(\d{2})(?::?(\d{2}))?$")]
