@@ -98,7 +98,7 @@ public static class AddressParser
                     items.Add(sb.ToString());
                     sb.Clear();
                     break;
-                case ':' when !inAngle && !sb.ToString().Contains('@') && !sb.ToString().Contains('<'):
+                case ':' when !inAngle && IsGroupName(sb.ToString()):
                     sb.Clear(); // RFC 5322 §3.4 group: "display-name:" is not a mailbox
                     sawGroup = true;
                     break;
@@ -107,6 +107,15 @@ public static class AddressParser
         }
         items.Add(sb.ToString());
         return items.Where(s => !string.IsNullOrWhiteSpace(s)).ToList();
+    }
+
+    // A ':' ends a group name unless it sits inside an address or an encoded word
+    // ("=?utf-8?Q?Re:_x?=" from lax encoders).
+    private static bool IsGroupName(string text)
+    {
+        if (text.Contains('@') || text.Contains('<')) return false;
+        var open = text.LastIndexOf("=?", StringComparison.Ordinal);
+        return open < 0 || text.IndexOf("?=", open + 2, StringComparison.Ordinal) >= 0;
     }
 
     // commentNames: a lone comment is a name ("From: (mailbox in US-ASCII)"), except inside a
