@@ -104,7 +104,26 @@ public static partial class Charsets
     {
         fallback ??= Windows1252;
         if (Ascii.IsValid(bytes)) return Encoding.ASCII.GetString(bytes);
+        // A UTF-16 byte order mark is unambiguous (UTF-8's is handled by the UTF-8 path).
+        if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
+        {
+            return DecodeUnicode(bytes, Encoding.BigEndianUnicode);
+        }
         return DecodeUtf8(bytes, fallback);
+    }
+
+    /// <summary>
+    /// The charset an HTML document declares for itself (&lt;meta charset&gt; or http-equiv
+    /// Content-Type) in its first 1024 bytes, or null; for text/html parts without a MIME charset.
+    /// </summary>
+    public static string? DetectHtmlCharset(ReadOnlySpan<byte> html)
+    {
+        // The HTML standard's prescan also looks only at the first 1024 bytes.
+        var head = Encoding.Latin1.GetString(html[..Math.Min(html.Length, 1024)]);
+        var m = HtmlMetaCharset().Match(head);
+        if (!m.Success) return null;
+        var name = m.Groups[1].Value;
+        return GetEncoding(name) is null ? null : name;
     }
 
     /// <summary>True when the bytes are well-formed UTF-8 (ASCII included).</summary>
@@ -227,6 +246,9 @@ public static partial class Charsets
         if (paren >= 0) s = s[..paren].Trim();
         return s.ToLowerInvariant();
     }
+
+    [GeneratedRegex(@"<meta[^>]*?charset\s*=\s*[""']?\s*([A-Za-z0-9_:.\-]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex HtmlMetaCharset();
 
     // cp1256, cp-1256, win-1251, windows1251, x-cp1250, ms-1252, ibm850, 1252.
     [GeneratedRegex(@"^(?:cp|win|windows|x-cp|ms|ibm|x-windows-|windows-)?[-_ ]?(\d{3,5})$")]

@@ -62,6 +62,34 @@ public sealed class MessageBuilder
         return buffer.ToArray();
     }
 
+    /// <summary>Threads this message as a reply to <paramref name="parent"/> (In-Reply-To and References).</summary>
+    public void ThreadAsReplyTo(MimeMessage parent)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        ThreadAsReplyTo(parent.MessageId, parent.References, parent.InReplyTo);
+    }
+
+    /// <summary>
+    /// Sets In-Reply-To to the parent's id and References to the parent's References (or its single
+    /// In-Reply-To) plus the parent's id (RFC 5322 §3.6.4). Long chains keep the root and the most
+    /// recent ids so the header stays a sane size.
+    /// </summary>
+    public void ThreadAsReplyTo(string? parentMessageId, IEnumerable<string>? parentReferences = null, IEnumerable<string>? parentInReplyTo = null)
+    {
+        const int maxReferences = 20;
+        var chain = parentReferences?.Select(Unbracket).Where(id => id.Length > 0).ToList() ?? [];
+        if (chain.Count == 0 && parentInReplyTo?.Select(Unbracket).Where(id => id.Length > 0).ToList() is [var single]) chain.Add(single);
+        if (!string.IsNullOrWhiteSpace(parentMessageId))
+        {
+            InReplyTo = Unbracket(parentMessageId);
+            chain.Add(InReplyTo);
+        }
+        chain = chain.Distinct(StringComparer.Ordinal).ToList();
+        if (chain.Count > maxReferences) chain = [chain[0], .. chain.TakeLast(maxReferences - 1)];
+        References.Clear();
+        References.AddRange(chain);
+    }
+
     /// <summary>Fixes Date and Message-ID (generating what is missing) without writing.</summary>
     public string EnsureMessageId()
     {
@@ -182,7 +210,9 @@ public sealed class MessageBuilder
         if (list.Count > 0) sb.Append(MimeWriter.FoldHeader(name, string.Join(", ", list.Select(AddressParser.Format))));
     }
 
-    private static string Bracket(string id) => "<" + id.Trim().Trim('<', '>') + ">";
+    private static string Bracket(string id) => "<" + Unbracket(id) + ">";
+
+    private static string Unbracket(string id) => id.Trim().Trim('<', '>').Trim();
 
     private static string? DomainOf(string? address) =>
         address?.LastIndexOf('@') is int at and >= 0 && at < address.Length - 1 ? address[(at + 1)..] : null;

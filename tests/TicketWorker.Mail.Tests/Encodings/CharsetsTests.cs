@@ -166,6 +166,22 @@ public class CharsetsTests
         Assert.That(Charsets.Decode([0xFF, 0xFE, 0x1F, 0x04], "utf-16"), Is.EqualTo("П"));
     }
 
+    [TestCase("<html><head><meta charset=\"windows-1250\"/></head>", "windows-1250")]
+    [TestCase("<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=koi8-r\">", "koi8-r")]
+    [TestCase("<meta charset='gb2312'>", "gb2312")]
+    [TestCase("<html><body>no declaration</body></html>", null)]
+    [TestCase("<meta charset=\"x-bogus\">", null)]
+    public void DetectsTheCharsetAnHtmlDocumentDeclares(string html, string? expected)
+    {
+        Assert.That(Charsets.DetectHtmlCharset(Encoding.ASCII.GetBytes(html)), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void UndeclaredTextWithAUtf16ByteOrderMarkIsUtf16()
+    {
+        Assert.That(Charsets.DecodeUndeclared([0xFF, 0xFE, 0x1F, 0x04]), Is.EqualTo("П"));
+    }
+
     [Test]
     public void EmptyInputIsEmptyText()
     {
