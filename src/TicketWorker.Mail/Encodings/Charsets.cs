@@ -95,7 +95,8 @@ public static partial class Charsets
         }
         catch (Exception e) when (e is ArgumentException or DecoderFallbackException or NotSupportedException)
         {
-            return fallback.GetString(bytes);
+            // Even a caller's strict fallback must not make decoding throw: Latin-1 maps every byte.
+            return Encoding.Latin1.GetString(bytes);
         }
     }
 

@@ -183,6 +183,14 @@ public class CharsetsTests
     }
 
     [Test]
+    public void AStrictFallbackEncodingDoesNotMakeDecodeThrow()
+    {
+        var strict = Encoding.GetEncoding("us-ascii", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+
+        Assert.That(Charsets.Decode([0x47, 0xFC], "utf-8", strict), Is.EqualTo("Gü"));
+    }
+
+    [Test]
     public void EmptyInputIsEmptyText()
     {
         Assert.That(Charsets.Decode([], "koi8-r"), Is.EqualTo(""));
