@@ -226,7 +226,8 @@ public static partial class Rfc2047
     // RFC 5322 §3.2.3 specials, which need quoting in a phrase.
     private static bool IsSpecial(char c) => c is '(' or ')' or '<' or '>' or '[' or ']' or ':' or ';' or '@' or '\\' or ',' or '.' or '"';
 
-    // Lenient: the text may hold blanks (broken mailers) but not '?'; charset may carry *lang.
-    [GeneratedRegex(@"=\?(?<charset>[^?\s""]+)\?(?<encoding>[bBqQ])\?(?<text>[^?]*?)\?=")]
+    // Lenient: the text may hold blanks and a raw '?' not followed by '=' (broken mailers);
+    // the charset may carry *lang.
+    [GeneratedRegex(@"=\?(?<charset>[^?\s""]+)\?(?<encoding>[bBqQ])\?(?<text>(?:[^?]|\?(?!=))*?)\?=")]
     private static partial Regex EncodedWord();
 }

@@ -83,6 +83,7 @@ public class Rfc2047Tests
     [Test]
     public void DecodesQWordsWithRawBlanksFromBrokenMailers()
     {
+        Assert.That(Rfc2047.DecodeText("=?utf-8?Q?Why?_Because?= =?utf-8?Q?_ok?="), Is.EqualTo("Why? Because ok"));
         Assert.That(Rfc2047.DecodeText("=?utf-8?Q?Gr=C3=BC=C3=9Fe aus K=C3=B6ln?="), Is.EqualTo("Grüße aus Köln"));
     }
 
