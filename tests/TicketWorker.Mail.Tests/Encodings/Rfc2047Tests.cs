@@ -96,6 +96,15 @@ public class Rfc2047Tests
     }
 
     [Test]
+    public void AHostileHeaderOfUnterminatedWordsIsLeftAsItIsQuickly()
+    {
+        var value = string.Concat(Enumerable.Repeat("=?a?q?x", 100_000));
+
+        // Completes (bounded backtracking) and changes nothing: no word is terminated.
+        Assert.That(Rfc2047.DecodeText(value), Is.EqualTo(value));
+    }
+
+    [Test]
     public void EncodeTextLeavesAsciiAlone()
     {
         Assert.That(Rfc2047.EncodeText("Re: [#42] Order not delivered"), Is.EqualTo("Re: [#42] Order not delivered"));
