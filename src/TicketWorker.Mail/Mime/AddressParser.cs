@@ -98,7 +98,8 @@ public static class AddressParser
                     items.Add(sb.ToString());
                     sb.Clear();
                     break;
-                case ':' when !inAngle && IsGroupName(sb.ToString()):
+                // Group names are short; the length check also keeps hostile input linear.
+                case ':' when !inAngle && sb.Length <= 256 && IsGroupName(sb.ToString()):
                     sb.Clear(); // RFC 5322 §3.4 group: "display-name:" is not a mailbox
                     sawGroup = true;
                     break;

@@ -50,6 +50,14 @@ public class AddressParserTests
     }
 
     [Test]
+    public void AHostileHeaderOfColonsIsParsedInLinearTime()
+    {
+        var value = string.Concat(Enumerable.Repeat("a@b:", 200_000));
+
+        Assert.That(AddressParser.ParseList(value), Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public void NeverThrowsOnRandomInput()
     {
         var random = new Random(5322);
