@@ -90,13 +90,14 @@ public static partial class DateParser
                 if (offset is null && hour is not null && ZoneOffset(token) is { } zone) { offset = zone; continue; }
                 continue; // day names, "at", garbage
             }
-            if (token.All(char.IsAsciiDigit)) numbers.Add(token);
+            if (token.Length <= 4 && token.All(char.IsAsciiDigit)) numbers.Add(token);
         }
 
         // Day and year among the bare numbers: the one with 3-4 digits or over 31 is the year,
         // else the later one ("12 Feb 24", "Feb 12 2024", asctime's "Feb 12 10:00:00 2024").
         // A zero-padded day ("029") is still a day.
-        numbers = numbers.Select(n => n.Length == 3 && n[0] == '0' && int.Parse(n, CultureInfo.InvariantCulture) <= 31 && numbers.Any(m => m.Length == 4) ? n[1..] : n).ToList();
+        var hasFullYear = numbers.Any(m => m.Length == 4);
+        numbers = numbers.Select(n => n.Length == 3 && n[0] == '0' && int.Parse(n, CultureInfo.InvariantCulture) <= 31 && hasFullYear ? n[1..] : n).ToList();
         var yearIndex = numbers.FindIndex(n => n.Length == 4);
         if (yearIndex < 0) yearIndex = numbers.FindIndex(n => n.Length >= 3 || int.Parse(n, CultureInfo.InvariantCulture) > 31);
         if (yearIndex < 0 && numbers.Count >= 2) yearIndex = numbers.Count - 1;
