@@ -62,6 +62,7 @@ public static class AddressParser
     private static List<string> SplitItems(string value, out bool sawGroup)
     {
         sawGroup = false;
+        var unterminatedFrom = int.MaxValue;
         var items = new List<string>();
         var sb = new StringBuilder();
         var inQuotes = false;
@@ -88,7 +89,10 @@ public static class AddressParser
             switch (c)
             {
                 case '"':
-                    inQuotes = FindQuoteEnd(value, i) >= 0; // an unterminated quote is a stray character
+                    // An unterminated quote is a stray character; once one is found, later quotes are
+                    // stray too (rescanning to the end for each would be quadratic).
+                    inQuotes = i < unterminatedFrom && FindQuoteEnd(value, i) >= 0;
+                    if (!inQuotes) unterminatedFrom = Math.Min(unterminatedFrom, i);
                     sb.Append(c);
                     break;
                 case '(': depth++; sb.Append(c); break;
@@ -168,6 +172,7 @@ public static class AddressParser
         var words = new List<string>();
         comments = [];
         angle = null;
+        var unterminatedFrom = int.MaxValue;
         var sb = new StringBuilder();
         void EndWord()
         {
@@ -180,8 +185,12 @@ public static class AddressParser
             var c = item[i];
             if (c == '"')
             {
-                var end = FindQuoteEnd(item, i);
-                if (end < 0) continue; // an unterminated quote is a stray character
+                var end = i < unterminatedFrom ? FindQuoteEnd(item, i) : -1;
+                if (end < 0)
+                {
+                    unterminatedFrom = Math.Min(unterminatedFrom, i);
+                    continue; // an unterminated quote is a stray character
+                }
                 var quoted = item[i..Math.Min(end + 1, item.Length)];
                 // "john doe"@example.com: a quoted local part glued to its domain stays one word.
                 if (sb.Length > 0 || (end + 1 < item.Length && item[end + 1] == '@')) sb.Append(quoted);

@@ -58,6 +58,14 @@ public class AddressParserTests
     }
 
     [Test]
+    public void AHostileHeaderOfEscapedQuotesIsParsedInLinearTime()
+    {
+        var value = "\"" + string.Concat(Enumerable.Repeat("\\\"", 200_000)) + " <a@b.c>";
+
+        Assert.That(AddressParser.ParseList(value).Single().Address, Is.EqualTo("a@b.c"));
+    }
+
+    [Test]
     public void NeverThrowsOnRandomInput()
     {
         var random = new Random(5322);
