@@ -20,6 +20,7 @@ public static class WorkerHost
         var runtime = await TicketWorkerRuntime.OpenAsync(configDirectory, loggers: loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton<WorkerIdentity>();
+        builder.Services.AddHostedService<IntakeService>();
         using var host = builder.Build();
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
