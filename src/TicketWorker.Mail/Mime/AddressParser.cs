@@ -43,6 +43,13 @@ public static class AddressParser
         return string.IsNullOrWhiteSpace(mailbox.Name) ? address : $"{Rfc2047.EncodePhrase(mailbox.Name)} <{address}>";
     }
 
+    /// <summary>Formats a list of mailboxes for an address header ("a, B &lt;b@x&gt;").</summary>
+    public static string FormatList(IEnumerable<MailboxAddress> mailboxes)
+    {
+        ArgumentNullException.ThrowIfNull(mailboxes);
+        return string.Join(", ", mailboxes.Select(Format));
+    }
+
     // A Unicode domain is written as punycode so that ASCII-only servers accept it (RFC 5890).
     private static string EncodeAddress(string address)
     {

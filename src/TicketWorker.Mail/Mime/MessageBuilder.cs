@@ -207,7 +207,7 @@ public sealed class MessageBuilder
 
     private static void AppendAddresses(StringBuilder sb, string name, List<MailboxAddress> list)
     {
-        if (list.Count > 0) sb.Append(MimeWriter.FoldHeader(name, string.Join(", ", list.Select(AddressParser.Format))));
+        if (list.Count > 0) sb.Append(MimeWriter.FoldHeader(name, AddressParser.FormatList(list)));
     }
 
     private static string Bracket(string id) => "<" + Unbracket(id) + ">";

@@ -44,6 +44,14 @@ public class AddressParserTests
     }
 
     [Test]
+    public void FormattedListParsesBack()
+    {
+        MailboxAddress[] list = [new("Doe, John", "john@example.com"), new(null, "jane@example.com"), new("Νίκος", "nikos@example.gr")];
+
+        Assert.That(AddressParser.ParseList(AddressParser.FormatList(list)), Is.EqualTo(list));
+    }
+
+    [Test]
     public void FormatWritesUnicodeDomainsAsPunycode()
     {
         Assert.That(AddressParser.Format(new MailboxAddress(null, "info@bücher.de")), Is.EqualTo("info@xn--bcher-kva.de"));
