@@ -161,7 +161,7 @@ public static class TransferEncoding
 
     private static IByteDecoder? CreateDecoder(string? transferEncoding) => Normalize(transferEncoding) switch
     {
-        "base64" => new Base64Decoder(),
+        "base64" => new SniffingBase64Decoder(),
         "quoted-printable" => new QuotedPrintableDecoder(),
         _ => null,
     };
