@@ -18,12 +18,17 @@ public sealed class MessageBuilder
         "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Content-Disposition",
     };
 
+    /// <summary>The author (required); its domain names generated Message-IDs by default.</summary>
     public MailboxAddress? From { get; set; }
     /// <summary>Written only when set (RFC 5322 §3.6.2: the agent sending on behalf of From).</summary>
     public MailboxAddress? Sender { get; set; }
+    /// <summary>Primary recipients.</summary>
     public List<MailboxAddress> To { get; } = [];
+    /// <summary>Copy recipients (Bcc is not a header: pass those to SMTP only).</summary>
     public List<MailboxAddress> Cc { get; } = [];
+    /// <summary>Where replies should go (e.g. a plus-address carrying a reply token).</summary>
     public List<MailboxAddress> ReplyTo { get; } = [];
+    /// <summary>The subject; non-ASCII is written as RFC 2047 encoded words.</summary>
     public string Subject { get; set; } = "";
     /// <summary>The Date header; set from <see cref="TimeProvider"/> on the first write when null.</summary>
     public DateTimeOffset? Date { get; set; }
@@ -35,8 +40,11 @@ public sealed class MessageBuilder
     public string? InReplyTo { get; set; }
     /// <summary>The thread's ids, oldest first (brackets optional).</summary>
     public List<string> References { get; } = [];
+    /// <summary>The plain-text body (any line ends; written with CRLF).</summary>
     public string? TextBody { get; set; }
+    /// <summary>The HTML body; with a text body both go into multipart/alternative.</summary>
     public string? HtmlBody { get; set; }
+    /// <summary>Attachments; inline ones with a Content-ID go into multipart/related with the HTML.</summary>
     public List<MessageAttachment> Attachments { get; } = [];
     /// <summary>Further header fields in order (e.g. Auto-Submitted); non-ASCII values are RFC 2047-encoded.</summary>
     public OrderedDictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
