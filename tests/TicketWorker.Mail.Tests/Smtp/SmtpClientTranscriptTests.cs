@@ -1,0 +1,556 @@
+using System.Text;
+using TicketWorker.Mail.Protocol;
+using TicketWorker.Mail.Security;
+using TicketWorker.Mail.Smtp;
+using TicketWorker.Mail.Tests.Infrastructure;
+
+namespace TicketWorker.Mail.Tests.Smtp;
+
+/// <summary>The SMTP client against recorded server transcripts: replies a local Postfix does not give.</summary>
+public class SmtpClientTranscriptTests
+{
+    private static readonly string[] Greeting = ["S: 220 mx.example.net ESMTP"];
+
+    [Test, CancelAfter(10_000)]
+    public async Task MultiLineEhloReplyYieldsEveryCapabilityAndTheSizeLimit(CancellationToken ct)
+    {
+        var server = Script(
+            "C: EHLO client.test",
+            "S: 250-mx.example.net greets client.test",
+            "S: 250-SIZE 35882577",
+            "S: 250-8BITMIME",
+            "S: 250-AUTH=LOGIN PLAIN",
+            "S: 250-AUTH PLAIN LOGIN XOAUTH2",
+            "S: 250-ENHANCEDSTATUSCODES",
+            "S: 250-PIPELINING",
+            "S: 250-SMTPUTF8",
+            "S: 250 CHUNKING");
+        await using var client = NewClient();
+
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        Assert.That(client.Capabilities, Is.EqualTo(
+            SmtpCapabilities.Size | SmtpCapabilities.EightBitMime | SmtpCapabilities.Authentication
+            | SmtpCapabilities.EnhancedStatusCodes | SmtpCapabilities.Pipelining | SmtpCapabilities.SmtpUtf8
+            | SmtpCapabilities.Chunking));
+        Assert.That(client.MaxMessageSize, Is.EqualTo(35882577));
+        Assert.That(client.AuthenticationMechanisms, Is.EquivalentTo(new[] { "LOGIN", "PLAIN", "XOAUTH2" }));
+        Assert.That(client.Greeting!.Text, Is.EqualTo("mx.example.net ESMTP"));
+        Assert.That(server.Mismatch, Is.Null);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task ServerWithoutEhloGetsHeloAndPlainOneByOneCommands(CancellationToken ct)
+    {
+        var server = Script(
+            "C: EHLO client.test",
+            "S: 502 5.5.2 Error: command not recognized",
+            "C: HELO client.test",
+            "S: 250 mx.example.net",
+            "C: MAIL FROM:<a@example.net>",
+            "S: 250 ok",
+            "C: RCPT TO:<b@example.net>",
+            "S: 250 ok",
+            "C: DATA",
+            "S: 354 go ahead",
+            "D:",
+            "S: 250 accepted",
+            "C: QUIT",
+            "S: 221 bye");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        var result = await client.SendAsync(new SmtpEnvelope("a@example.net", "b@example.net"), Message("Subject: x\r\n\r\nhi\r\n"), ct);
+        await client.QuitAsync(ct);
+
+        Assert.That(client.Capabilities, Is.EqualTo(SmtpCapabilities.None));
+        Assert.That(result.Accepted.Select(r => r.Address), Is.EqualTo(new[] { "b@example.net" }));
+        Assert.That(server.Mismatch, Is.Null);
+        Assert.That(server.IsComplete, Is.True);
+        Assert.That(client.IsConnected, Is.False);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task GreetingWith421IsATransientRefusalAndClosesTheConnection(CancellationToken ct)
+    {
+        var server = new ScriptedServerStream("S: 421 4.3.2 mx.example.net too busy, try later");
+        await using var client = NewClient();
+
+        var error = Assert.ThrowsAsync<MailCommandException>(() => client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct));
+
+        Assert.That(error!.IsTransient, Is.True);
+        Assert.That(error.StatusCode, Is.EqualTo(421));
+        Assert.That(error.EnhancedStatusCode, Is.EqualTo("4.3.2"));
+        Assert.That(error.ServerText, Does.Contain("too busy"));
+        Assert.That(client.IsConnected, Is.False);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task GreetingWith554IsAPermanentRefusal(CancellationToken ct)
+    {
+        var server = new ScriptedServerStream("S: 554 5.7.1 no SMTP service here");
+        await using var client = NewClient();
+
+        var error = Assert.ThrowsAsync<MailCommandException>(() => client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct));
+
+        Assert.That(error!.IsTransient, Is.False);
+        Assert.That(error.StatusCode, Is.EqualTo(554));
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task A451AfterTheDataIsTransientAndTheNextMessageStartsWithRset(CancellationToken ct)
+    {
+        var server = Script(
+            PipeliningEhlo(),
+            "C: MAIL FROM:<a@example.net> SIZE=*",
+            "C: RCPT TO:<b@example.net>",
+            "C: DATA",
+            "S: 250 2.1.0 ok",
+            "S: 250 2.1.5 ok",
+            "S: 354 go ahead",
+            "D:",
+            "S: 451-4.3.0 Temporary lookup failure,",
+            "S: 451 4.3.0 please retry",
+            "C: RSET",
+            "C: MAIL FROM:<a@example.net> SIZE=*",
+            "C: RCPT TO:<b@example.net>",
+            "C: DATA",
+            "S: 250 2.0.0 ok",
+            "S: 250 2.1.0 ok",
+            "S: 250 2.1.5 ok",
+            "S: 354 go ahead",
+            "D:",
+            "S: 250 2.0.0 Ok: queued as 4Xyz12");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+        var envelope = new SmtpEnvelope("a@example.net", "b@example.net");
+
+        var error = Assert.ThrowsAsync<MailCommandException>(() => client.SendAsync(envelope, Message("Subject: 1\r\n\r\none\r\n"), ct));
+        var result = await client.SendAsync(envelope, Message("Subject: 2\r\n\r\ntwo\r\n"), ct);
+
+        Assert.That(error!.IsTransient, Is.True);
+        Assert.That(error.StatusCode, Is.EqualTo(451));
+        Assert.That(error.EnhancedStatusCode, Is.EqualTo("4.3.0"));
+        Assert.That(error.ServerText, Is.EqualTo("Temporary lookup failure,\nplease retry"));
+        Assert.That(result.QueueId, Is.EqualTo("4Xyz12"));
+        Assert.That(server.Mismatch, Is.Null);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task A552AfterTheDataIsPermanent(CancellationToken ct)
+    {
+        var server = Script(
+            PipeliningEhlo(),
+            "C: MAIL FROM:<a@example.net>*",
+            "C: RCPT TO:<b@example.net>",
+            "C: DATA",
+            "S: 250 ok",
+            "S: 250 ok",
+            "S: 354 go ahead",
+            "D:",
+            "S: 552 5.3.4 Message size exceeds fixed limit");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        var error = Assert.ThrowsAsync<MailCommandException>(() =>
+            client.SendAsync(new SmtpEnvelope("a@example.net", "b@example.net"), Message("Subject: big\r\n\r\nbody\r\n"), ct));
+
+        Assert.That(error!.IsTransient, Is.False);
+        Assert.That(error.StatusCode, Is.EqualTo(552));
+        Assert.That(error.EnhancedStatusCode, Is.EqualTo("5.3.4"));
+        Assert.That(client.IsConnected, Is.True);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task AMessageOverTheAnnouncedSizeIsRefusedBeforeAnythingIsSent(CancellationToken ct)
+    {
+        var server = Script(
+            "C: EHLO client.test",
+            "S: 250-mx.example.net",
+            "S: 250 SIZE 1000");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+        var sentBefore = server.ClientText;
+
+        var error = Assert.ThrowsAsync<MailCommandException>(() =>
+            client.SendAsync(new SmtpEnvelope("a@example.net", "b@example.net"), Message("Subject: x\r\n\r\n" + new string('x', 2000)), ct));
+
+        Assert.That(error!.IsTransient, Is.False);
+        Assert.That(error.EnhancedStatusCode, Is.EqualTo("5.3.4"));
+        Assert.That(error.Message, Does.Contain("1000"));
+        Assert.That(server.ClientText, Is.EqualTo(sentBefore));
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task PipelinedRecipientsAreReportedOneByOne(CancellationToken ct)
+    {
+        // The script expects all four commands before any reply: a client that waited for each
+        // reply would fail here.
+        var server = Script(
+            PipeliningEhlo(),
+            "C: MAIL FROM:<a@example.net> SIZE=*",
+            "C: RCPT TO:<one@example.net>",
+            "C: RCPT TO:<gone@example.net>",
+            "C: RCPT TO:<busy@example.net>",
+            "C: DATA",
+            "S: 250 2.1.0 Ok",
+            "S: 250 2.1.5 Ok",
+            "S: 550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown",
+            "S: 450 4.2.1 <busy@example.net>: mailbox busy",
+            "S: 354 End data with <CR><LF>.<CR><LF>",
+            "D:",
+            "S: 250 2.0.0 Ok: queued as ABC123");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        var result = await client.SendAsync(
+            new SmtpEnvelope("a@example.net", "one@example.net", "gone@example.net", "busy@example.net"), Message("Subject: x\r\n\r\nhi\r\n"), ct);
+
+        Assert.That(result.Accepted.Select(r => r.Address), Is.EqualTo(new[] { "one@example.net" }));
+        var rejected = result.Rejected.ToList();
+        Assert.That(rejected.Select(r => (r.Address, r.Reply.Code, r.Reply.EnhancedStatusCode, r.IsTransientFailure)), Is.EqualTo(new[]
+        {
+            ("gone@example.net", 550, (string?)"5.1.1", false),
+            ("busy@example.net", 450, (string?)"4.2.1", true),
+        }));
+        Assert.That(result.QueueId, Is.EqualTo("ABC123"));
+        Assert.That(server.Mismatch, Is.Null);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task EveryRecipientRejectedInAPipelineThrowsWithEachReplyAndSendsNoData(CancellationToken ct)
+    {
+        var server = Script(
+            PipeliningEhlo(),
+            "C: MAIL FROM:<a@example.net>*",
+            "C: RCPT TO:<x@example.org>",
+            "C: RCPT TO:<y@example.org>",
+            "C: DATA",
+            "S: 250 2.1.0 Ok",
+            "S: 554 5.7.1 <x@example.org>: Relay access denied",
+            "S: 451 4.3.0 <y@example.org>: try later",
+            "S: 554 5.5.1 Error: no valid recipients");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        var error = Assert.ThrowsAsync<SmtpRecipientsRejectedException>(() =>
+            client.SendAsync(new SmtpEnvelope("a@example.net", "x@example.org", "y@example.org"), Message("Subject: x\r\n\r\nhi\r\n"), ct));
+
+        Assert.That(error!.Recipients.Select(r => r.Reply.Code), Is.EqualTo(new[] { 554, 451 }));
+        Assert.That(error.IsTransient, Is.False, "one refusal is permanent");
+        Assert.That(error.StatusCode, Is.EqualTo(554));
+        Assert.That(server.Data, Is.Empty);
+        Assert.That(server.IsComplete, Is.True);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task AServerThatAcceptsDataWithoutRecipientsGetsAnEmptyMessageEnd(CancellationToken ct)
+    {
+        var server = Script(
+            PipeliningEhlo(),
+            "C: MAIL FROM:<a@example.net>*",
+            "C: RCPT TO:<x@example.org>",
+            "C: DATA",
+            "S: 250 Ok",
+            "S: 550 5.1.1 unknown",
+            "S: 354 go ahead",
+            "D:",
+            "S: 554 5.5.1 no valid recipients");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        Assert.ThrowsAsync<SmtpRecipientsRejectedException>(() =>
+            client.SendAsync(new SmtpEnvelope("a@example.net", "x@example.org"), Message("Subject: secret\r\n\r\nhi\r\n"), ct));
+
+        Assert.That(server.Data.Single(), Is.Empty, "the message itself must not go out");
+        Assert.That(client.IsConnected, Is.True);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task ServerDroppingTheConnectionMidDataIsConnectionLostNotAHang(CancellationToken ct)
+    {
+        var server = Script(
+            PipeliningEhlo(),
+            "C: MAIL FROM:<a@example.net>*",
+            "C: RCPT TO:<b@example.net>",
+            "C: DATA",
+            "S: 250 Ok",
+            "S: 250 Ok",
+            "S: 354 go ahead",
+            "DROP");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        Assert.ThrowsAsync<ConnectionLostException>(() =>
+            client.SendAsync(new SmtpEnvelope("a@example.net", "b@example.net"), Message("Subject: x\r\n\r\n" + new string('y', 200_000)), ct));
+
+        Assert.That(client.IsConnected, Is.False);
+        Assert.That(server.IsDisposed, Is.True);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task ASilentServerTimesOutAsConnectionLost(CancellationToken ct)
+    {
+        var server = Script(
+            "C: EHLO client.test",
+            "S: 250 mx.example.net",
+            "C: NOOP",
+            "HANG");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+        client.Timeout = TimeSpan.FromMilliseconds(200);
+
+        var error = Assert.ThrowsAsync<ConnectionLostException>(() => client.NoOpAsync(ct));
+
+        Assert.That(error!.InnerException, Is.InstanceOf<TimeoutException>());
+        Assert.That(client.IsConnected, Is.False);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task DataIsDotStuffedAndEveryLineEndsInCrlf(CancellationToken ct)
+    {
+        var server = Script(
+            PipeliningEhlo(),
+            "C: MAIL FROM:<a@example.net>*",
+            "C: RCPT TO:<b@example.net>",
+            "C: DATA",
+            "S: 250 Ok",
+            "S: 250 Ok",
+            "S: 354 go ahead",
+            "D:",
+            "S: 250 Ok");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        await client.SendAsync(
+            new SmtpEnvelope("a@example.net", "b@example.net"),
+            Message("Subject: dots\n\n.leading dot\r\n..two\r\n.\r\nbare cr\rend"),
+            ct);
+
+        Assert.That(Encoding.ASCII.GetString(server.Data.Single()),
+            Is.EqualTo("Subject: dots\r\n\r\n..leading dot\r\n...two\r\n..\r\nbare cr\r\nend\r\n"));
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task EightBitContentIsDeclaredAs8BitMimeAndSevenBitContentIsNot(CancellationToken ct)
+    {
+        var server = Script(
+            PipeliningEhlo(),
+            "C: MAIL FROM:<a@example.net> SIZE=26 BODY=8BITMIME",
+            "C: RCPT TO:<b@example.net>",
+            "C: DATA",
+            "S: 250 Ok",
+            "S: 250 Ok",
+            "S: 354 go ahead",
+            "D:",
+            "S: 250 Ok",
+            "C: RSET",
+            "C: MAIL FROM:<a@example.net> SIZE=21",
+            "C: RCPT TO:<b@example.net>",
+            "C: DATA",
+            "S: 250 Ok",
+            "S: 250 Ok",
+            "S: 250 Ok",
+            "S: 354 go ahead",
+            "D:",
+            "S: 250 Ok",
+            "C: RSET",
+            "C: MAIL FROM:<a@example.net> BODY=8BITMIME",
+            "C: RCPT TO:<b@example.net>",
+            "C: DATA",
+            "S: 250 Ok",
+            "S: 250 Ok",
+            "S: 250 Ok",
+            "S: 354 go ahead",
+            "D:",
+            "S: 250 Ok");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+        var envelope = new SmtpEnvelope("a@example.net", "b@example.net");
+
+        await client.SendAsync(envelope, Message("Subject: Grüße\r\n\r\nBody\r\n"), ct);
+        await client.SendAsync(envelope, Message("Subject: Hi\r\n\r\nBody\r\n"), ct);
+        await client.SendAsync(envelope, new UnseekableStream(Encoding.UTF8.GetBytes("Subject: Hi\r\n\r\nBody\r\n")), ct);
+
+        Assert.That(server.Mismatch, Is.Null);
+        Assert.That(server.IsComplete, Is.True);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task SmtpUtf8IsDeclaredForANonAsciiAddressAndOnRequestForUtf8Headers(CancellationToken ct)
+    {
+        var server = Script(
+            PipeliningEhlo(),
+            "C: MAIL FROM:<a@example.net> SIZE=21 SMTPUTF8",
+            "C: RCPT TO:<jürgen@example.net>",
+            "C: DATA",
+            "S: 250 Ok",
+            "S: 250 Ok",
+            "S: 354 go ahead",
+            "D:",
+            "S: 250 Ok",
+            "C: RSET",
+            "C: MAIL FROM:<a@example.net> SIZE=26 BODY=8BITMIME SMTPUTF8",
+            "C: RCPT TO:<b@example.net>",
+            "C: DATA",
+            "S: 250 Ok",
+            "S: 250 Ok",
+            "S: 250 Ok",
+            "S: 354 go ahead",
+            "D:",
+            "S: 250 Ok");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        await client.SendAsync(new SmtpEnvelope("a@example.net", "jürgen@example.net"), Message("Subject: Hi\r\n\r\nBody\r\n"), ct);
+        client.RequestSmtpUtf8ForUtf8Headers = true;
+        await client.SendAsync(new SmtpEnvelope("a@example.net", "b@example.net"), Message("Subject: Grüße\r\n\r\nBody\r\n"), ct);
+
+        Assert.That(server.Mismatch, Is.Null);
+        Assert.That(server.IsComplete, Is.True);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task ANonAsciiAddressToAServerWithoutSmtpUtf8IsRefusedLocally(CancellationToken ct)
+    {
+        var server = Script("C: EHLO client.test", "S: 250-mx.example.net", "S: 250 8BITMIME");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        var error = Assert.ThrowsAsync<MailCommandException>(() =>
+            client.SendAsync(new SmtpEnvelope("a@example.net", "jürgen@example.net"), Message("Subject: x\r\n\r\nhi\r\n"), ct));
+
+        Assert.That(error!.EnhancedStatusCode, Is.EqualTo("5.6.7"));
+        Assert.That(error.IsTransient, Is.False);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task EightBitMessageToAServerWithout8BitMimeIsRefusedLocally(CancellationToken ct)
+    {
+        var server = Script("C: EHLO client.test", "S: 250-mx.example.net", "S: 250 PIPELINING");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        var error = Assert.ThrowsAsync<MailCommandException>(() =>
+            client.SendAsync(new SmtpEnvelope("a@example.net", "b@example.net"), Message("Subject: x\r\n\r\nGrüße\r\n"), ct));
+
+        Assert.That(error!.EnhancedStatusCode, Is.EqualTo("5.6.3"));
+        Assert.That(server.ClientText, Does.Not.Contain("MAIL"));
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task StartTlsRequiredButNotOfferedFailsWithoutSendingAnythingElse(CancellationToken ct)
+    {
+        var server = Script("C: EHLO client.test", "S: 250-mx.example.net", "S: 250 AUTH PLAIN");
+        await using var client = NewClient();
+
+        var error = Assert.ThrowsAsync<MailProtocolException>(() => client.ConnectAsync(server, "mx.example.net", SmtpSecurity.StartTls, cancellationToken: ct));
+
+        Assert.That(error!.Message, Does.Contain("STARTTLS"));
+        Assert.That(server.ClientText, Is.EqualTo("EHLO client.test\r\n"));
+        Assert.That(client.IsConnected, Is.False);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task AuthLoginAnswersBothChallengesAndTheLogHidesTheCredentials(CancellationToken ct)
+    {
+        var server = Script(
+            "C: EHLO client.test",
+            "S: 250-mx.example.net",
+            "S: 250 AUTH LOGIN",
+            "C: AUTH LOGIN",
+            "S: 334 VXNlcm5hbWU6",
+            "C: " + Convert.ToBase64String("agent@example.net"u8),
+            "S: 334 UGFzc3dvcmQ6",
+            "C: " + Convert.ToBase64String("hunter2"u8),
+            "S: 235 2.7.0 Authentication successful");
+        var log = new List<string>();
+        await using var client = NewClient();
+        client.ProtocolLog = (direction, line) => log.Add($"{direction}: {line}");
+        client.AllowAuthenticationWithoutTls = true;
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        await client.AuthenticateAsync(new SaslLogin("agent@example.net", "hunter2"), ct);
+
+        Assert.That(client.IsAuthenticated, Is.True);
+        Assert.That(server.Mismatch, Is.Null);
+        var all = string.Join("\n", log);
+        Assert.That(all, Does.Contain("Client: AUTH LOGIN").And.Contain("Server: 235 2.7.0 Authentication successful"));
+        Assert.That(all, Does.Not.Contain("hunter2").And.Not.Contain(Convert.ToBase64String("hunter2"u8))
+            .And.Not.Contain(Convert.ToBase64String("agent@example.net"u8)));
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task XOAuth2ErrorChallengeIsAnsweredEmptyAndReportedWithTheServersJson(CancellationToken ct)
+    {
+        var json = """{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}""";
+        var server = Script(
+            "C: EHLO client.test",
+            "S: 250-mx.example.net",
+            "S: 250 AUTH XOAUTH2",
+            "C: AUTH XOAUTH2 *",
+            "S: 334 " + Convert.ToBase64String(Encoding.UTF8.GetBytes(json)),
+            "C: ",
+            "S: 535 5.7.8 Username and Password not accepted");
+        await using var client = NewClient();
+        client.AllowAuthenticationWithoutTls = true;
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        var error = Assert.ThrowsAsync<AuthenticationFailedException>(() =>
+            client.AuthenticateAsync(new SaslXOAuth2("agent@example.net", "expired-token"), ct));
+
+        Assert.That(error!.Mechanism, Is.EqualTo("XOAUTH2"));
+        Assert.That(error.StatusCode, Is.EqualTo(535));
+        Assert.That(error.IsTransient, Is.False);
+        Assert.That(error.ServerText, Does.Contain("\"status\":\"401\""));
+        Assert.That(client.IsAuthenticated, Is.False);
+        Assert.That(client.IsConnected, Is.True);
+        Assert.That(server.Mismatch, Is.Null);
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task PasswordMechanismsAreRefusedWithoutTlsUnlessAllowed(CancellationToken ct)
+    {
+        var server = Script("C: EHLO client.test", "S: 250-mx.example.net", "S: 250 AUTH PLAIN");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        Assert.ThrowsAsync<InvalidOperationException>(() => client.AuthenticateAsync(new SaslPlain("a@example.net", "hunter2"), ct));
+
+        Assert.That(server.ClientText, Does.Not.Contain("AUTH"));
+    }
+
+    [Test, CancelAfter(10_000)]
+    public async Task AReplyThatIsNotSmtpIsAProtocolViolation(CancellationToken ct)
+    {
+        var server = new ScriptedServerStream("S: HTTP/1.1 400 Bad Request");
+        await using var client = NewClient();
+
+        Assert.ThrowsAsync<ProtocolViolationException>(() => client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct));
+
+        Assert.That(client.IsConnected, Is.False);
+    }
+
+    private static SmtpClient NewClient() => new() { LocalDomain = "client.test" };
+
+    private static string[] PipeliningEhlo() =>
+    [
+        "C: EHLO client.test",
+        "S: 250-mx.example.net",
+        "S: 250-PIPELINING",
+        "S: 250-SIZE 10240000",
+        "S: 250-8BITMIME",
+        "S: 250-SMTPUTF8",
+        "S: 250 ENHANCEDSTATUSCODES",
+    ];
+
+    private static ScriptedServerStream Script(params object[] steps) =>
+        new([.. Greeting, .. steps.SelectMany(s => s as string[] ?? [(string)s])]);
+
+    private static MemoryStream Message(string text) => new(Encoding.UTF8.GetBytes(text));
+
+    private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+}
