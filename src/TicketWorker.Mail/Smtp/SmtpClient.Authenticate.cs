@@ -80,9 +80,15 @@ public sealed partial class SmtpClient
         }
 
         var text = reply.Text;
-        if (mechanism is SaslXOAuth2 { ServerError: { } error })
+        var serverError = mechanism switch
         {
-            text += " (" + error + ")";
+            SaslXOAuth2 xoauth2 => xoauth2.ServerError,
+            SaslOAuthBearer bearer => bearer.ServerError,
+            _ => null,
+        };
+        if (serverError is not null)
+        {
+            text += " (" + serverError + ")";
         }
 
         if (reply.Code == 421)

@@ -62,6 +62,37 @@ public class SmtpClientIntegrationTests
     }
 
     [Test, CancelAfter(30_000)]
+    public async Task OAuthBearerWithALocallySignedTokenAuthenticatesOnSubmission(CancellationToken ct)
+    {
+        await using var client = new SmtpClient();
+        await client.ConnectAsync(MailStack.Host, MailStack.SubmissionPort, SmtpSecurity.StartTls, MailStack.TrustedTls, ct);
+
+        await client.AuthenticateAsync(new SaslOAuthBearer(MailStack.Address("agent1"), MailStack.CreateAccessToken("agent1")), ct);
+
+        Assert.That(client.IsAuthenticated, Is.True);
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task ATokenForAnotherUserIsRefused(CancellationToken ct)
+    {
+        await using var client = new SmtpClient();
+        await client.ConnectAsync(MailStack.Host, MailStack.SmtpsPort, SmtpSecurity.SslOnConnect, MailStack.TrustedTls, ct);
+
+        Assert.ThrowsAsync<AuthenticationFailedException>(() =>
+            client.AuthenticateAsync(new SaslXOAuth2(MailStack.Address("agent1"), MailStack.CreateAccessToken("agent2")), ct));
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task ConnectingToAClosedPortIsConnectionLost(CancellationToken ct)
+    {
+        await using var client = new SmtpClient();
+
+        var error = Assert.ThrowsAsync<ConnectionLostException>(() => client.ConnectAsync(MailStack.Host, 1, SmtpSecurity.None, cancellationToken: ct));
+
+        Assert.That(error!.Message, Does.Contain(":1"));
+    }
+
+    [Test, CancelAfter(30_000)]
     public async Task XOAuth2WithAnExpiredTokenFailsClearly(CancellationToken ct)
     {
         await using var client = new SmtpClient();

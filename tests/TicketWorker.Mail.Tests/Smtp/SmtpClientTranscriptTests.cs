@@ -307,6 +307,20 @@ public class SmtpClientTranscriptTests
     }
 
     [Test, CancelAfter(10_000)]
+    public async Task CancellingAWaitEndsTheConnectionWithOperationCanceled(CancellationToken ct)
+    {
+        var server = Script("C: EHLO client.test", "S: 250 mx.example.net", "C: NOOP", "HANG");
+        await using var client = NewClient();
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cancel.CancelAfter(100);
+
+        Assert.That(() => client.NoOpAsync(cancel.Token), Throws.InstanceOf<OperationCanceledException>());
+
+        Assert.That(client.IsConnected, Is.False, "the reply may still come: the session cannot be trusted");
+    }
+
+    [Test, CancelAfter(10_000)]
     public async Task DataIsDotStuffedAndEveryLineEndsInCrlf(CancellationToken ct)
     {
         var server = Script(
