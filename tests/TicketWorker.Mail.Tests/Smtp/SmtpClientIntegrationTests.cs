@@ -12,9 +12,16 @@ public class SmtpClientIntegrationTests
     private static readonly TimeSpan DeliveryWait = TimeSpan.FromSeconds(10);
 
     [Test, CancelAfter(30_000)]
-    public async Task SubmissionWithStartTlsAndPlainDeliversIntoTheCustomersInbox(CancellationToken ct)
+    public async Task SubmissionWithStartTlsAndPlainDeliversIntoTheCustomersInboxByteForByte(CancellationToken ct)
     {
-        var (messageId, message) = NewMessage("agent1", "customer1", "Grüße aus dem Test — STARTTLS");
+        var attachment = new byte[3000];
+        new Random(42).NextBytes(attachment);
+        var base64 = string.Join("\r\n", Convert.ToBase64String(attachment).Chunk(76).Select(c => new string(c)));
+        var body =
+            "--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nHallo Jürgen,\r\n.\r\nGruß\r\n"
+            + "--b1\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"data.bin\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n" + base64 + "\r\n--b1--\r\n";
+        var (messageId, message) = NewMessage("agent1", "customer1", "Grüße aus dem Test — STARTTLS", body, "multipart/mixed; boundary=\"b1\"");
         await using var client = new SmtpClient();
         await client.ConnectAsync(MailStack.Host, MailStack.SubmissionPort, SmtpSecurity.StartTls, MailStack.TrustedTls, ct);
         await client.AuthenticateAsync(new SaslPlain(MailStack.Address("agent1"), MailStack.Password), ct);
@@ -26,9 +33,13 @@ public class SmtpClientIntegrationTests
         Assert.That(result.QueueId, Is.Not.Null.And.Not.Empty);
         var delivered = await RawImapReader.WaitForMessageAsync("customer1", messageId, DeliveryWait, ct);
         Assert.That(delivered, Is.Not.Null, "the message did not arrive in customer1's INBOX");
+        // Headers added in transit (Return-Path, Received, Delivered-To) come first; the message
+        // follows unchanged: non-ASCII subject, the dot line and the attachment's bytes.
+        Assert.That(delivered!.AsSpan().EndsWith(message), Is.True);
         var text = Encoding.UTF8.GetString(delivered!);
-        Assert.That(text, Does.Contain("Subject: Grüße aus dem Test — STARTTLS"));
-        Assert.That(text, Does.EndWith(Encoding.UTF8.GetString(message)), "headers added in transit come first; the message follows unchanged");
+        Assert.That(text, Does.Contain("\r\nSubject: Grüße aus dem Test — STARTTLS\r\n"));
+        var sentBase64 = text[(text.IndexOf("base64\r\n\r\n", StringComparison.Ordinal) + 10)..text.IndexOf("\r\n--b1--", StringComparison.Ordinal)];
+        Assert.That(Convert.FromBase64String(sentBase64.Replace("\r\n", "")), Is.EqualTo(attachment));
     }
 
     [Test, CancelAfter(30_000)]
@@ -265,7 +276,8 @@ public class SmtpClientIntegrationTests
     private static string StackThumbprint() =>
         CertificateTrust.Sha256Thumbprint(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(MailStack.CertificatePath));
 
-    private static (string MessageId, byte[] Bytes) NewMessage(string from, string to, string subject, string body = "Hello from the SMTP tests.\r\n")
+    private static (string MessageId, byte[] Bytes) NewMessage(
+        string from, string to, string subject, string body = "Hello from the SMTP tests.\r\n", string contentType = "text/plain; charset=utf-8")
     {
         var messageId = $"<{Guid.NewGuid():N}@tests.example.test>";
         var text =
@@ -275,8 +287,8 @@ public class SmtpClientIntegrationTests
             + $"Message-ID: {messageId}\r\n"
             + "Date: Mon, 23 Nov 2026 08:00:00 +0000\r\n"
             + "MIME-Version: 1.0\r\n"
-            + "Content-Type: text/plain; charset=utf-8\r\n"
-            + "Content-Transfer-Encoding: 8bit\r\n"
+            + $"Content-Type: {contentType}\r\n"
+            + (contentType.StartsWith("text/", StringComparison.Ordinal) ? "Content-Transfer-Encoding: 8bit\r\n" : "")
             + "\r\n"
             + body;
         return (messageId, Encoding.UTF8.GetBytes(text));
