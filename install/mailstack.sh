@@ -421,8 +421,9 @@ cmd_up() {
     summary
     return 0
   fi
-  # Half up (one daemon died, or ports changed): start clean.
-  cmd_down 2>/dev/null || true
+  # Half up (one daemon died, or ports changed): start clean. A subshell, so that a daemon that
+  # will not stop makes `up` fail below (its port stays taken) instead of exiting here.
+  (cmd_down) 2>/dev/null || true
   install_packages
   ensure_vmail_user
   $SUDO chmod 755 "$STATE"
@@ -453,6 +454,7 @@ b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 cmd_token() {
   local user=${1:?usage: mailstack.sh token USER [SECONDS]} ttl=${2:-3600} now header body sig keyhex
   [[ "$user" == *@* ]] || user="$user@$DOMAIN"
+  [ -r "$OAUTH_KEY" ] || die "no OAuth2 key at $OAUTH_KEY: run \`$0 up\` first"
   now=$(date +%s)
   header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
   body=$(printf '{"sub":"%s","iat":%d,"nbf":%d,"exp":%d}' "$user" "$now" "$now" $((now + ttl)) | b64url)
