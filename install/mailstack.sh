@@ -421,9 +421,9 @@ cmd_up() {
     summary
     return 0
   fi
-  # Half up (one daemon died, or ports changed): start clean. A subshell, so that a daemon that
-  # will not stop makes `up` fail below (its port stays taken) instead of exiting here.
-  (cmd_down) 2>/dev/null || true
+  # Half up (one daemon died): start only what is missing, since others may be using the running
+  # one. Regenerating the configs changes nothing for it unless the ports were changed, and then
+  # the wait below fails and says so (run `down` first).
   install_packages
   ensure_vmail_user
   $SUDO chmod 755 "$STATE"
