@@ -57,6 +57,13 @@ public sealed class ScriptedServerStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        var read = ReadCore(buffer);
+        return read >= 0 ? read : throw new NotSupportedException("HANG needs ReadAsync (it waits for cancellation).");
+    }
+
+    // Returns -1 for HANG: the async read then waits until it is cancelled.
+    private int ReadCore(Span<byte> buffer)
+    {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (_toClientOffset == _toClient.Length)
         {
@@ -101,7 +108,7 @@ public sealed class ScriptedServerStream : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var read = Read(buffer.Span);
+        var read = ReadCore(buffer.Span);
         if (read < 0)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
