@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Installs (first use) and starts the servers the tests talk to. Later issues add the mail stack and
-# PostgreSQL here.
+# Installs (on first use) and starts the servers the tests talk to, all on 127.0.0.1:
+# the mail stack (Dovecot + Postfix, install/mailstack.sh) and PostgreSQL (install/postgres.sh).
+# Both scripts are idempotent: an already running service is left alone.
+#   install/test-services.sh up|down|status
 set -euo pipefail
-cd "$(dirname "$0")/.."
+here="$(cd "$(dirname "$0")" && pwd)"
 case "${1:-up}" in
-  up) ;;
-  down) ;;
-  *) echo "usage: $0 up|down" >&2; exit 1 ;;
+  up)
+    "$here/mailstack.sh" up
+    "$here/postgres.sh" up
+    ;;
+  down)
+    "$here/mailstack.sh" down || true
+    "$here/postgres.sh" down || true
+    ;;
+  status)
+    "$here/mailstack.sh" status || true
+    "$here/postgres.sh" status || true
+    ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 1 ;;
 esac

@@ -1,7 +1,6 @@
 namespace TicketWorker.Mail.Mime;
 
 /// <summary>A parsed Content-Type (RFC 2045 §5, parameters per RFC 2231).</summary>
-/// <remarks>STUB: owned by the header-field work; the signatures are the contract.</remarks>
 public sealed class ContentType
 {
     public ContentType(string mediaType, string mediaSubtype, IReadOnlyDictionary<string, string>? parameters = null)
@@ -23,7 +22,42 @@ public sealed class ContentType
         MediaType == mediaType && (mediaSubtype == "*" || MediaSubtype == mediaSubtype);
 
     /// <summary>Parses a header value leniently; null or garbage gives text/plain (RFC 2045 §5.2).</summary>
-    public static ContentType Parse(string? value) => new("text", "plain");
+    public static ContentType Parse(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return new ContentType("text", "plain");
+        var (token, parameters) = ParameterParser.Parse(value);
+        var slash = token.IndexOf('/');
+        string type, subtype;
+        if (slash < 0)
+        {
+            // "text" alone happens, and bare garbage: both are text/plain (RFC 2045 §5.2).
+            (type, subtype) = ("text", "plain");
+        }
+        else
+        {
+            type = token[..slash].Trim();
+            subtype = token[(slash + 1)..].Trim();
+            var extra = subtype.IndexOf('/');
+            if (extra >= 0) subtype = subtype[..extra];
+            if (!IsToken(type) || !IsToken(subtype)) (type, subtype) = ("text", "plain");
+        }
+        // A multipart without a boundary cannot be split; RFC 2046 readers treat it as text.
+        if (type.Equals("multipart", StringComparison.OrdinalIgnoreCase) && string.IsNullOrEmpty(parameters.GetValueOrDefault("boundary")))
+        {
+            (type, subtype) = ("text", "plain");
+        }
+        return new ContentType(type, subtype, parameters);
+    }
+
+    /// <summary>The header value to write, parameters quoted or RFC 2231-encoded as needed.</summary>
+    public string ToHeaderValue()
+    {
+        var parts = new List<string> { MimeType };
+        foreach (var (name, value) in Parameters) parts.Add(ParameterParser.Format(name, value));
+        return string.Join("; ", parts);
+    }
 
     public override string ToString() => MimeType;
+
+    private static bool IsToken(string s) => s.Length > 0 && s.All(ParameterParser.IsTokenChar);
 }

@@ -1,0 +1,148 @@
+using System.Text.RegularExpressions;
+using TicketWorker.Mail.Mime;
+
+namespace TicketWorker.Classification;
+
+/// <summary>
+/// Tells customer mail from agent mail, automatic replies, bounces, list and bulk mail.
+/// Order matters: a bounce or an out-of-office from an agent's address is still automatic mail,
+/// and automatic mail must never be answered (RFC 3834 §2).
+/// </summary>
+public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
+{
+    /// <summary>Classifies a parsed message; never throws.</summary>
+    public Classification Classify(MimeMessage message)
+    {
+        var report = ClassifyReport(message);
+        if (report is not null) return report;
+
+        var autoReply = AutoReplyReason(message);
+        if (autoReply is not null) return Classification.Of(MessageKind.AutoReply, autoReply);
+
+        var from = message.From.FirstOrDefault()?.Address;
+        if (from is not null && isAgentAddress(from)) return Classification.Of(MessageKind.Agent, "sender is an agent");
+
+        var precedence = message.Headers["Precedence"]?.Trim().ToLowerInvariant();
+        var hasListId = message.Headers.Contains("List-Id");
+        if (precedence is "bulk" or "junk")
+            return Classification.Of(MessageKind.Bulk, $"Precedence: {precedence}");
+        if (message.Headers.Contains("List-Unsubscribe") && !hasListId)
+            return Classification.Of(MessageKind.Bulk, "List-Unsubscribe without List-Id");
+        if (hasListId || precedence == "list")
+            return Classification.Of(MessageKind.List, hasListId ? "List-Id" : "Precedence: list");
+
+        return Classification.Of(MessageKind.Customer, "customer mail");
+    }
+
+    /// <summary>Delivery status notifications, feedback reports and non-standard bounces.</summary>
+    private static Classification? ClassifyReport(MimeMessage message)
+    {
+        MimeEntity? status = null;
+        var feedback = false;
+        foreach (var part in message.AllParts())
+        {
+            var ct = part.ContentType;
+            if (ct.Is("message", "delivery-status") || ct.Is("message", "global-delivery-status")) status ??= part;
+            else if (ct.Is("message", "feedback-report")) feedback = true;
+        }
+        var reportType = message.Body.ContentType.Is("multipart", "report")
+            ? message.Body.ContentType.Parameters.GetValueOrDefault("report-type")?.ToLowerInvariant()
+            : null;
+
+        // ARF (RFC 5965) abuse reports are machine-generated but not delivery failures: they must
+        // never be answered, and must not mark our outbound mail failed, so they count as auto-replies.
+        if (feedback || reportType == "feedback-report")
+            return new Classification(MessageKind.AutoReply, "feedback report (ARF)", ReturnedIds(message));
+
+        if (status is not null || reportType is "delivery-status" or "global-delivery-status")
+        {
+            var actions = status?.GetText() is { } text ? ActionField().Matches(text).Select(m => m.Groups[1].Value.ToLowerInvariant()).ToList() : [];
+            // RFC 3464 §2.3.3: "delivered", "relayed" and "expanded" are success notices.
+            if (actions.Count > 0 && actions.All(a => a is "delivered" or "relayed" or "expanded"))
+                return new Classification(MessageKind.AutoReply, "delivery notice (" + actions[0] + ")", ReturnedIds(message));
+            if (actions.Count > 0 && actions.All(a => a == "delayed"))
+                return new Classification(MessageKind.Bounce, "delivery delayed (DSN)", ReturnedIds(message));
+            return new Classification(MessageKind.Bounce, "delivery status notification", ReturnedIds(message));
+        }
+
+        if (message.Body.ContentType.Is("multipart", "report") && reportType is "disposition-notification")
+            return new Classification(MessageKind.AutoReply, "read receipt (MDN)", ReturnedIds(message));
+
+        var reason = NonStandardBounceReason(message);
+        return reason is null ? null : new Classification(MessageKind.Bounce, reason, ReturnedIds(message));
+    }
+
+    private static string? NonStandardBounceReason(MimeMessage message)
+    {
+        if (message.Headers.Contains("X-Failed-Recipients")) return "X-Failed-Recipients";
+        var from = message.From.FirstOrDefault();
+        var local = from?.Address.Split('@')[0].ToLowerInvariant() ?? "";
+        var name = from?.Name?.ToLowerInvariant() ?? "";
+        var daemon = local is "mailer-daemon" or "postmaster" or "mail-daemon" or "mailerdaemon" or "mmdf" or "mail.daemon"
+                     || name.Contains("mail delivery", StringComparison.Ordinal)
+                     || name.Contains("mailer-daemon", StringComparison.Ordinal)
+                     || name.Contains("mailer daemon", StringComparison.Ordinal);
+        var returnPath = message.Headers["Return-Path"]?.Trim();
+        var nullSender = returnPath is "<>" or "" or "<MAILER-DAEMON>";
+        if (daemon && (nullSender || returnPath is null)) return "from " + (local.Length > 0 ? local : name) + " with a null sender";
+        if ((daemon || nullSender) && BounceSubject().IsMatch(message.Subject)) return "bounce subject from a daemon";
+        if (daemon && BounceBody().IsMatch(message.TextBody ?? "")) return "bounce text from a daemon";
+        return null;
+    }
+
+    private static string? AutoReplyReason(MimeMessage message)
+    {
+        var h = message.Headers;
+        // RFC 3834 §5: any value but "no" marks automatic mail.
+        var autoSubmitted = h["Auto-Submitted"]?.Trim();
+        if (!string.IsNullOrEmpty(autoSubmitted) && !autoSubmitted.StartsWith("no", StringComparison.OrdinalIgnoreCase))
+            return "Auto-Submitted: " + autoSubmitted.Split(';')[0].Trim();
+        if (h.Contains("X-Autoreply") || h.Contains("X-Autorespond") || h.Contains("X-Autoresponder"))
+            return "X-Autoreply";
+        var precedence = h["Precedence"]?.Trim();
+        if (string.Equals(precedence, "auto_reply", StringComparison.OrdinalIgnoreCase)) return "Precedence: auto_reply";
+        if (string.Equals(h["X-Auto-Response-Suppress"]?.Trim(), "All", StringComparison.OrdinalIgnoreCase)
+            && OutOfOfficeSubject().IsMatch(message.Subject))
+            return "Exchange out-of-office";
+        if (OutOfOfficeSubject().IsMatch(message.Subject)) return "out-of-office subject";
+        return null;
+    }
+
+    /// <summary>Message-IDs of the original carried in a bounce or report (rfc822 part, headers part or quoted text).</summary>
+    private static IReadOnlyList<string> ReturnedIds(MimeMessage message)
+    {
+        var ids = new List<string>();
+        foreach (var part in message.AllParts())
+        {
+            if (part.EmbeddedMessage?.MessageId is { } embedded) ids.Add(embedded);
+            else if (part.ContentType.Is("text", "rfc822-headers") && part.GetText() is { } headers)
+                AddQuotedIds(headers, ids);
+        }
+        if (ids.Count == 0 && message.TextBody is { } body) AddQuotedIds(body, ids);
+        var own = message.MessageId;
+        return ids.Where(id => id != own).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static void AddQuotedIds(string text, List<string> ids)
+    {
+        foreach (Match m in QuotedMessageId().Matches(text))
+            if (MessageIdParser.ParseOne(m.Groups[1].Value) is { } id) ids.Add(id);
+    }
+
+    [GeneratedRegex(@"^\s*Action\s*:\s*([a-z]+)", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant, 500)]
+    private static partial Regex ActionField();
+
+    [GeneratedRegex(@"^\s*Message-Id\s*:\s*(<[^>\r\n]+>)", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant, 500)]
+    private static partial Regex QuotedMessageId();
+
+    [GeneratedRegex(@"undeliver|undelivered|returned mail|delivery (status notification|failure|failed|has failed|problem)|failure notice|mail delivery failed|could not be delivered|non[- ]?delivery|delivery notification|nondeliverable|rejected|mail system error|unzustellbar|non recapitabile|no se puede entregar|non remis|onbestelbaar|не доставлено|недоставлен", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 500)]
+    private static partial Regex BounceSubject();
+
+    [GeneratedRegex(@"(could not be delivered|delivery to the following recipient|permanent error|user unknown|mailbox (unavailable|full|not found)|unknown user|no such user|host unknown|recipient address rejected|was not delivered|undeliverable|failed permanently|message could not be sent)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 500)]
+    private static partial Regex BounceBody();
+
+    // Out-of-office subjects in the languages of the reply prefixes (SubjectNormalizer).
+    // Whole phrases only: a customer writing about a "vacation booking" is not an auto-reply.
+    [GeneratedRegex(@"\bout of (the )?office\b|\bautomatic reply\b|\bauto[- ]?(reply|response)\b|^auto:|\bautoreply\b|\bvacation (reply|message|notice|auto)|abwesenheitsnotiz|automatische antwort|r[ée]ponse automatique|message d'absence|respuesta autom[áa]tica|fuera de la oficina|risposta automatica|fuori sede|automatisch antwoord|afwezigheidsbericht|autosvar|frånvaromeddelande|fraværsmelding|automaattinen vastaus|автоответ|автоматический ответ|αυτόματη απάντηση|εκτός γραφείου|پاسخ خودکار|خارج از دفتر|رد تلقائي|رد آلي|自动回复|自動回覆|自動応答|自動返信|不在通知", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 500)]
+    private static partial Regex OutOfOfficeSubject();
+}

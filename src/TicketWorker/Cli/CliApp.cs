@@ -1,0 +1,57 @@
+using System.CommandLine;
+using TicketWorker.Configuration;
+
+namespace TicketWorker.Cli;
+
+/// <summary>The <c>ticketworker</c> command line: parses arguments, runs a command, maps failures to exit codes.</summary>
+public static class CliApp
+{
+    /// <summary>Exit codes: 0 ok, 1 user error (bad input or configuration), 2 internal error.</summary>
+    public const int Ok = 0, UserError = 1, InternalError = 2;
+
+    public static readonly Option<string> ConfigOption = new("--config")
+    {
+        Description = "configuration folder (default: config/, or TICKETWORKER_CONFIG)",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TICKETWORKER_CONFIG") is { Length: > 0 } env ? env : "config",
+    };
+
+    public static Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, CancellationToken cancellationToken = default)
+    {
+        var output = stdout ?? Console.Out;
+        var errors = stderr ?? Console.Error;
+        var root = new RootCommand("TicketWorker: turns a support mailbox into a ticket system");
+        root.Options.Add(ConfigOption);
+        root.Subcommands.Add(CheckCommand.Create(output, errors));
+        var config = new InvocationConfiguration { Output = output, Error = errors };
+        return Guard(errors, () => root.Parse(args).InvokeAsync(config, cancellationToken));
+    }
+
+    /// <summary>Turns known failures into one-line messages and exit codes; nothing user-caused prints a stack trace.</summary>
+    public static async Task<int> Guard(TextWriter errors, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ConfigException e)
+        {
+            foreach (var error in e.Errors) await errors.WriteLineAsync(error.ToString());
+            return UserError;
+        }
+        catch (UserErrorException e)
+        {
+            await errors.WriteLineAsync("error: " + e.Message);
+            return UserError;
+        }
+        catch (OperationCanceledException)
+        {
+            return Ok;
+        }
+        catch (Exception e)
+        {
+            await errors.WriteLineAsync($"internal error: {e.GetType().Name}: {e.Message}");
+            return InternalError;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+namespace TicketWorker.Configuration;
+
+/// <summary>The <c>TicketWorker</c> section of appsettings.json (every key overridable by environment).</summary>
+public sealed class TicketWorkerOptions
+{
+    public DatabaseOptions Database { get; set; } = new();
+    public StorageSettings Storage { get; set; } = new();
+    public List<MailboxOptions> Mailboxes { get; set; } = [];
+    public SmtpOptions Smtp { get; set; } = new();
+    public ThreadingOptions Threading { get; set; } = new();
+    /// <summary>Folder of reply templates, relative to the config folder.</summary>
+    public string TemplatesPath { get; set; } = "../templates";
+    /// <summary>The rules file, relative to the config folder.</summary>
+    public string RulesPath { get; set; } = "rules.yaml";
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary><c>sqlite</c> (default), <c>postgres</c> or <c>sqlserver</c>.</summary>
+    public string Provider { get; set; } = "sqlite";
+    /// <summary>For SQLite, a relative <c>Data Source</c> is resolved against the config folder.</summary>
+    public string ConnectionString { get; set; } = "Data Source=../data/ticketworker.db";
+}
+
+public sealed class StorageSettings
+{
+    /// <summary>Content-addressed folder of raw messages, relative to the config folder.</summary>
+    public string RawMailPath { get; set; } = "../data/raw";
+    /// <summary>Keep raw messages in the database instead of the folder.</summary>
+    public bool StoreRawInDatabase { get; set; }
+    /// <summary>Larger messages are quarantined (raw bytes kept) instead of parsed.</summary>
+    public long MaxMessageSize { get; set; } = 50L * 1024 * 1024;
+}
+
+public sealed class ThreadingOptions
+{
+    /// <summary>Subject tag format; <c>{number}</c> is the ticket number.</summary>
+    public string SubjectTag { get; set; } = "[#{number}]";
+    /// <summary>Same sender + same subject joins an open ticket with activity within this window.</summary>
+    public TimeSpan FallbackWindow { get; set; } = TimeSpan.FromDays(7);
+    /// <summary>A follow-up reopens a closed ticket within this window, later it opens a linked new ticket.</summary>
+    public TimeSpan ReopenWindow { get; set; } = TimeSpan.FromDays(30);
+}
+
+public sealed class MailboxOptions
+{
+    public string Name { get; set; } = "";
+    public string Address { get; set; } = "";
+    public string Folder { get; set; } = "INBOX";
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>Keyword set on ticketed messages when the server allows keywords.</summary>
+    public string? ProcessedKeyword { get; set; } = "$Ticketed";
+    /// <summary>When set, ticketed messages are moved here instead of marked.</summary>
+    public string? MoveToFolder { get; set; }
+    public string? SentFolder { get; set; }
+    public ServerOptions Imap { get; set; } = new();
+    /// <summary>Sender address for mail from this mailbox; defaults to <see cref="Address"/>.</summary>
+    public string? SmtpFrom { get; set; }
+}
+
+/// <summary>A server connection (IMAP or SMTP).</summary>
+public class ServerOptions
+{
+    public string Host { get; set; } = "";
+    public int Port { get; set; }
+    /// <summary><c>None</c>, <c>StartTls</c> or <c>SslOnConnect</c>.</summary>
+    public string Security { get; set; } = "SslOnConnect";
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+    /// <summary>A file holding the password (first line); wins over <see cref="Password"/>.</summary>
+    public string? PasswordFile { get; set; }
+    /// <summary>Trust this one certificate: a PEM file path or a SHA-256 thumbprint.</summary>
+    public string? TrustedCertificate { get; set; }
+}
+
+public sealed class SmtpOptions : ServerOptions
+{
+    public SmtpOptions() { Port = 587; Security = "StartTls"; }
+}

@@ -1,0 +1,43 @@
+namespace TicketWorker.Storage;
+
+/// <summary>The transactional outbox: one row per sending intent, claimed by senders without double sends.</summary>
+public interface IOutboxStore
+{
+    /// <summary>
+    /// Queues a rendered message under its idempotency key. Enqueueing a key again writes nothing and
+    /// returns the existing row (Created = false). Id, Status, Attempts, claim and SentAt of the argument are ignored.
+    /// </summary>
+    Task<OutboxEnqueueResult> EnqueueAsync(IStorageTransaction transaction, OutboxItem item, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims up to <paramref name="batchSize"/> due rows for <paramref name="worker"/> until <paramref name="claimUntil"/>:
+    /// queued rows with NextAttemptAt &lt;= now, and sending rows whose claim expired. Status becomes sending and
+    /// Attempts grows by one. Two workers never receive the same row (SKIP LOCKED / READPAST / single writer).
+    /// Commit the transaction right after claiming.
+    /// </summary>
+    Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(IStorageTransaction transaction, string worker, int batchSize, DateTimeOffset now, DateTimeOffset claimUntil, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a row sent (and the outbound message with its Message-ID sent).</summary>
+    Task MarkSentAsync(IStorageTransaction transaction, long id, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a row failed for good with the reason (and the outbound message failed).</summary>
+    Task MarkFailedAsync(IStorageTransaction transaction, long id, string error, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Puts a claimed row back in the queue for another attempt at <paramref name="nextAttemptAt"/>.</summary>
+    Task RescheduleAsync(IStorageTransaction transaction, long id, DateTimeOffset nextAttemptAt, string? error, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops a queued row that is no longer wanted (e.g. a delayed ack after an agent answered); false when not queued.</summary>
+    Task<bool> CancelAsync(IStorageTransaction transaction, long id, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>The row with this id.</summary>
+    Task<OutboxItem?> GetAsync(IStorageTransaction transaction, long id, CancellationToken cancellationToken = default);
+
+    /// <summary>The row with this idempotency key.</summary>
+    Task<OutboxItem?> FindByKeyAsync(IStorageTransaction transaction, string idempotencyKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Rows in a status (all when null), oldest first, without their raw bytes.</summary>
+    Task<IReadOnlyList<OutboxItem>> ListAsync(IStorageTransaction transaction, OutboxStatus? status, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Row counts per status.</summary>
+    Task<OutboxCounts> CountAsync(IStorageTransaction transaction, CancellationToken cancellationToken = default);
+}

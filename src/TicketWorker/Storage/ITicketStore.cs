@@ -1,0 +1,86 @@
+namespace TicketWorker.Storage;
+
+/// <summary>Tickets, their messages, participants and rule decisions, plus the per-team and per-address state routing needs.</summary>
+public interface ITicketStore
+{
+    /// <summary>The message with this Message-ID (without angle brackets), inbound or outbound.</summary>
+    Task<MessageRecord?> FindMessageByMessageIdAsync(IStorageTransaction transaction, string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>For each of these Message-IDs that is stored, the ticket it belongs to (keys as stored).</summary>
+    Task<IReadOnlyDictionary<string, long>> FindTicketIdsByMessageIdsAsync(IStorageTransaction transaction, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default);
+
+    /// <summary>The ticket with this row id.</summary>
+    Task<TicketRecord?> FindTicketByIdAsync(IStorageTransaction transaction, long ticketId, CancellationToken cancellationToken = default);
+
+    /// <summary>The ticket with this number (<c>[#N]</c>).</summary>
+    Task<TicketRecord?> FindTicketByNumberAsync(IStorageTransaction transaction, long number, CancellationToken cancellationToken = default);
+
+    /// <summary>The ticket with this plus-address reply token.</summary>
+    Task<TicketRecord?> FindTicketByReplyTokenAsync(IStorageTransaction transaction, string replyToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The most recently updated ticket that is not closed, whose customer is <paramref name="customerAddress"/>
+    /// (case-insensitive), whose normalized subject equals <paramref name="normalizedSubject"/>, updated at or after <paramref name="since"/>.
+    /// </summary>
+    Task<TicketRecord?> FindRecentOpenTicketBySenderAndSubjectAsync(IStorageTransaction transaction, string customerAddress, string normalizedSubject, DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Inserts a ticket and assigns the next number (safe under concurrent workers: numbers never repeat).
+    /// <see cref="TicketRecord.Id"/> and <see cref="TicketRecord.Number"/> of the argument are ignored.
+    /// </summary>
+    Task<TicketRecord> CreateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes every mutable field of the ticket (all but Id, Number, CreatedAt) by its Id.</summary>
+    Task UpdateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets status and updated time; closing sets ClosedAt, reopening clears it.</summary>
+    Task SetStatusAsync(IStorageTransaction transaction, long ticketId, TicketStatus status, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets the ticket's reply token (unique; issue it after the number is known).</summary>
+    Task SetReplyTokenAsync(IStorageTransaction transaction, long ticketId, string replyToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Inserts a message with its attachments. A Message-ID already stored is reported as a duplicate
+    /// (nothing written, the transaction stays usable), never as an exception.
+    /// </summary>
+    Task<AddMessageResult> AddMessageAsync(IStorageTransaction transaction, MessageRecord message, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets delivery status and failure reason of an outbound message by Message-ID; false when not stored.</summary>
+    Task<bool> SetMessageStatusAsync(IStorageTransaction transaction, string messageId, DeliveryStatus status, string? failureReason, CancellationToken cancellationToken = default);
+
+    /// <summary>Records addresses on a ticket (lower-cased; already present ones are kept with their first role).</summary>
+    Task AddParticipantsAsync(IStorageTransaction transaction, long ticketId, IEnumerable<(string Address, string Role)> participants, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the address (case-insensitive) is a participant of the ticket.</summary>
+    Task<bool> IsParticipantAsync(IStorageTransaction transaction, long ticketId, string address, CancellationToken cancellationToken = default);
+
+    /// <summary>Records what a rule did to a ticket.</summary>
+    Task AddRuleDecisionAsync(IStorageTransaction transaction, RuleDecisionRecord decision, CancellationToken cancellationToken = default);
+
+    /// <summary>Rule decisions of a ticket, oldest first.</summary>
+    Task<IReadOnlyList<RuleDecisionRecord>> ListRuleDecisionsAsync(IStorageTransaction transaction, long ticketId, CancellationToken cancellationToken = default);
+
+    /// <summary>Tickets with their message counts, newest number first; all statuses when <paramref name="status"/> is null.</summary>
+    Task<IReadOnlyList<TicketSummary>> ListTicketsAsync(IStorageTransaction transaction, TicketStatus? status, CancellationToken cancellationToken = default);
+
+    /// <summary>A ticket by number with its messages (with attachments) and participants.</summary>
+    Task<TicketDetails?> GetTicketWithMessagesAsync(IStorageTransaction transaction, long number, CancellationToken cancellationToken = default);
+
+    /// <summary>Tickets closed at or after <paramref name="closedSince"/>, optionally of one priority, for estimates.</summary>
+    Task<IReadOnlyList<ClosedTicketSample>> ListClosedTicketsAsync(IStorageTransaction transaction, DateTimeOffset closedSince, string? priority, CancellationToken cancellationToken = default);
+
+    /// <summary>How many tickets that are not closed each owner holds (for least_open); owners without tickets are absent.</summary>
+    Task<IReadOnlyDictionary<string, int>> CountOpenTicketsByOwnerAsync(IStorageTransaction transaction, CancellationToken cancellationToken = default);
+
+    /// <summary>The round-robin position stored for a team (0 when none).</summary>
+    Task<long> GetRoundRobinPositionAsync(IStorageTransaction transaction, string team, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores the round-robin position of a team.</summary>
+    Task SetRoundRobinPositionAsync(IStorageTransaction transaction, string team, long position, CancellationToken cancellationToken = default);
+
+    /// <summary>Logs an automatic reply to an address (RFC 3834 §2 rate limit).</summary>
+    Task RecordAutoReplyAsync(IStorageTransaction transaction, string address, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>How many automatic replies went to the address (case-insensitive) at or after <paramref name="since"/>.</summary>
+    Task<int> CountAutoRepliesAsync(IStorageTransaction transaction, string address, DateTimeOffset since, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,180 @@
+using Dapper;
+
+namespace TicketWorker.Storage;
+
+/// <summary>Messages, attachments, participants and rule decisions.</summary>
+public sealed partial class SqlTicketStore
+{
+    // Aliases map the stored names (some are reserved words) to MessageRecord's properties.
+    private const string MessageColumns = """
+        id, ticket_id, direction, kind, message_id, in_reply_to, reference_ids AS "references", from_address AS "from", from_name,
+        to_addresses AS "to", cc_addresses AS cc, subject, sent_date AS "date", text_body AS "text", html_body AS html,
+        raw_reference, raw_size, mailbox, uid, received_at, status, failure_reason
+        """;
+
+    private static readonly string[] InsertMessageColumns =
+    [
+        "ticket_id", "direction", "kind", "message_id", "in_reply_to", "reference_ids", "from_address", "from_name",
+        "to_addresses", "cc_addresses", "subject", "sent_date", "text_body", "html_body", "raw_reference", "raw_size",
+        "mailbox", "uid", "received_at", "status", "failure_reason",
+    ];
+
+    // Large IN lists are split so no provider hits its parameter limit (SQL Server: 2100).
+    private const int InListChunk = 500;
+
+    /// <inheritdoc/>
+    public Task<MessageRecord?> FindMessageByMessageIdAsync(IStorageTransaction transaction, string messageId, CancellationToken cancellationToken = default) =>
+        sql.QueryFirstOrDefaultAsync<MessageRecord>(transaction, $"SELECT {MessageColumns} FROM messages WHERE message_id = @MessageId", new { MessageId = messageId }, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<string, long>> FindTicketIdsByMessageIdsAsync(IStorageTransaction transaction, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var chunk in messageIds.Distinct(StringComparer.Ordinal).Chunk(InListChunk))
+        {
+            var rows = await sql.QueryAsync<(string MessageId, long TicketId)>(
+                transaction, $"SELECT message_id, ticket_id FROM messages WHERE {sql.Dialect.InList("message_id", "Ids")}", new { Ids = chunk }, cancellationToken).ConfigureAwait(false);
+            foreach (var (id, ticket) in rows)
+            {
+                result[id] = ticket;
+            }
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public async Task<AddMessageResult> AddMessageAsync(IStorageTransaction transaction, MessageRecord message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrEmpty(message.MessageId);
+
+        // ON CONFLICT DO NOTHING (or the locked NOT EXISTS on SQL Server) keeps a duplicate from
+        // raising an error, which on PostgreSQL would abort the whole transaction.
+        var id = await sql.ScalarAsync<long?>(
+            transaction,
+            sql.Dialect.InsertIfAbsent("messages", "message_id", InsertMessageColumns),
+            new
+            {
+                message.TicketId,
+                Direction = SqlRunner.Text(message.Direction),
+                message.Kind,
+                message.MessageId,
+                message.InReplyTo,
+                ReferenceIds = JsonListHandler.ToJson(message.References),
+                FromAddress = SqlRunner.Lower(message.From),
+                message.FromName,
+                ToAddresses = JsonListHandler.ToJson(message.To),
+                CcAddresses = JsonListHandler.ToJson(message.Cc),
+                message.Subject,
+                SentDate = message.Date,
+                TextBody = message.Text,
+                HtmlBody = message.Html,
+                message.RawReference,
+                message.RawSize,
+                message.Mailbox,
+                message.Uid,
+                message.ReceivedAt,
+                Status = message.Status is { } status ? SqlRunner.Text(status) : null,
+                message.FailureReason,
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        if (id is null)
+        {
+            var existing = await sql.QueryFirstOrDefaultAsync<(long Id, long TicketId)>(
+                transaction, "SELECT id, ticket_id FROM messages WHERE message_id = @MessageId", new { message.MessageId }, cancellationToken).ConfigureAwait(false);
+            return new AddMessageResult(true, existing.Id, existing.TicketId);
+        }
+
+        foreach (var attachment in message.Attachments)
+        {
+            await sql.ExecuteAsync(
+                transaction,
+                "INSERT INTO attachments (message_row_id, file_name, content_type, size, content_reference) VALUES (@MessageRowId, @FileName, @ContentType, @Size, @ContentReference)",
+                new { MessageRowId = id.Value, attachment.FileName, attachment.ContentType, attachment.Size, attachment.ContentReference },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        return new AddMessageResult(false, id.Value, message.TicketId);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> SetMessageStatusAsync(IStorageTransaction transaction, string messageId, DeliveryStatus status, string? failureReason, CancellationToken cancellationToken = default) =>
+        await sql.ExecuteAsync(
+            transaction,
+            "UPDATE messages SET status = @Status, failure_reason = @Reason WHERE message_id = @MessageId",
+            new { MessageId = messageId, Status = SqlRunner.Text(status), Reason = failureReason },
+            cancellationToken).ConfigureAwait(false) > 0;
+
+    /// <inheritdoc/>
+    public async Task AddParticipantsAsync(IStorageTransaction transaction, long ticketId, IEnumerable<(string Address, string Role)> participants, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(participants);
+        var upsert = sql.Dialect.Upsert("participants", ["ticket_id", "address"], [], "ticket_id", "address", "role", "added_at");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (address, role) in participants)
+        {
+            var lower = SqlRunner.Lower(address);
+            if (lower.Length == 0 || !seen.Add(lower))
+            {
+                continue;
+            }
+
+            await sql.ExecuteAsync(transaction, upsert, new { TicketId = ticketId, Address = lower, Role = role, AddedAt = at }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> IsParticipantAsync(IStorageTransaction transaction, long ticketId, string address, CancellationToken cancellationToken = default) =>
+        await sql.ScalarAsync<long?>(
+            transaction,
+            "SELECT 1 FROM participants WHERE ticket_id = @TicketId AND address = @Address",
+            new { TicketId = ticketId, Address = SqlRunner.Lower(address) },
+            cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <inheritdoc/>
+    public Task AddRuleDecisionAsync(IStorageTransaction transaction, RuleDecisionRecord decision, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return sql.ExecuteAsync(
+            transaction,
+            "INSERT INTO rule_decisions (ticket_id, rule_name, action, decided_at) VALUES (@TicketId, @RuleName, @Action, @DecidedAt)",
+            decision,
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<RuleDecisionRecord>> ListRuleDecisionsAsync(IStorageTransaction transaction, long ticketId, CancellationToken cancellationToken = default) =>
+        sql.QueryAsync<RuleDecisionRecord>(
+            transaction, "SELECT ticket_id, rule_name, action, decided_at FROM rule_decisions WHERE ticket_id = @TicketId ORDER BY id", new { TicketId = ticketId }, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<TicketDetails?> GetTicketWithMessagesAsync(IStorageTransaction transaction, long number, CancellationToken cancellationToken = default)
+    {
+        var ticket = await FindTicketByNumberAsync(transaction, number, cancellationToken).ConfigureAwait(false);
+        if (ticket is null)
+        {
+            return null;
+        }
+
+        var messages = await sql.QueryAsync<MessageRecord>(
+            transaction, $"SELECT {MessageColumns} FROM messages WHERE ticket_id = @TicketId ORDER BY id", new { TicketId = ticket.Id }, cancellationToken).ConfigureAwait(false);
+        var attachments = (await sql.QueryAsync<AttachmentRecord>(
+            transaction,
+            """
+            SELECT a.id, a.message_row_id, a.file_name, a.content_type, a.size, a.content_reference
+            FROM attachments a JOIN messages m ON m.id = a.message_row_id
+            WHERE m.ticket_id = @TicketId ORDER BY a.id
+            """,
+            new { TicketId = ticket.Id },
+            cancellationToken).ConfigureAwait(false)).ToLookup(a => a.MessageRowId);
+        var participants = await sql.QueryAsync<ParticipantRecord>(
+            transaction, "SELECT ticket_id, address, role, added_at FROM participants WHERE ticket_id = @TicketId ORDER BY added_at, address", new { TicketId = ticket.Id }, cancellationToken).ConfigureAwait(false);
+        return new TicketDetails(
+            ticket,
+            messages.Select(m => m with { Attachments = attachments[m.Id].ToList() }).ToList(),
+            participants);
+    }
+}

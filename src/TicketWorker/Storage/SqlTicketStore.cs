@@ -1,0 +1,190 @@
+namespace TicketWorker.Storage;
+
+/// <summary>The <see cref="ITicketStore"/> over SQLite, PostgreSQL or SQL Server (tickets here; messages in the other part).</summary>
+public sealed partial class SqlTicketStore : ITicketStore
+{
+    // The normalized subject is an index key (SQL Server limits its length); longer ones compare on this prefix.
+    internal const int NormalizedSubjectLength = 400;
+
+    private const string TicketColumns = """
+        id, number, subject, normalized_subject, status, priority, team, owner, customer_address, customer_name,
+        language, tags, sla_policy, created_at, updated_at, first_response_at, closed_at, escalation_level,
+        estimate_due_at, estimate_source, estimate_samples, previous_ticket_id, reply_token
+        """;
+
+    private static readonly string[] InsertTicketColumns =
+    [
+        "number", "subject", "normalized_subject", "status", "priority", "team", "owner", "customer_address", "customer_name",
+        "language", "tags", "sla_policy", "created_at", "updated_at", "first_response_at", "closed_at", "escalation_level",
+        "estimate_due_at", "estimate_source", "estimate_samples", "previous_ticket_id", "reply_token",
+    ];
+
+    private readonly SqlRunner sql;
+
+    /// <summary>Creates the store on a database.</summary>
+    public SqlTicketStore(StorageDatabase database)
+    {
+        sql = new SqlRunner(database);
+    }
+
+    /// <inheritdoc/>
+    public Task<TicketRecord?> FindTicketByIdAsync(IStorageTransaction transaction, long ticketId, CancellationToken cancellationToken = default) =>
+        sql.QueryFirstOrDefaultAsync<TicketRecord>(transaction, $"SELECT {TicketColumns} FROM tickets WHERE id = @Id", new { Id = ticketId }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<TicketRecord?> FindTicketByNumberAsync(IStorageTransaction transaction, long number, CancellationToken cancellationToken = default) =>
+        sql.QueryFirstOrDefaultAsync<TicketRecord>(transaction, $"SELECT {TicketColumns} FROM tickets WHERE number = @Number", new { Number = number }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<TicketRecord?> FindTicketByReplyTokenAsync(IStorageTransaction transaction, string replyToken, CancellationToken cancellationToken = default) =>
+        sql.QueryFirstOrDefaultAsync<TicketRecord>(transaction, $"SELECT {TicketColumns} FROM tickets WHERE reply_token = @Token", new { Token = replyToken }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<TicketRecord?> FindRecentOpenTicketBySenderAndSubjectAsync(IStorageTransaction transaction, string customerAddress, string normalizedSubject, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        var d = sql.Dialect;
+        return sql.QueryFirstOrDefaultAsync<TicketRecord>(
+            transaction,
+            $"""
+            SELECT {d.Top(1)} {TicketColumns} FROM tickets
+            WHERE customer_address = @Address AND normalized_subject = @Subject AND status <> 'closed' AND updated_at >= @Since
+            ORDER BY updated_at DESC, id DESC {d.Limit(1)}
+            """,
+            new { Address = SqlRunner.Lower(customerAddress), Subject = Truncate(normalizedSubject), Since = since },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<TicketRecord> CreateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+
+        // The counter row is locked until commit, so concurrent creators wait and numbers stay gap-free.
+        var number = await sql.ScalarAsync<long>(transaction, sql.Dialect.NextTicketNumberSql, null, cancellationToken).ConfigureAwait(false);
+        var created = ticket with
+        {
+            Number = number,
+            CustomerAddress = SqlRunner.Lower(ticket.CustomerAddress),
+            NormalizedSubject = Truncate(ticket.NormalizedSubject),
+        };
+        var d = sql.Dialect;
+        var id = await sql.ScalarAsync<long>(
+            transaction,
+            $"INSERT INTO tickets ({string.Join(", ", InsertTicketColumns)}) {d.OutputId} VALUES ({Dialects.SqlDialect.Parameters(InsertTicketColumns)}) {d.ReturningId}",
+            TicketParameters(created),
+            cancellationToken).ConfigureAwait(false);
+        return created with { Id = id };
+    }
+
+    /// <inheritdoc/>
+    public async Task UpdateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var columns = InsertTicketColumns.Where(c => c is not "number" and not "created_at").Select(c => $"{c} = @{Dialects.SqlDialect.ParameterName(c)}");
+        var normalized = ticket with { CustomerAddress = SqlRunner.Lower(ticket.CustomerAddress), NormalizedSubject = Truncate(ticket.NormalizedSubject) };
+        var count = await sql.ExecuteAsync(transaction, $"UPDATE tickets SET {string.Join(", ", columns)} WHERE id = @Id", TicketParameters(normalized), cancellationToken).ConfigureAwait(false);
+        if (count == 0)
+        {
+            throw new InvalidOperationException($"Ticket id {ticket.Id} does not exist.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task SetStatusAsync(IStorageTransaction transaction, long ticketId, TicketStatus status, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        sql.ExecuteAsync(
+            transaction,
+            status == TicketStatus.Closed
+                ? "UPDATE tickets SET status = @Status, updated_at = @At, closed_at = @At WHERE id = @Id"
+                : "UPDATE tickets SET status = @Status, updated_at = @At, closed_at = NULL WHERE id = @Id",
+            new { Id = ticketId, Status = SqlRunner.Text(status), At = at },
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public Task SetReplyTokenAsync(IStorageTransaction transaction, long ticketId, string replyToken, CancellationToken cancellationToken = default) =>
+        sql.ExecuteAsync(transaction, "UPDATE tickets SET reply_token = @Token WHERE id = @Id", new { Id = ticketId, Token = replyToken }, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<TicketSummary>> ListTicketsAsync(IStorageTransaction transaction, TicketStatus? status, CancellationToken cancellationToken = default)
+    {
+        var tickets = await sql.QueryAsync<TicketRecord>(
+            transaction,
+            $"SELECT {TicketColumns} FROM tickets WHERE (@Status IS NULL OR status = @Status) ORDER BY number DESC",
+            new { Status = status is null ? null : SqlRunner.Text(status.Value) },
+            cancellationToken).ConfigureAwait(false);
+        var counts = (await sql.QueryAsync<(long TicketId, long Count)>(
+            transaction,
+            "SELECT m.ticket_id, CAST(COUNT(*) AS bigint) FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE (@Status IS NULL OR t.status = @Status) GROUP BY m.ticket_id",
+            new { Status = status is null ? null : SqlRunner.Text(status.Value) },
+            cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.TicketId, r => (int)r.Count);
+        return tickets.Select(t => new TicketSummary(t, counts.GetValueOrDefault(t.Id))).ToList();
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ClosedTicketSample>> ListClosedTicketsAsync(IStorageTransaction transaction, DateTimeOffset closedSince, string? priority, CancellationToken cancellationToken = default) =>
+        sql.QueryAsync<ClosedTicketSample>(
+            transaction,
+            """
+            SELECT id AS ticket_id, team, priority, created_at, closed_at FROM tickets
+            WHERE status = 'closed' AND closed_at >= @Since AND (@Priority IS NULL OR priority = @Priority)
+            ORDER BY closed_at
+            """,
+            new { Since = closedSince, Priority = priority },
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<string, int>> CountOpenTicketsByOwnerAsync(IStorageTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        var rows = await sql.QueryAsync<(string Owner, long Count)>(
+            transaction,
+            "SELECT owner, CAST(COUNT(*) AS bigint) FROM tickets WHERE status <> 'closed' AND owner IS NOT NULL GROUP BY owner",
+            null,
+            cancellationToken).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Owner, r => (int)r.Count, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> GetRoundRobinPositionAsync(IStorageTransaction transaction, string team, CancellationToken cancellationToken = default) =>
+        await sql.ScalarAsync<long?>(transaction, "SELECT position FROM round_robin WHERE team = @Team", new { Team = team }, cancellationToken).ConfigureAwait(false) ?? 0;
+
+    /// <inheritdoc/>
+    public Task SetRoundRobinPositionAsync(IStorageTransaction transaction, string team, long position, CancellationToken cancellationToken = default) =>
+        sql.ExecuteAsync(transaction, sql.Dialect.Upsert("round_robin", ["team"], ["position"], "team", "position"), new { Team = team, Position = position }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task RecordAutoReplyAsync(IStorageTransaction transaction, string address, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        sql.ExecuteAsync(transaction, "INSERT INTO auto_reply_log (address, sent_at) VALUES (@Address, @At)", new { Address = SqlRunner.Lower(address), At = at }, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<int> CountAutoRepliesAsync(IStorageTransaction transaction, string address, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        (int)await sql.ScalarAsync<long>(transaction, "SELECT CAST(COUNT(*) AS bigint) FROM auto_reply_log WHERE address = @Address AND sent_at >= @Since", new { Address = SqlRunner.Lower(address), Since = since }, cancellationToken).ConfigureAwait(false);
+
+    private static string Truncate(string normalizedSubject) =>
+        normalizedSubject.Length <= NormalizedSubjectLength ? normalizedSubject : normalizedSubject[..NormalizedSubjectLength];
+
+    private static object TicketParameters(TicketRecord t) => new
+    {
+        t.Id,
+        t.Number,
+        t.Subject,
+        t.NormalizedSubject,
+        Status = SqlRunner.Text(t.Status),
+        t.Priority,
+        t.Team,
+        t.Owner,
+        t.CustomerAddress,
+        t.CustomerName,
+        t.Language,
+        Tags = JsonListHandler.ToJson(t.Tags),
+        t.SlaPolicy,
+        t.CreatedAt,
+        t.UpdatedAt,
+        t.FirstResponseAt,
+        t.ClosedAt,
+        t.EscalationLevel,
+        t.EstimateDueAt,
+        t.EstimateSource,
+        t.EstimateSamples,
+        t.PreviousTicketId,
+        t.ReplyToken,
+    };
+}

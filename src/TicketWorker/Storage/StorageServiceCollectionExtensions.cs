@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TicketWorker.Storage;
+
+/// <summary>Registers the storage layer in a service collection.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="StorageDatabase"/>, <see cref="RawMailStore"/> and the stores as singletons for
+    /// <paramref name="options"/> (validated now: a bad value throws <see cref="StorageException"/>).
+    /// </summary>
+    public static IServiceCollection AddTicketWorkerStorage(this IServiceCollection services, StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var database = new StorageDatabase(options);
+        services.AddSingleton(options);
+        services.AddSingleton(database);
+        services.AddSingleton<RawMailStore>();
+        services.AddSingleton<ITicketStore, SqlTicketStore>();
+        services.AddSingleton<IOutboxStore, SqlOutboxStore>();
+        services.AddSingleton<IMailboxStateStore, SqlMailboxStateStore>();
+        services.AddSingleton<IQuarantineStore, SqlQuarantineStore>();
+        services.AddSingleton<ISettingsStore, SqlSettingsStore>();
+        return services;
+    }
+}

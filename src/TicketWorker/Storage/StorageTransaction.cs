@@ -1,0 +1,68 @@
+using System.Data.Common;
+
+namespace TicketWorker.Storage;
+
+/// <summary>A provider transaction on its own connection; disposing disposes both.</summary>
+internal sealed class StorageTransaction : IStorageTransaction
+{
+    private bool completed;
+
+    public StorageTransaction(StorageDatabase database, DbConnection connection, DbTransaction transaction)
+    {
+        Database = database;
+        Connection = connection;
+        Transaction = transaction;
+    }
+
+    public StorageDatabase Database { get; }
+
+    public DbConnection Connection { get; }
+
+    public DbTransaction Transaction { get; }
+
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(completed, this);
+        await Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        completed = true;
+    }
+
+    public async Task RollbackAsync(CancellationToken cancellationToken = default)
+    {
+        if (completed)
+        {
+            return;
+        }
+
+        completed = true;
+        await Transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!completed)
+            {
+                completed = true;
+
+                // A broken connection cannot roll back; closing it discards the transaction anyway.
+                try
+                {
+                    await Transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (DbException)
+                {
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+        }
+        finally
+        {
+            await Transaction.DisposeAsync().ConfigureAwait(false);
+            await Connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System.Text.Json;
+using TicketWorker.Mail.Mime;
+
+namespace TicketWorker.Mail.Tests.Corpus;
+
+/// <summary>
+/// stalwartlabs/mail-parser's eml files against its JSON output (NNN.json, made from the file as
+/// it is): per message (and embedded message) the decoded subject, From/To/Cc and the text and HTML body.
+/// </summary>
+/// <remarks>
+/// The JSON is one library's output, so values are normalised before comparing: subjects trimmed;
+/// display names and addresses trimmed, an empty display name equals none; the text body is
+/// compared with every whitespace run as one space (line ends, the line break before a boundary,
+/// format=flowed soft breaks which we join and mail-parser does not, and the separator between
+/// several inline text parts all differ in whitespace only). Embedded messages are compared the
+/// same way, matched by order.
+/// </remarks>
+public class MailParserCorpusTests
+{
+    private const string Corpus = "mail-parser";
+
+    [Test]
+    public async Task DecodedSubjectsAddressesAndTextMatchItsJson()
+    {
+        var dir = CorpusLocator.Require(Corpus);
+        var exclusions = CorpusExclusions.Load();
+        var tally = new MatchTally(Corpus);
+
+        foreach (var eml in Directory.EnumerateFiles(Path.Combine(dir, "eml"), "*.eml", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
+        {
+            var name = Path.GetRelativePath(dir, eml).Replace('\\', '/');
+            var jsonPath = Path.ChangeExtension(eml, ".json");
+            if (!File.Exists(jsonPath)) continue;
+            if (exclusions.IsExcluded(Corpus, name))
+            {
+                tally.RecordExcluded();
+                continue;
+            }
+            await using var stream = File.OpenRead(eml);
+            using var message = await MimeMessage.ParseAsync(stream);
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));
+            CompareMessage(json.RootElement, message, name, tally);
+        }
+
+        tally.Report();
+        Assert.That(tally.Compared, Is.GreaterThan(100));
+        Assert.That(tally.Rate, Is.GreaterThanOrEqualTo(0.98));
+    }
+
+    private static void CompareMessage(JsonElement expected, MimeMessage? message, string name, MatchTally tally)
+    {
+        var parts = expected.GetProperty("parts");
+        var ours = message is null ? [] : Flatten(message.Body).ToList();
+        if (parts.GetArrayLength() != ours.Count) TestContext.Out.WriteLine($"  {name}: {ours.Count} parts, expected {parts.GetArrayLength()}");
+
+        foreach (var header in parts[0].GetProperty("headers").EnumerateArray())
+        {
+            var nameElement = header.GetProperty("name");
+            var field = nameElement.ValueKind == JsonValueKind.String ? nameElement.GetString() : null;
+            var value = header.GetProperty("value");
+            switch (field)
+            {
+                case "subject" when value.ValueKind == JsonValueKind.Object && value.TryGetProperty("Text", out var text):
+                    var subject = message?.Subject ?? "";
+                    tally.Record(subject.Trim() == text.GetString()?.Trim(), $"{name} subject: '{subject}' vs '{text.GetString()}'");
+                    break;
+                case "from" or "to" or "cc" when value.ValueKind == JsonValueKind.Object && value.TryGetProperty("Address", out var address):
+                    var want = string.Join(", ", ExpectedAddresses(address));
+                    var list = field switch { "from" => message?.From, "to" => message?.To, _ => message?.Cc } ?? [];
+                    var got = string.Join(", ", list.Select(a => Format(a.Name, a.Address)));
+                    tally.Record(want == got, $"{name} {field}: [{got}] vs [{want}]");
+                    break;
+            }
+        }
+
+        // The text body: mail-parser's text_body parts that are plain text, joined.
+        if (BodyText(expected, parts, "text_body", "Text") is { } expectedText)
+        {
+            var actual = message?.TextBody;
+            tally.Record(Collapse(actual) == Collapse(expectedText), $"{name} text: '{Shorten(actual)}' vs '{Shorten(expectedText)}'");
+        }
+        if (BodyText(expected, parts, "html_body", "Html") is { } expectedHtml)
+        {
+            var actual = message?.HtmlBody;
+            tally.Record(Collapse(actual) == Collapse(expectedHtml), $"{name} html: '{Shorten(actual)}' vs '{Shorten(expectedHtml)}'");
+        }
+
+        // Embedded messages, matched by order of appearance.
+        var embedded = ours.Where(p => p.EmbeddedMessage is not null).Select(p => p.EmbeddedMessage).ToList();
+        var k = 0;
+        foreach (var part in parts.EnumerateArray())
+        {
+            var body = part.GetProperty("body");
+            if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("Message", out var inner)) continue;
+            if (inner.ValueKind == JsonValueKind.Object && inner.TryGetProperty("parts", out _))
+            {
+                CompareMessage(inner, k < embedded.Count ? embedded[k] : null, $"{name} message {k + 1}", tally);
+            }
+            k++;
+        }
+    }
+
+    /// <summary>
+    /// The joined text of the body list when every listed part is of <paramref name="kind"/>
+    /// (mail-parser also lists inline images and converts between text and HTML with its own
+    /// rules; those lists are not compared). Null when there is nothing to compare.
+    /// </summary>
+    private static string? BodyText(JsonElement message, JsonElement parts, string list, string kind)
+    {
+        var texts = new List<string>();
+        foreach (var index in message.GetProperty(list).EnumerateArray())
+        {
+            var body = parts[index.GetInt32()].GetProperty("body");
+            if (body.ValueKind != JsonValueKind.Object) continue;
+            if (body.TryGetProperty("InlineBinary", out _)) continue;
+            if (!body.TryGetProperty(kind, out var text)) return null;
+            texts.Add(text.GetString() ?? "");
+        }
+        return texts.Count == 0 ? null : string.Join("\n", texts);
+    }
+
+    /// <summary>mail-parser's pre-order list: every entity of this message, not entering embedded messages.</summary>
+    private static IEnumerable<MimeEntity> Flatten(MimeEntity entity)
+    {
+        yield return entity;
+        foreach (var child in entity.Children)
+        {
+            foreach (var e in Flatten(child)) yield return e;
+        }
+    }
+
+    private static IEnumerable<string> ExpectedAddresses(JsonElement address)
+    {
+        if (address.TryGetProperty("List", out var list))
+        {
+            foreach (var a in list.EnumerateArray()) yield return Format(a);
+        }
+        else if (address.TryGetProperty("Group", out var groups))
+        {
+            foreach (var g in groups.EnumerateArray())
+            {
+                if (!g.TryGetProperty("addresses", out var members)) continue;
+                foreach (var a in members.EnumerateArray()) yield return Format(a);
+            }
+        }
+    }
+
+    private static string Format(JsonElement a) =>
+        Format(a.TryGetProperty("name", out var n) ? n.GetString() : null, a.TryGetProperty("address", out var ad) ? ad.GetString() : null);
+
+    private static string Format(string? name, string? address) => $"{name?.Trim()} <{address?.Trim()}>";
+
+    /// <summary>Whitespace runs (line ends, flowed soft breaks, blank lines between joined parts) count as one space.</summary>
+    private static string Collapse(string? text) => string.Join(' ', (text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    private static string Shorten(string? s) => s is null ? "(null)" : s.Length <= 60 ? s.ReplaceLineEndings("⏎") : s[..60].ReplaceLineEndings("⏎") + "…";
+}

@@ -1,0 +1,106 @@
+using Microsoft.Data.Sqlite;
+using TicketWorker.Storage;
+
+namespace TicketWorker.Tests.Storage;
+
+/// <summary>Errors the command line prints, and what is particular to SQLite.</summary>
+public class StorageDatabaseTests
+{
+    [Test]
+    public void UnreachablePostgresGivesAOneLineStorageException()
+    {
+        // Port 1 on loopback: nothing listens, the connection is refused at once.
+        var database = new StorageDatabase(new StorageOptions
+        {
+            Provider = StorageProvider.Postgres,
+            ConnectionString = "Host=127.0.0.1;Port=1;Username=u;Password=secret-pw;Database=d;Timeout=5",
+        });
+
+        var ex = Assert.ThrowsAsync<StorageException>(() => database.MigrateAsync());
+
+        Assert.That(ex!.Message, Does.StartWith("Cannot open the PostgreSQL database (127.0.0.1:1/d as u)"));
+        Assert.That(ex.Message, Does.Not.Contain("\n"));
+        Assert.That(ex.Message, Does.Not.Contain("secret-pw"));
+    }
+
+    [Test]
+    public void ConnectionStringWithAnUnknownKeywordIsReportedAsInvalid()
+    {
+        var ex = Assert.Throws<StorageException>(() => new StorageDatabase(new StorageOptions
+        {
+            Provider = StorageProvider.Postgres,
+            ConnectionString = "Hots=127.0.0.1;Password=secret-pw",
+        }));
+
+        Assert.That(ex!.Message, Does.StartWith("Invalid PostgreSQL connection string:"));
+        Assert.That(ex.Message, Does.Not.Contain("\n"));
+        Assert.That(ex.Message, Does.Not.Contain("secret-pw"));
+    }
+
+    [Test]
+    public void SqliteFileThatCannotBeCreatedGivesAStorageException()
+    {
+        var blocker = Path.GetTempFileName();
+        try
+        {
+            // A folder cannot be created where a file is.
+            var ex = Assert.Throws<StorageException>(() => new StorageDatabase(new StorageOptions { ConnectionString = $"Data Source={blocker}/sub/db.sqlite" }));
+
+            Assert.That(ex!.Message, Does.Contain("SQLite"));
+            Assert.That(ex.Message, Does.Not.Contain("\n"));
+        }
+        finally
+        {
+            File.Delete(blocker);
+        }
+    }
+
+    [Test]
+    public void InvalidOptionsListEveryProblem()
+    {
+        var options = new StorageOptions { Provider = StorageProvider.SqlServer, ConnectionString = " ", MaxMessageSize = 0, RawMailPath = "" };
+
+        var errors = options.Validate();
+        var ex = Assert.Throws<StorageException>(() => new StorageDatabase(options));
+
+        Assert.That(errors, Has.Count.EqualTo(3));
+        Assert.That(ex!.Message, Does.Contain("ConnectionString").And.Contain("MaxMessageSize").And.Contain("RawMailPath"));
+    }
+
+    [Test]
+    public async Task SqliteDefaultsToAFileUnderDataWithWalAndForeignKeys()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "tw-storage-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var previous = Environment.CurrentDirectory;
+        try
+        {
+            Environment.CurrentDirectory = folder;
+            var database = new StorageDatabase(new StorageOptions());
+            await database.MigrateAsync();
+
+            await using var connection = (SqliteConnection)await database.OpenConnectionAsync(CancellationToken.None);
+            var journal = await Scalar(connection, "PRAGMA journal_mode");
+            var foreignKeys = await Scalar(connection, "PRAGMA foreign_keys");
+            var busy = await Scalar(connection, "PRAGMA busy_timeout");
+
+            Assert.That(File.Exists(Path.Combine(folder, "data", "ticketworker.db")), Is.True);
+            Assert.That(journal, Is.EqualTo("wal"));
+            Assert.That(foreignKeys, Is.EqualTo(1L));
+            Assert.That(busy, Is.EqualTo(30_000L));
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<object?> Scalar(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+}
