@@ -101,9 +101,10 @@ install_packages() {
   # Postfix gets no /etc/postfix/main.cf: we always run it with -c on our own directory.
   echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
   local rc=0
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || rc=$?
+  # Wait for the dpkg lock rather than fail when another install (PostgreSQL) runs at once.
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null || rc=$?
   if [ $rc -eq 0 ]; then
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends \
       dovecot-core dovecot-imapd dovecot-lmtpd postfix openssl >/dev/null || rc=$?
   fi
   if [ $made_policy -eq 1 ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
