@@ -172,6 +172,29 @@ public partial class SmtpClientTranscriptTests
     }
 
     [Test, CancelAfter(10_000)]
+    public async Task AuthPlainSendsAnInitialResponseThatTheLogRedacts(CancellationToken ct)
+    {
+        var initial = Convert.ToBase64String("\0agent@example.net\0hunter2"u8);
+        var server = Script(
+            "C: EHLO client.test",
+            "S: 250-mx.example.net",
+            "S: 250 AUTH PLAIN",
+            "C: AUTH PLAIN " + initial,
+            "S: 235 2.7.0 Authentication successful");
+        var log = new List<string>();
+        await using var client = NewClient();
+        client.ProtocolLog = (direction, line) => log.Add(line);
+        client.AllowAuthenticationWithoutTls = true;
+        await client.ConnectAsync(server, "mx.example.net", SmtpSecurity.None, cancellationToken: ct);
+
+        await client.AuthenticateAsync(new SaslPlain("agent@example.net", "hunter2"), ct);
+
+        Assert.That(server.Mismatch, Is.Null);
+        Assert.That(log, Does.Contain("AUTH PLAIN ********"));
+        Assert.That(string.Join("\n", log), Does.Not.Contain(initial));
+    }
+
+    [Test, CancelAfter(10_000)]
     public async Task XOAuth2ErrorChallengeIsAnsweredEmptyAndReportedWithTheServersJson(CancellationToken ct)
     {
         var json = """{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}""";
