@@ -15,9 +15,16 @@ public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
     {
         var report = ClassifyReport(message);
         if (report is not null) return report;
+        if (message.Headers.Contains("X-Failed-Recipients"))
+            return new Classification(MessageKind.Bounce, "X-Failed-Recipients", ReturnedIds(message));
 
         var autoReply = AutoReplyReason(message);
         if (autoReply is not null) return Classification.Of(MessageKind.AutoReply, autoReply);
+
+        var bounce = NonStandardBounceReason(message);
+        if (bounce is not null) return new Classification(MessageKind.Bounce, bounce, ReturnedIds(message));
+        // RFC 5321 §4.5.5: a null reverse-path is only used for automatic notifications.
+        if (HasNullSender(message)) return Classification.Of(MessageKind.AutoReply, "null sender (Return-Path: <>)");
 
         var from = message.From.FirstOrDefault()?.Address;
         if (from is not null && isAgentAddress(from)) return Classification.Of(MessageKind.Agent, "sender is an agent");
@@ -68,25 +75,39 @@ public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
         if (message.Body.ContentType.Is("multipart", "report") && reportType is "disposition-notification")
             return new Classification(MessageKind.AutoReply, "read receipt (MDN)", ReturnedIds(message));
 
-        var reason = NonStandardBounceReason(message);
-        return reason is null ? null : new Classification(MessageKind.Bounce, reason, ReturnedIds(message));
+        // Amazon SES forwards bounces, complaints and deliveries as JSON notifications.
+        if (message.From.FirstOrDefault()?.Address.EndsWith("@sns.amazonaws.com", StringComparison.OrdinalIgnoreCase) == true
+            && SesNotification().Match(message.TextBody ?? "") is { Success: true } ses)
+            return ses.Groups[1].Value.Equals("Bounce", StringComparison.OrdinalIgnoreCase)
+                ? new Classification(MessageKind.Bounce, "Amazon SES bounce notification", [])
+                : new Classification(MessageKind.AutoReply, $"Amazon SES {ses.Groups[1].Value.ToLowerInvariant()} notification", []);
+        return null;
     }
 
+    private static bool HasNullSender(MimeMessage message) =>
+        message.Headers["Return-Path"]?.Trim() is "<>" or "<MAILER-DAEMON>" or "";
+
+    /// <summary>Bounces that are not RFC 3464 reports: sendmail/qmail/Exim texts, carrier notices, list servers.</summary>
     private static string? NonStandardBounceReason(MimeMessage message)
     {
-        if (message.Headers.Contains("X-Failed-Recipients")) return "X-Failed-Recipients";
         var from = message.From.FirstOrDefault();
         var local = from?.Address.Split('@')[0].ToLowerInvariant() ?? "";
         var name = from?.Name?.ToLowerInvariant() ?? "";
-        var daemon = local is "mailer-daemon" or "postmaster" or "mail-daemon" or "mailerdaemon" or "mmdf" or "mail.daemon"
-                     || name.Contains("mail delivery", StringComparison.Ordinal)
-                     || name.Contains("mailer-daemon", StringComparison.Ordinal)
-                     || name.Contains("mailer daemon", StringComparison.Ordinal);
-        var returnPath = message.Headers["Return-Path"]?.Trim();
-        var nullSender = returnPath is "<>" or "" or "<MAILER-DAEMON>";
-        if (daemon && (nullSender || returnPath is null)) return "from " + (local.Length > 0 ? local : name) + " with a null sender";
-        if ((daemon || nullSender) && BounceSubject().IsMatch(message.Subject)) return "bounce subject from a daemon";
-        if (daemon && BounceBody().IsMatch(message.TextBody ?? "")) return "bounce text from a daemon";
+        var body = message.TextBody ?? "";
+        // A mailer daemon never writes as a customer.
+        if (local is "mailer-daemon" or "postmaster" or "post_master" or "mail-daemon" or "mailerdaemon" or "mmdf" or "mail.daemon" or "double-bounce"
+            || name.Contains("mail delivery", StringComparison.Ordinal) || name.Contains("mailer-daemon", StringComparison.Ordinal)
+            || name.Contains("mailer daemon", StringComparison.Ordinal))
+            return "from " + (local.Length > 0 ? local : name);
+        var hasReturnedPart = message.AllParts().Any(p => p.EmbeddedMessage is not null || p.ContentType.Is("text", "rfc822-headers"));
+        if (HasNullSender(message) && (BounceSubject().IsMatch(message.Subject) || BounceBody().IsMatch(body) || hasReturnedPart))
+            return "null sender with a returned message";
+        // Sendmail's transcript survives forwarding: the returned mail, not a question about it.
+        if (SendmailTranscript().IsMatch(body)) return "sendmail transcript";
+        if (message.Headers.Contains("X-MLServer") && local.EndsWith("-admin", StringComparison.Ordinal))
+            return "mailing-list server error";
+        if (local is "no-reply" or "noreply" && (BounceSubject().IsMatch(message.Subject) || (hasReturnedPart && BounceBody().IsMatch(body))))
+            return "no-reply delivery error";
         return null;
     }
 
@@ -129,13 +150,19 @@ public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
             if (MessageIdParser.ParseOne(m.Groups[1].Value) is { } id) ids.Add(id);
     }
 
+    [GeneratedRegex(@"\\?""notificationType\\?""\s*:\s*\\?""(Bounce|Complaint|Delivery)\\?""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 500)]
+    private static partial Regex SesNotification();
+
+    [GeneratedRegex(@"-+ ?Transcript of session follows ?-+|The following addresses had permanent fatal errors", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 500)]
+    private static partial Regex SendmailTranscript();
+
     [GeneratedRegex(@"^\s*Action\s*:\s*([a-z]+)", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant, 500)]
     private static partial Regex ActionField();
 
     [GeneratedRegex(@"^\s*Message-Id\s*:\s*(<[^>\r\n]+>)", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant, 500)]
     private static partial Regex QuotedMessageId();
 
-    [GeneratedRegex(@"undeliver|undelivered|returned mail|delivery (status notification|failure|failed|has failed|problem)|failure notice|mail delivery failed|could not be delivered|non[- ]?delivery|delivery notification|nondeliverable|rejected|mail system error|unzustellbar|non recapitabile|no se puede entregar|non remis|onbestelbaar|не доставлено|недоставлен", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 500)]
+    [GeneratedRegex(@"undeliver|undelivered|returned mail|delivery (status notification|failure|failed|has failed|problem)|failure notice|mail delivery failed|could not be delivered|non[- ]?delivery|delivery notification|nondeliverable|rejected|mail system error|unzustellbar|non recapitabile|no se puede entregar|non remis|onbestelbaar|не доставлено|недоставлен|メールエラー|配信エラー|送信エラー|未送達|退信|退回", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 500)]
     private static partial Regex BounceSubject();
 
     [GeneratedRegex(@"(could not be delivered|delivery to the following recipient|permanent error|user unknown|mailbox (unavailable|full|not found)|unknown user|no such user|host unknown|recipient address rejected|was not delivered|undeliverable|failed permanently|message could not be sent)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 500)]

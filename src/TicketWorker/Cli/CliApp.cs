@@ -22,7 +22,14 @@ public static class CliApp
         var errors = stderr ?? Console.Error;
         var root = new RootCommand("TicketWorker: turns a support mailbox into a ticket system");
         root.Options.Add(ConfigOption);
+        root.Subcommands.Add(RunCommand.Create(errors));
+        root.SetAction((parse, ct) => RunCommand.Run(parse, errors, ct));
         root.Subcommands.Add(CheckCommand.Create(output, errors));
+        root.Subcommands.Add(MigrateCommand.Create(output, errors));
+        root.Subcommands.Add(IngestCommand.Create(output, errors));
+        root.Subcommands.Add(TicketsCommand.Create(output, errors));
+        root.Subcommands.Add(QuarantineCommand.Create(output, errors));
+        root.Subcommands.Add(StatusCommand.Create(output, errors));
         var config = new InvocationConfiguration { Output = output, Error = errors };
         return Guard(errors, () => root.Parse(args).InvokeAsync(config, cancellationToken));
     }

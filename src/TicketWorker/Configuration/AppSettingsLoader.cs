@@ -86,6 +86,8 @@ public static partial class AppSettingsLoader
             else if (!names.Add(m.Name)) Error(key + ":Name", $"mailbox name '{m.Name}' is used twice");
             if (!LooksLikeAddress(m.Address)) Error(key + ":Address", $"mailbox '{m.Name}' needs an Address like support@example.com");
             if (m.PollInterval <= TimeSpan.Zero) Error(key + ":PollInterval", "PollInterval must be positive");
+            if (m.FirstStart is not ("Quiet" or "Import" or "Skip"))
+                Error(key + ":FirstStart", $"FirstStart '{m.FirstStart}' is not one of Quiet, Import, Skip");
             ValidateServer(m.Imap, key + ":Imap", dir, Error, requireHost: true);
         }
         if (o.Mailboxes.Count > 0 || !string.IsNullOrEmpty(o.Smtp.Host))

@@ -53,6 +53,8 @@ public sealed class MailboxOptions
     /// <summary>When set, ticketed messages are moved here instead of marked.</summary>
     public string? MoveToFolder { get; set; }
     public string? SentFolder { get; set; }
+    /// <summary>What to do with mail already in the folder at the first start: <c>Quiet</c> (ticket it without automatic replies), <c>Import</c> (ticket and answer it), <c>Skip</c> (leave it).</summary>
+    public string FirstStart { get; set; } = "Quiet";
     public ServerOptions Imap { get; set; } = new();
     /// <summary>Sender address for mail from this mailbox; defaults to <see cref="Address"/>.</summary>
     public string? SmtpFrom { get; set; }

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using System.Text.Json;
+using TicketWorker.Intake;
+
+namespace TicketWorker.Cli;
+
+/// <summary>
+/// <c>ticketworker ingest --mailbox NAME [FILE…]</c>: raw messages (stdin when no file, for MTA
+/// piping) through the same pipeline as IMAP intake; one JSON line per message.
+/// </summary>
+public static class IngestCommand
+{
+    public static Command Create(TextWriter output, TextWriter errors)
+    {
+        var mailbox = new Option<string?>("--mailbox") { Description = "the configured mailbox the message arrived at (default: the first)" };
+        var files = new Argument<string[]>("FILE") { Description = "raw message files (.eml); standard input when none", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("ingest", "run raw messages through the intake pipeline") { mailbox, files };
+        command.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
+        {
+            var paths = parse.GetValue(files) ?? [];
+            foreach (var path in paths)
+                if (!File.Exists(path)) throw new UserErrorException($"{path}: file not found");
+            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var name = parse.GetValue(mailbox);
+            if (name is not null && !runtime.Options.Mailboxes.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)))
+                throw new UserErrorException($"unknown mailbox '{name}' (configured: {string.Join(", ", runtime.Options.Mailboxes.Select(m => m.Name))})");
+            name ??= runtime.Options.Mailboxes.FirstOrDefault()?.Name;
+
+            if (paths.Length == 0)
+            {
+                await using var stdin = Console.OpenStandardInput();
+                await WriteAsync(await runtime.Ingest.IngestAsync(stdin, IngestSource.Pipe(name), ct));
+            }
+            foreach (var path in paths)
+            {
+                await using var file = File.OpenRead(path);
+                await WriteAsync(await runtime.Ingest.IngestAsync(file, IngestSource.Pipe(name), ct));
+            }
+            return CliApp.Ok;
+        }));
+        return command;
+
+        Task WriteAsync(IngestResult result) => output.WriteLineAsync(JsonSerializer.Serialize(result, CliJson.Line));
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using TicketWorker.Intake;
+using TicketWorker.Storage;
+
+namespace TicketWorker.Cli;
+
+/// <summary><c>ticketworker quarantine list|show|retry</c>: messages that could not be processed.</summary>
+public static class QuarantineCommand
+{
+    public static Command Create(TextWriter output, TextWriter errors)
+    {
+        var json = new Option<bool>("--json") { Description = "machine-readable output" };
+        var all = new Option<bool>("--all") { Description = "include resolved items" };
+        var list = new Command("list", "quarantined messages with their reasons") { all, json };
+        list.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
+        {
+            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var items = await runtime.Database.InReadAsync(tx => runtime.Quarantine.ListAsync(tx, parse.GetValue(all), ct), ct);
+            if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(items, CliJson.Indented));
+            else foreach (var i in items) await output.WriteLineAsync(Line(i));
+            return CliApp.Ok;
+        }));
+
+        var id = new Argument<long>("ID") { Description = "quarantine item id" };
+        var show = new Command("show", "one quarantined message: reason and raw headers") { id, json };
+        show.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
+        {
+            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var item = await runtime.Database.InReadAsync(tx => runtime.Quarantine.GetAsync(tx, parse.GetValue(id), ct), ct)
+                       ?? throw new UserErrorException($"there is no quarantine item {parse.GetValue(id)}");
+            if (parse.GetValue(json)) { await output.WriteLineAsync(JsonSerializer.Serialize(item, CliJson.Indented)); return CliApp.Ok; }
+            await output.WriteLineAsync(Line(item));
+            await output.WriteLineAsync($"raw: {item.RawReference}");
+            await output.WriteLineAsync();
+            await using var raw = await runtime.RawStore.OpenAsync(item.RawReference, ct);
+            using var reader = new StreamReader(raw, System.Text.Encoding.Latin1);
+            // The header block only: the body may be huge or binary.
+            for (var n = 0; n < 200 && await reader.ReadLineAsync(ct) is { Length: > 0 } line; n++) await output.WriteLineAsync(line);
+            return CliApp.Ok;
+        }));
+
+        var ids = new Argument<long[]>("ID") { Description = "items to retry (all unresolved when none)", Arity = ArgumentArity.ZeroOrMore };
+        var retry = new Command("retry", "run quarantined messages through the pipeline again") { ids };
+        retry.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
+        {
+            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var wanted = parse.GetValue(ids) ?? [];
+            var items = await runtime.Database.InReadAsync(tx => runtime.Quarantine.ListAsync(tx, includeResolved: false, ct), ct);
+            if (wanted.Length > 0)
+            {
+                var missing = wanted.Except(items.Select(i => i.Id)).ToList();
+                if (missing.Count > 0) throw new UserErrorException($"no unresolved quarantine item {string.Join(", ", missing)}");
+                items = items.Where(i => wanted.Contains(i.Id)).ToList();
+            }
+            foreach (var item in items)
+            {
+                var reference = new RawMailReference(item.RawReference, item.RawSize, "");
+                var result = await runtime.Ingest.ProcessStoredAsync(reference, new IngestSource(item.Mailbox, item.Uid), ct, quarantineOnFailure: false);
+                var resolved = result.Action != IngestResult.Quarantined;
+                await runtime.Database.InTransactionAsync(async tx =>
+                {
+                    await runtime.Quarantine.MarkRetriedAsync(tx, item.Id, runtime.Time.GetUtcNow(), resolved, resolved ? null : result.Reason, ct);
+                    return 0;
+                }, ct);
+                await output.WriteLineAsync(JsonSerializer.Serialize(result with { Reason = $"quarantine {item.Id}: {result.Reason}" }, CliJson.Line));
+            }
+            return CliApp.Ok;
+        }));
+
+        return new Command("quarantine", "messages that could not be processed") { list, show, retry };
+    }
+
+    private static string Line(QuarantineItem i) =>
+        $"{i.Id,5}  {i.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}  {(i.Resolved ? "resolved" : "open"),-8} {i.Mailbox ?? "-"}{(i.Uid is { } u ? $"#{u}" : "")}  {i.RawSize} bytes  {i.Reason}";
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using TicketWorker.Storage;
+
+namespace TicketWorker.Cli;
+
+/// <summary><c>ticketworker status [--json]</c>: per mailbox connection and backlog; outbox queue and failures; quarantine.</summary>
+public static class StatusCommand
+{
+    public sealed record MailboxStatus(string Name, string Address, string Folder, bool Connected, DateTimeOffset? LastPoll, long LastUid, long UidValidity, long? Backlog, string? LastError);
+    public sealed record OutboxStatus(int Queued, int Sending, int Sent, int Failed);
+    public sealed record WorkerStatus(IReadOnlyList<MailboxStatus> Mailboxes, OutboxStatus Outbox, int Quarantined, int OpenTickets);
+
+    public static Command Create(TextWriter output, TextWriter errors)
+    {
+        var json = new Option<bool>("--json") { Description = "machine-readable output" };
+        var command = new Command("status", "mailboxes, outbox and quarantine at a glance") { json };
+        command.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
+        {
+            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var status = await runtime.Database.InReadAsync(async tx =>
+            {
+                var checkpoints = await runtime.MailboxState.ListCheckpointsAsync(tx, ct);
+                var mailboxes = runtime.Options.Mailboxes.Select(m =>
+                {
+                    var c = checkpoints.FirstOrDefault(x => x.Mailbox == m.Name && x.Folder == m.Folder);
+                    return new MailboxStatus(m.Name, m.Address, m.Folder, c?.Connected ?? false, c?.LastPollAt, c?.LastUid ?? 0, c?.UidValidity ?? 0, c?.Backlog, c?.LastError);
+                }).ToList();
+                var outbox = await new SqlOutboxStore(runtime.Database).CountAsync(tx, ct);
+                var quarantined = await runtime.Quarantine.CountAsync(tx, ct);
+                var open = (await runtime.Tickets.ListTicketsAsync(tx, TicketStatus.Open, ct)).Count;
+                return new WorkerStatus(mailboxes, new OutboxStatus(outbox.Queued, outbox.Sending, outbox.Sent, outbox.Failed), quarantined, open);
+            }, ct);
+
+            if (parse.GetValue(json)) { await output.WriteLineAsync(JsonSerializer.Serialize(status, CliJson.Indented)); return CliApp.Ok; }
+            foreach (var m in status.Mailboxes)
+            {
+                var poll = m.LastPoll?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "never";
+                await output.WriteLineAsync($"mailbox {m.Name} ({m.Address}, {m.Folder}): {(m.Connected ? "connected" : "not connected")}, last poll {poll}, last UID {m.LastUid}, backlog {m.Backlog?.ToString(CultureInfo.InvariantCulture) ?? "-"}{(m.LastError is null ? "" : $", last error: {m.LastError}")}");
+            }
+            await output.WriteLineAsync($"outbox: {status.Outbox.Queued} queued, {status.Outbox.Sending} sending, {status.Outbox.Sent} sent, {status.Outbox.Failed} failed");
+            await output.WriteLineAsync($"quarantine: {status.Quarantined} message(s)");
+            await output.WriteLineAsync($"open tickets: {status.OpenTickets}");
+            return CliApp.Ok;
+        }));
+        return command;
+    }
+}

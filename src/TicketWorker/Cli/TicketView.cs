@@ -1,0 +1,54 @@
+using TicketWorker.Storage;
+
+namespace TicketWorker.Cli;
+
+/// <summary>A ticket as <c>tickets list --json</c> prints it (PRODUCT.md "Interfaces").</summary>
+public record TicketView(
+    long Number, string Subject, string Status, string Priority, string? Owner, string? Team,
+    string Customer, string? CustomerName, string? Language, IReadOnlyList<string> Tags,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FirstResponseAt, DateTimeOffset? ClosedAt,
+    int EscalationLevel, int MessageCount, EstimateView? Estimate)
+{
+    public static TicketView From(TicketRecord t, int messageCount) => new(
+        t.Number, t.Subject, t.Status.ToString().ToLowerInvariant(), t.Priority, t.Owner, t.Team,
+        t.CustomerAddress, t.CustomerName, t.Language, t.Tags,
+        t.CreatedAt, t.UpdatedAt, t.FirstResponseAt, t.ClosedAt, t.EscalationLevel, messageCount,
+        t.EstimateDueAt is { } due ? new EstimateView(due, t.EstimateSource ?? "", t.EstimateSamples ?? 0) : null);
+}
+
+/// <summary>The resolution time promised in the acknowledgement and where it came from.</summary>
+public sealed record EstimateView(DateTimeOffset DueAt, string Source, int Samples);
+
+/// <summary>A ticket with its messages, as <c>tickets show --json</c> prints it.</summary>
+public sealed record TicketDetailsView(
+    long Number, string Subject, string Status, string Priority, string? Owner, string? Team,
+    string Customer, string? CustomerName, string? Language, IReadOnlyList<string> Tags,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FirstResponseAt, DateTimeOffset? ClosedAt,
+    int EscalationLevel, int MessageCount, EstimateView? Estimate, long? PreviousTicket,
+    IReadOnlyList<string> Participants, IReadOnlyList<RuleDecisionView> RuleDecisions, IReadOnlyList<MessageView> Messages)
+{
+    public static TicketDetailsView From(TicketDetails d, IReadOnlyList<RuleDecisionRecord> decisions, long? previousTicketNumber)
+    {
+        var t = TicketView.From(d.Ticket, d.Messages.Count);
+        return new TicketDetailsView(t.Number, t.Subject, t.Status, t.Priority, t.Owner, t.Team, t.Customer, t.CustomerName,
+            t.Language, t.Tags, t.CreatedAt, t.UpdatedAt, t.FirstResponseAt, t.ClosedAt, t.EscalationLevel, t.MessageCount, t.Estimate,
+            previousTicketNumber,
+            d.Participants.Select(p => p.Address).ToList(),
+            decisions.Select(r => new RuleDecisionView(r.RuleName, r.Action)).ToList(),
+            d.Messages.Select(MessageView.Of).ToList());
+    }
+}
+
+public sealed record RuleDecisionView(string Rule, string Action);
+
+/// <summary>One message of a ticket.</summary>
+public sealed record MessageView(
+    string MessageId, string Direction, string Kind, string From, string? FromName, IReadOnlyList<string> To, IReadOnlyList<string> Cc,
+    string? Subject, DateTimeOffset? Date, string? Text, string? Status, IReadOnlyList<AttachmentView> Attachments)
+{
+    public static MessageView Of(MessageRecord m) => new(
+        m.MessageId, m.Direction.ToString().ToLowerInvariant(), m.Kind, m.From, m.FromName, m.To, m.Cc, m.Subject, m.Date ?? m.ReceivedAt,
+        m.Text, m.Status?.ToString().ToLowerInvariant(), m.Attachments.Select(a => new AttachmentView(a.FileName, a.ContentType, a.Size)).ToList());
+}
+
+public sealed record AttachmentView(string? FileName, string ContentType, long Size);

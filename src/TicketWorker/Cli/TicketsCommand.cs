@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using TicketWorker.Storage;
+
+namespace TicketWorker.Cli;
+
+/// <summary><c>ticketworker tickets list|show</c>.</summary>
+public static class TicketsCommand
+{
+    public static Command Create(TextWriter output, TextWriter errors)
+    {
+        var json = new Option<bool>("--json") { Description = "machine-readable output" };
+        var status = new Option<string?>("--status") { Description = "open, pending or closed" };
+        var list = new Command("list", "list tickets, newest first") { status, json };
+        list.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
+        {
+            TicketStatus? filter = parse.GetValue(status) is { } s
+                ? Enum.TryParse<TicketStatus>(s, ignoreCase: true, out var parsed) ? parsed : throw new UserErrorException($"unknown status '{s}' (use open, pending or closed)")
+                : null;
+            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var tickets = await runtime.Database.InReadAsync(tx => runtime.Tickets.ListTicketsAsync(tx, filter, ct), ct);
+            var views = tickets.Select(t => TicketView.From(t.Ticket, t.MessageCount)).ToList();
+            if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(views, CliJson.Indented));
+            else
+            {
+                await output.WriteLineAsync($"{"#",6}  {"status",-8} {"priority",-8} {"owner",-22} {"customer",-28} subject");
+                foreach (var v in views)
+                    await output.WriteLineAsync($"{v.Number,6}  {v.Status,-8} {v.Priority,-8} {Cut(v.Owner ?? "-", 22),-22} {Cut(v.Customer, 28),-28} {v.Subject}");
+            }
+            return CliApp.Ok;
+        }));
+
+        var number = new Argument<long>("N") { Description = "ticket number" };
+        var show = new Command("show", "one ticket with its messages") { number, json };
+        show.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
+        {
+            var n = parse.GetValue(number);
+            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var (details, decisions, previous) = await runtime.Database.InReadAsync(async tx =>
+            {
+                var d = await runtime.Tickets.GetTicketWithMessagesAsync(tx, n, ct);
+                IReadOnlyList<RuleDecisionRecord> r = d is null ? [] : await runtime.Tickets.ListRuleDecisionsAsync(tx, d.Ticket.Id, ct);
+                var p = d?.Ticket.PreviousTicketId is { } pid ? (await runtime.Tickets.FindTicketByIdAsync(tx, pid, ct))?.Number : null;
+                return (d, r, p);
+            }, ct);
+            if (details is null) throw new UserErrorException($"there is no ticket {n}");
+            var view = TicketDetailsView.From(details, decisions, previous);
+            if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(view, CliJson.Indented));
+            else await WriteTextAsync(output, view);
+            return CliApp.Ok;
+        }));
+
+        return new Command("tickets", "list and show tickets") { list, show };
+    }
+
+    private static async Task WriteTextAsync(TextWriter o, TicketDetailsView v)
+    {
+        await o.WriteLineAsync($"Ticket #{v.Number}: {v.Subject}");
+        await o.WriteLineAsync($"  status {v.Status}, priority {v.Priority}, team {v.Team ?? "-"}, owner {v.Owner ?? "-"}, escalation level {v.EscalationLevel}");
+        await o.WriteLineAsync($"  customer {v.Customer}{(v.CustomerName is null ? "" : $" ({v.CustomerName})")}, language {v.Language ?? "-"}, tags {(v.Tags.Count == 0 ? "-" : string.Join(", ", v.Tags))}");
+        await o.WriteLineAsync($"  created {Time(v.CreatedAt)}, updated {Time(v.UpdatedAt)}, first response {Time(v.FirstResponseAt)}, closed {Time(v.ClosedAt)}");
+        if (v.Estimate is { } e) await o.WriteLineAsync($"  estimate {Time(e.DueAt)} (from {e.Source}, {e.Samples} samples)");
+        if (v.PreviousTicket is { } p) await o.WriteLineAsync($"  follows up ticket #{p}");
+        foreach (var d in v.RuleDecisions) await o.WriteLineAsync($"  rule {d.Rule}: {d.Action}");
+        foreach (var m in v.Messages)
+        {
+            await o.WriteLineAsync();
+            await o.WriteLineAsync($"--- {m.Direction} {m.Kind} {Time(m.Date)} from {m.From}{(m.FromName is null ? "" : $" ({m.FromName})")}");
+            await o.WriteLineAsync($"    subject: {m.Subject}");
+            foreach (var a in m.Attachments) await o.WriteLineAsync($"    attachment: {a.FileName ?? "(no name)"} {a.ContentType} {a.Size} bytes");
+            if (!string.IsNullOrEmpty(m.Text))
+                foreach (var line in m.Text.ReplaceLineEndings("\n").TrimEnd().Split('\n')) await o.WriteLineAsync("    " + line);
+        }
+    }
+
+    private static string Time(DateTimeOffset? t) => t?.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "-";
+    private static string Cut(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
+}

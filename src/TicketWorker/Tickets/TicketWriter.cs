@@ -1,0 +1,151 @@
+using TicketWorker.Classification;
+using TicketWorker.Intake;
+using TicketWorker.Storage;
+using TicketWorker.Threading;
+
+namespace TicketWorker.Tickets;
+
+/// <summary>
+/// Writes one classified inbound message into the ticket store in a single transaction: duplicate
+/// check, threading decision, ticket creation or append (reopening when allowed), participants and
+/// bounce links. Everything or nothing is committed, so a crash mid-way leaves no half ticket.
+/// </summary>
+public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
+{
+    private readonly StorageDatabase database = runtime.Database;
+    private readonly ITicketStore tickets = runtime.Tickets;
+    private IngestContext context => runtime.Context;
+    private TimeProvider time => runtime.Time;
+
+    public async Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken)
+    {
+        var kind = inbound.Classification.Kind;
+        var kindName = kind.ToName();
+        await using var tx = await database.BeginAsync(cancellationToken).ConfigureAwait(false);
+
+        var (isDuplicate, duplicateOf) = await DuplicateOfAsync(tx, inbound.MessageId, cancellationToken).ConfigureAwait(false);
+        if (isDuplicate)
+            return new IngestResult(IngestResult.Duplicate, duplicateOf, inbound.MessageId, kindName, "Message-ID already stored");
+
+        var key = await runtime.SettingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
+        var resolver = new ThreadResolver(new StoreThreadingLookup(tickets, tx), new ReplyToken(key), context.SubjectTag,
+            context.MailboxAddresses, context.Threading.FallbackWindow, context.Threading.ReopenWindow, time);
+        var decision = await resolver.ResolveAsync(inbound.Message, kind, inbound.Classification.ReturnedMessageIds, cancellationToken).ConfigureAwait(false);
+
+        // Bulk mail and automatic mail that belongs to no ticket are kept (raw bytes) but not ticketed.
+        if (kind == MessageKind.Bulk || (kind.NeverAnswer() && kind != MessageKind.List && decision.Action != ThreadAction.Append))
+        {
+            await runtime.Ignored.AddAsync(tx, new IgnoredMessage
+            {
+                MessageId = inbound.MessageId,
+                Kind = kindName,
+                Reason = inbound.Classification.Reason,
+                RawReference = inbound.Raw.Reference,
+                RawSize = inbound.Raw.Size,
+                Mailbox = inbound.Source.Mailbox,
+                Uid = inbound.Source.Uid,
+                ReceivedAt = time.GetUtcNow(),
+            }, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new IngestResult(IngestResult.Ignored, null, inbound.MessageId, kindName, inbound.Classification.Reason);
+        }
+
+        var now = time.GetUtcNow();
+        var message = inbound.Message;
+        var from = message.From.FirstOrDefault();
+        TicketRecord ticket;
+        string action;
+        if (decision.Action == ThreadAction.Append)
+        {
+            ticket = (await tickets.FindTicketByIdAsync(tx, decision.Ticket!.Id, cancellationToken).ConfigureAwait(false))!;
+            action = IngestResult.Appended;
+            if (decision.Reopens)
+                await tickets.SetStatusAsync(tx, ticket.Id, TicketStatus.Open, now, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            ticket = await tickets.CreateTicketAsync(tx, new TicketRecord
+            {
+                Subject = message.Subject,
+                NormalizedSubject = SubjectNormalizer.Normalize(message.Subject, context.SubjectTag.Pattern),
+                Status = TicketStatus.Open,
+                Priority = "normal",
+                CustomerAddress = (from?.Address ?? "").ToLowerInvariant(),
+                CustomerName = from?.Name,
+                CreatedAt = now,
+                UpdatedAt = now,
+                PreviousTicketId = decision.Action == ThreadAction.NewLinkedTicket ? decision.Ticket?.Id : null,
+            }, cancellationToken).ConfigureAwait(false);
+            await tickets.SetReplyTokenAsync(tx, ticket.Id, new ReplyToken(key).Issue(ticket.Number), cancellationToken).ConfigureAwait(false);
+            action = IngestResult.Created;
+        }
+
+        var added = await tickets.AddMessageAsync(tx, new MessageRecord
+        {
+            TicketId = ticket.Id,
+            Direction = MessageDirection.Inbound,
+            Kind = kindName,
+            MessageId = inbound.MessageId,
+            InReplyTo = message.InReplyTo.FirstOrDefault(),
+            References = message.References,
+            From = from?.Address ?? "",
+            FromName = from?.Name,
+            To = message.To.Select(a => a.Address).ToList(),
+            Cc = message.Cc.Select(a => a.Address).ToList(),
+            Subject = message.Subject,
+            Date = message.Date,
+            Text = message.TextBody,
+            Html = message.HtmlBody,
+            RawReference = inbound.Raw.Reference,
+            RawSize = inbound.Raw.Size,
+            Mailbox = inbound.Source.Mailbox,
+            Uid = inbound.Source.Uid,
+            ReceivedAt = now,
+            Attachments = message.Attachments.Select(a => new AttachmentRecord
+            {
+                FileName = a.FileName,
+                ContentType = a.ContentType.MimeType,
+                Size = a.Size,
+            }).ToList(),
+        }, cancellationToken).ConfigureAwait(false);
+        if (added.IsDuplicate)
+        {
+            // Another worker stored the same message a moment ago: nothing of ours is committed.
+            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return new IngestResult(IngestResult.Duplicate, null, inbound.MessageId, kindName, "Message-ID already stored");
+        }
+
+        await tickets.AddParticipantsAsync(tx, ticket.Id, Participants(inbound), now, cancellationToken).ConfigureAwait(false);
+
+        if (kind == MessageKind.Bounce)
+            foreach (var returned in inbound.Classification.ReturnedMessageIds)
+                await tickets.SetMessageStatusAsync(tx, returned, DeliveryStatus.Failed, "bounced: " + inbound.Classification.Reason, cancellationToken).ConfigureAwait(false);
+
+        // Automatic mail is kept on the ticket but is no activity: it must not keep a stale ticket "recent".
+        if (action == IngestResult.Appended && !kind.NeverAnswer() && !decision.Reopens)
+            await tickets.UpdateTicketAsync(tx, ticket with { UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new IngestResult(action, ticket.Number, inbound.MessageId, kindName, decision.Reason);
+    }
+
+    /// <summary>Whether the Message-ID is stored (on a ticket or as ignored) and the ticket number if any.</summary>
+    private async Task<(bool Duplicate, long? Ticket)> DuplicateOfAsync(IStorageTransaction tx, string messageId, CancellationToken cancellationToken)
+    {
+        if (await tickets.FindMessageByMessageIdAsync(tx, messageId, cancellationToken).ConfigureAwait(false) is { } existing)
+            return (true, (await tickets.FindTicketByIdAsync(tx, existing.TicketId, cancellationToken).ConfigureAwait(false))?.Number);
+        return (await runtime.Ignored.ExistsAsync(tx, messageId, cancellationToken).ConfigureAwait(false), null);
+    }
+
+    private IEnumerable<(string Address, string Role)> Participants(InboundMessage inbound)
+    {
+        var m = inbound.Message;
+        var ours = context.MailboxAddresses;
+        bool Ours(string address) => ours.Any(o => string.Equals(o, address, StringComparison.OrdinalIgnoreCase))
+            || ReplyToken.FromAddress(address, ours) is not null;
+        return m.From.Select(a => (a.Address, "from"))
+            .Concat(m.To.Select(a => (a.Address, "to")))
+            .Concat(m.Cc.Select(a => (a.Address, "cc")))
+            .Where(p => p.Address.Contains('@') && !Ours(p.Address));
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text;
+using TicketWorker.Hosting;
+using TicketWorker.Intake;
+using TicketWorker.Storage;
+using TicketWorker.Threading;
+
+namespace TicketWorker.Tests.Intake;
+
+/// <summary>A worker on a fresh SQLite database in a temporary config folder, driven through the ingest pipeline.</summary>
+public sealed class IngestHarness : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public FakeTime Time { get; } = new();
+    public TicketWorkerRuntime Runtime { get; private set; } = null!;
+
+    public static async Task<IngestHarness> StartAsync(string? extraSettings = null)
+    {
+        var h = new IngestHarness();
+        h._dir.Write("config/appsettings.json", $$"""
+            {
+              "TicketWorker": {
+                "Database": { "Provider": "sqlite", "ConnectionString": "Data Source=../data/tw.db" },
+                "Storage": { "RawMailPath": "../data/raw", "MaxMessageSize": 200000 },
+                "Mailboxes": [
+                  { "Name": "support", "Address": "support@example.test", "Imap": { "Host": "127.0.0.1", "Port": 10143, "Security": "None" } },
+                  { "Name": "sales", "Address": "sales@example.test", "Imap": { "Host": "127.0.0.1", "Port": 10143, "Security": "None" } }
+                ],
+                "Smtp": { "Host": "127.0.0.1", "Port": 10025, "Security": "None" }
+                {{extraSettings}}
+              }
+            }
+            """);
+        h._dir.Write("config/rules.yaml", """
+            agents:
+              - email: agent1@example.test
+                name: Agent One
+              - email: agent2@example.test
+                name: Agent Two
+            """);
+        h.Runtime = await TicketWorkerRuntime.OpenAsync(Path.Combine(h._dir.Path, "config"), h.Time);
+        return h;
+    }
+
+    public string DataPath => Path.Combine(_dir.Path, "data");
+
+    public Task<IngestResult> IngestAsync(string raw, string mailbox = "support") =>
+        IngestAsync(Encoding.UTF8.GetBytes(raw.ReplaceLineEndings("\r\n")), mailbox);
+
+    public Task<IngestResult> IngestAsync(byte[] raw, string mailbox = "support") =>
+        Runtime.Ingest.IngestAsync(new MemoryStream(raw), IngestSource.Pipe(mailbox), CancellationToken.None);
+
+    public Task<TicketDetails?> TicketAsync(long number) =>
+        Runtime.Database.InReadAsync(tx => Runtime.Tickets.GetTicketWithMessagesAsync(tx, number, CancellationToken.None));
+
+    public Task<IReadOnlyList<TicketSummary>> TicketsAsync() =>
+        Runtime.Database.InReadAsync(tx => Runtime.Tickets.ListTicketsAsync(tx, null, CancellationToken.None));
+
+    public async Task<ReplyToken> ReplyTokensAsync() =>
+        new(await Runtime.Database.InReadAsync(tx => Runtime.SettingsStore.GetReplyTokenKeyAsync(tx, CancellationToken.None)));
+
+    public Task CloseAsync(long number) => Runtime.Database.InTransactionAsync(async tx =>
+    {
+        var t = await Runtime.Tickets.FindTicketByNumberAsync(tx, number, CancellationToken.None);
+        await Runtime.Tickets.SetStatusAsync(tx, t!.Id, TicketStatus.Closed, Time.GetUtcNow(), CancellationToken.None);
+        return 0;
+    });
+
+    public void Dispose() => _dir.Dispose();
+}
