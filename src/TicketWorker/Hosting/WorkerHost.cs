@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TicketWorker.Intake;
+using TicketWorker.Outbox;
 
 namespace TicketWorker.Hosting;
 
@@ -20,6 +21,7 @@ public static class WorkerHost
         var runtime = await TicketWorkerRuntime.OpenAsync(configDirectory, loggers: loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton<WorkerIdentity>();
+        builder.Services.AddHostedService<OutboxSenderService>();
         using var host = builder.Build();
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
