@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using TicketWorker.Hosting;
+using TicketWorker.Outbox;
+using TicketWorker.Storage;
+using TicketWorker.Tests.Storage;
+
+namespace TicketWorker.Tests.Outbox;
+
+/// <summary>Several senders on one PostgreSQL database (install/postgres.sh), and the hosted loop.</summary>
+[TestFixture]
+public sealed class OutboxSenderConcurrencyTests
+{
+    [Test, CancelAfter(120_000)]
+    public async Task TwoWorkersOnOnePostgresDatabaseNeverSendARowTwice()
+    {
+        await using var database = await StorageTestDatabase.CreateAsync(StorageProvider.Postgres);
+        var time = new FakeTime();
+        using var a = await OutboxHarness.StartAsync(outboxSettings: "\"BatchSize\": 3", postgres: database.ConnectionString, time: time);
+        using var b = await OutboxHarness.StartAsync(outboxSettings: "\"BatchSize\": 3", postgres: database.ConnectionString, time: time);
+        var queued = new List<OutboxItem>();
+        for (var i = 0; i < 24; i++)
+        {
+            queued.Add((await a.EnqueueAsync($"customer{10 + (i % 4)}@example.test")).Item);
+        }
+
+        var results = await Task.WhenAll(DrainAsync(a.Sender("worker-a")), DrainAsync(b.Sender("worker-b")));
+
+        Assert.That(results.Sum(r => r.Claimed), Is.EqualTo(24), "every row claimed exactly once");
+        Assert.That(results.Sum(r => r.Sent), Is.EqualTo(24));
+        await TestContext.Out.WriteLineAsync($"worker-a sent {results[0].Sent}, worker-b sent {results[1].Sent}");
+        var counts = await b.Runtime.Database.InReadAsync(tx => b.Runtime.Outbox.CountAsync(tx));
+        Assert.That((counts.Sent, counts.Queued, counts.Sending, counts.Failed), Is.EqualTo((24, 0, 0, 0)));
+        for (var user = 0; user < 4; user++)
+        {
+            var ids = queued.Where((_, i) => i % 4 == user).Select(r => r.MessageId).ToList();
+            Assert.That(await OutboxMailStack.CopiesDeliveredAsync($"customer{10 + user}", ids), Is.All.EqualTo(1), $"customer{10 + user}");
+        }
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task HostedServiceDeliversAQueuedRowAndStopsCleanly()
+    {
+        using var h = await OutboxHarness.StartAsync(outboxSettings: "\"PollInterval\": \"00:00:00.200\"");
+        var queued = (await h.EnqueueAsync("customer14@example.test")).Item;
+        using var service = new OutboxSenderService(h.Runtime, new WorkerIdentity(), NullLoggerFactory.Instance);
+
+        await service.StartAsync(CancellationToken.None);
+        var status = OutboxStatus.Queued;
+        // ExecuteAsync runs on the thread pool: poll (bounded) instead of asserting at once.
+        for (var i = 0; i < 100 && status != OutboxStatus.Sent; i++)
+        {
+            await Task.Delay(100);
+            status = (await h.RowAsync(queued.Id)).Status;
+        }
+
+        await service.StopAsync(CancellationToken.None);
+
+        Assert.That(status, Is.EqualTo(OutboxStatus.Sent));
+        Assert.That(service.ExecuteTask, Is.Not.Null);
+        Assert.That(service.ExecuteTask!.IsCompletedSuccessfully, Is.True);
+        Assert.That(await OutboxMailStack.CopiesDeliveredAsync("customer14", queued.MessageId), Is.EqualTo(1));
+    }
+
+    private static async Task<OutboxRunResult> DrainAsync(OutboxSender sender)
+    {
+        int claimed = 0, sent = 0;
+        while (true)
+        {
+            var round = await sender.RunOnceAsync();
+            if (round.Claimed == 0)
+            {
+                return new OutboxRunResult(claimed, sent, 0, 0, []);
+            }
+
+            claimed += round.Claimed;
+            sent += round.Sent;
+        }
+    }
+}
