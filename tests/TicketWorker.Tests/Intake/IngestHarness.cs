@@ -14,7 +14,14 @@ public sealed class IngestHarness : IDisposable
     public FakeTime Time { get; } = new();
     public TicketWorkerRuntime Runtime { get; private set; } = null!;
 
-    public static async Task<IngestHarness> StartAsync(string? extraSettings = null)
+    /// <summary>Mailbox settings for the local mail stack (user support@example.test, a given folder).</summary>
+    public static string StackMailbox(string name, string folder, string user = "support", string extra = "") => $$"""
+        { "Name": "{{name}}", "Address": "{{user}}@example.test", "Folder": "{{folder}}", "PollInterval": "00:00:01", {{extra}}
+          "Imap": { "Host": "{{Mail.Tests.Infrastructure.MailStack.Host}}", "Port": {{Mail.Tests.Infrastructure.MailStack.ImapPort}}, "Security": "StartTls",
+                    "Username": "{{user}}@example.test", "Password": "secret", "TrustedCertificate": "{{Mail.Tests.Infrastructure.MailStack.CertificatePath}}" } }
+        """;
+
+    public static async Task<IngestHarness> StartAsync(string? extraSettings = null, string? mailboxes = null)
     {
         var h = new IngestHarness();
         h._dir.Write("config/appsettings.json", $$"""
@@ -23,8 +30,10 @@ public sealed class IngestHarness : IDisposable
                 "Database": { "Provider": "sqlite", "ConnectionString": "Data Source=../data/tw.db" },
                 "Storage": { "RawMailPath": "../data/raw", "MaxMessageSize": 200000 },
                 "Mailboxes": [
+                  {{mailboxes ?? """
                   { "Name": "support", "Address": "support@example.test", "Imap": { "Host": "127.0.0.1", "Port": 10143, "Security": "None" } },
                   { "Name": "sales", "Address": "sales@example.test", "Imap": { "Host": "127.0.0.1", "Port": 10143, "Security": "None" } }
+                  """}}
                 ],
                 "Smtp": { "Host": "127.0.0.1", "Port": 10025, "Security": "None" }
                 {{extraSettings}}
