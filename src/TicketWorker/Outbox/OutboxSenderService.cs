@@ -12,14 +12,14 @@ public sealed partial class OutboxSenderService : BackgroundService
     private readonly OutboxSender _sender;
     private readonly ILogger<OutboxSenderService> _log;
 
-    /// <summary>Creates the service for this worker process.</summary>
+    /// <summary>Creates the service for this worker process; Sent copies go over IMAP unless another appender is given.</summary>
     public OutboxSenderService(TicketWorkerRuntime runtime, WorkerIdentity identity, ILoggerFactory loggers, ISentFolderAppender? sentFolder = null)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(loggers);
         _runtime = runtime;
-        _sender = new OutboxSender(runtime, identity.Id, sentFolder, loggers.CreateLogger<OutboxSender>());
+        _sender = new OutboxSender(runtime, identity.Id, sentFolder ?? new ImapSentFolderAppender(runtime.Settings), loggers.CreateLogger<OutboxSender>());
         _log = loggers.CreateLogger<OutboxSenderService>();
     }
 

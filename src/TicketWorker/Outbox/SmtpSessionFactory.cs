@@ -1,4 +1,5 @@
 using TicketWorker.Configuration;
+using TicketWorker.Intake;
 using TicketWorker.Mail.Security;
 using TicketWorker.Mail.Smtp;
 
@@ -19,7 +20,7 @@ public sealed class SmtpSessionFactory(LoadedSettings settings)
         var client = new SmtpClient { Timeout = settings.Options.Outbox.SmtpTimeout };
         try
         {
-            await client.ConnectAsync(smtp.Host, port, security, Tls(smtp), cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(smtp.Host, port, security, ServerConnections.Tls(settings, smtp), cancellationToken).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(smtp.Username))
             {
                 var password = settings.Password(smtp) ?? string.Empty;
@@ -38,11 +39,4 @@ public sealed class SmtpSessionFactory(LoadedSettings settings)
             throw;
         }
     }
-
-    private TlsOptions? Tls(ServerOptions server) => server.TrustedCertificate switch
-    {
-        null or "" => null,
-        var t when AppSettingsLoader.IsThumbprint(t) => TlsOptions.TrustingThumbprint(t),
-        var t => TlsOptions.TrustingCertificateFile(settings.Resolve(t)),
-    };
 }

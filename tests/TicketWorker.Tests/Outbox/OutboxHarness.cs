@@ -42,7 +42,7 @@ internal sealed class OutboxHarness : IDisposable
                 "Mailboxes": [
                   { "Name": "support", "Address": "support@example.test", "Imap": { "Host": "127.0.0.1", "Port": 10143, "Security": "None" } },
                   { "Name": "sales", "Address": "sales@example.test", "SmtpFrom": "sales-bounces@example.test", "SentFolder": "Sent",
-                    "Imap": { "Host": "127.0.0.1", "Port": 10143, "Security": "None" } }
+                    "Imap": { "Host": "127.0.0.1", "Port": 10143, "Security": "None", "Password": "secret" } }
                 ],
                 "Smtp": { "Host": "{{OutboxMailStack.Host}}", "Port": {{smtpPort}}, "Security": "None" },
                 "Outbox": { {{_outbox}} }

@@ -21,7 +21,7 @@ internal static class OutboxMailStack
     /// Waits (bounded) until <paramref name="messageId"/> is in <paramref name="user"/>'s INBOX at least
     /// <paramref name="atLeast"/> times, then returns how many copies are there (0 when none came).
     /// </summary>
-    public static async Task<int> CountInInboxAsync(string user, string messageId, int atLeast = 1, TimeSpan? wait = null)
+    public static async Task<int> CountInInboxAsync(string user, string messageId, int atLeast = 1, TimeSpan? wait = null, string folder = "INBOX")
     {
         using var client = new TcpClient();
         try
@@ -56,7 +56,7 @@ internal static class OutboxMailStack
 
         await reader.ReadLineAsync();
         await Command($"LOGIN \"{user}@example.test\" \"{Password}\"");
-        await Command("EXAMINE INBOX");
+        await Command($"EXAMINE \"{folder}\"");
         var deadline = DateTime.UtcNow + (wait ?? TimeSpan.FromSeconds(15));
         while (true)
         {

@@ -1,3 +1,4 @@
+using TicketWorker.Outbox;
 using TicketWorker.Storage;
 
 namespace TicketWorker.Tests.Outbox;
@@ -126,6 +127,19 @@ public sealed class OutboxSenderTests
         Assert.That(row.LastError, Does.Contain("nobody@example.test").And.Contain("550"));
         Assert.That(row.LastError, Does.Not.Contain("customer4"));
         Assert.That(await OutboxMailStack.CopiesDeliveredAsync("customer4", queued.MessageId), Is.EqualTo(1));
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task SentMailOfAMailboxWithASentFolderIsCopiedThereOverImap()
+    {
+        using var h = await OutboxHarness.StartAsync();
+        var queued = (await h.EnqueueAsync("customer15@example.test", mailbox: "sales")).Item;
+
+        var result = await h.Sender(sentFolder: new ImapSentFolderAppender(h.Runtime.Settings)).RunOnceAsync();
+
+        Assert.That(result.Sent, Is.EqualTo(1));
+        Assert.That(await OutboxMailStack.CountInInboxAsync("sales", queued.MessageId, folder: "Sent"), Is.EqualTo(1));
+        Assert.That(await OutboxMailStack.CopiesDeliveredAsync("customer15", queued.MessageId), Is.EqualTo(1));
     }
 
     [Test, CancelAfter(120_000)]
