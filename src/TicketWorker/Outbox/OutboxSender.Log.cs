@@ -31,6 +31,9 @@ public sealed partial class OutboxSender
         [LoggerMessage(8, LogLevel.Warning, "Outbox: mailbox {Mailbox} has SentFolder {Folder} but no IMAP appender is wired; sent mail is not copied")]
         public static partial void NoSentFolderAppender(ILogger logger, string mailbox, string folder);
 
+        [LoggerMessage(10, LogLevel.Error, "Outbox: the SMTP server refuses our login or certificate (check TicketWorker:Smtp), {Count} rows wait: {Error}")]
+        public static partial void SmtpSettingsRefused(ILogger logger, int count, string error);
+
         [LoggerMessage(9, LogLevel.Debug, "Outbox: QUIT failed: {Error}")]
         public static partial void QuitFailed(ILogger logger, string error);
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TicketWorker.Configuration;
 using TicketWorker.Hosting;
 using TicketWorker.Mail.Protocol;
+using TicketWorker.Mail.Security;
 using TicketWorker.Mail.Smtp;
 using TicketWorker.Storage;
 
@@ -87,7 +88,15 @@ public sealed partial class OutboxSender
                     {
                         // Our relay is down or refuses us: the messages are fine, so they wait for it
                         // (never failed for this, whatever their attempt count).
-                        Log.ServerUnavailable(_log, claimed.Count - i, OneLine(ex));
+                        if (ex is AuthenticationFailedException or TlsCertificateException)
+                        {
+                            Log.SmtpSettingsRefused(_log, claimed.Count - i, OneLine(ex));
+                        }
+                        else
+                        {
+                            Log.ServerUnavailable(_log, claimed.Count - i, OneLine(ex));
+                        }
+
                         await RescheduleAllAsync(claimed.Skip(i), "SMTP server unavailable: " + OneLine(ex), round).ConfigureAwait(false);
                         break;
                     }
