@@ -88,7 +88,8 @@ public sealed partial class OutboxSender
                     {
                         // Our relay is down or refuses us: the messages are fine, so they wait for it
                         // (never failed for this, whatever their attempt count).
-                        if (ex is AuthenticationFailedException or TlsCertificateException)
+                        var settingsRefused = ex is AuthenticationFailedException or TlsCertificateException;
+                        if (settingsRefused)
                         {
                             Log.SmtpSettingsRefused(_log, claimed.Count - i, OneLine(ex));
                         }
@@ -97,7 +98,8 @@ public sealed partial class OutboxSender
                             Log.ServerUnavailable(_log, claimed.Count - i, OneLine(ex));
                         }
 
-                        await RescheduleAllAsync(claimed.Skip(i), "SMTP server unavailable: " + OneLine(ex), round).ConfigureAwait(false);
+                        var reason = (settingsRefused ? "SMTP login or certificate refused: " : "SMTP server unavailable: ") + OneLine(ex);
+                        await RescheduleAllAsync(claimed.Skip(i), reason, round).ConfigureAwait(false);
                         break;
                     }
                 }

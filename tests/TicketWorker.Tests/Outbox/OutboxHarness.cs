@@ -14,15 +14,17 @@ internal sealed class OutboxHarness : IDisposable
     private readonly TempDirectory _dir = new();
     private string _database = "";
     private string _outbox = "";
+    private string? _smtp;
 
     public FakeTime Time { get; private set; } = new();
 
     public TicketWorkerRuntime Runtime { get; private set; } = null!;
 
     /// <summary>Starts a runtime; <paramref name="outboxSettings"/> is the JSON body of TicketWorker:Outbox.</summary>
-    public static async Task<OutboxHarness> StartAsync(int? smtpPort = null, string outboxSettings = "", string? postgres = null, FakeTime? time = null)
+    /// <remarks><paramref name="smtp"/>, when given, is the whole JSON object of TicketWorker:Smtp (then <paramref name="smtpPort"/> is ignored).</remarks>
+    public static async Task<OutboxHarness> StartAsync(int? smtpPort = null, string outboxSettings = "", string? postgres = null, FakeTime? time = null, string? smtp = null)
     {
-        var h = new OutboxHarness { Time = time ?? new FakeTime() };
+        var h = new OutboxHarness { Time = time ?? new FakeTime(), _smtp = smtp };
         h._database = postgres is null
             ? """{ "Provider": "sqlite", "ConnectionString": "Data Source=../data/tw.db" }"""
             : $$"""{ "Provider": "postgres", "ConnectionString": "{{postgres}}" }""";
@@ -34,6 +36,7 @@ internal sealed class OutboxHarness : IDisposable
     /// <summary>Rewrites the settings with another SMTP port and opens a new runtime on the same database.</summary>
     public async Task ReopenAsync(int smtpPort)
     {
+        var smtp = _smtp ?? $$"""{ "Host": "{{OutboxMailStack.Host}}", "Port": {{smtpPort}}, "Security": "None" }""";
         _dir.Write("config/appsettings.json", $$"""
             {
               "TicketWorker": {
@@ -44,7 +47,7 @@ internal sealed class OutboxHarness : IDisposable
                   { "Name": "sales", "Address": "sales@example.test", "SmtpFrom": "sales-bounces@example.test", "SentFolder": "Sent",
                     "Imap": { "Host": "127.0.0.1", "Port": 10143, "Security": "None", "Password": "secret" } }
                 ],
-                "Smtp": { "Host": "{{OutboxMailStack.Host}}", "Port": {{smtpPort}}, "Security": "None" },
+                "Smtp": {{smtp}},
                 "Outbox": { {{_outbox}} }
               }
             }

@@ -15,6 +15,12 @@ internal static class OutboxMailStack
 
     public static int SmtpPort => Port("TICKETWORKER_SMTP_PORT", 10025);
 
+    public static int SubmissionPort => Port("TICKETWORKER_SUBMISSION_PORT", 10587);
+
+    /// <summary>The stack's self-signed certificate (PEM) to trust.</summary>
+    public static string CertificatePath => Environment.GetEnvironmentVariable("TICKETWORKER_MAILSTACK_CERT")
+        ?? Path.Combine(Environment.GetEnvironmentVariable("TICKETWORKER_MAILSTACK_DIR") ?? "/tmp/ticketworker-mailstack", "tls", "cert.pem");
+
     public static int ImapPort => Port("TICKETWORKER_IMAP_PORT", 10143);
 
     /// <summary>

@@ -130,6 +130,34 @@ public sealed class OutboxSenderTests
     }
 
     [Test, CancelAfter(60_000)]
+    public async Task SubmissionWithStartTlsAndLoginFromAPasswordFileDeliversTheRow()
+    {
+        using var secrets = new TempDirectory();
+        var passwordFile = secrets.Write("smtp.secret", OutboxMailStack.Password + "\n");
+        using var h = await OutboxHarness.StartAsync(smtp: Submission($"\"PasswordFile\": \"{passwordFile}\""));
+        var queued = (await h.EnqueueAsync("customer16@example.test")).Item;
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That((result.Sent, result.Rescheduled), Is.EqualTo((1, 0)), (await h.RowAsync(queued.Id)).LastError);
+        Assert.That(await OutboxMailStack.CopiesDeliveredAsync("customer16", queued.MessageId), Is.EqualTo(1));
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task RefusedSmtpLoginKeepsTheRowsQueued()
+    {
+        using var h = await OutboxHarness.StartAsync(smtp: Submission("\"Password\": \"wrong\""));
+        var queued = (await h.EnqueueAsync("customer16@example.test")).Item;
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That((result.Sent, result.Rescheduled, result.Failed), Is.EqualTo((0, 1, 0)));
+        var row = await h.RowAsync(queued.Id);
+        Assert.That(row.Status, Is.EqualTo(OutboxStatus.Queued));
+        Assert.That(row.LastError, Does.StartWith("SMTP login or certificate refused").And.Not.Contain("wrong"));
+    }
+
+    [Test, CancelAfter(60_000)]
     public async Task SentMailOfAMailboxWithASentFolderIsCopiedThereOverImap()
     {
         using var h = await OutboxHarness.StartAsync();
@@ -163,4 +191,10 @@ public sealed class OutboxSenderTests
             $"crash window (server's 250 to DATA → 'sent' committed, SQLite, {ms.Count} sends): " +
             $"median {ms[ms.Count / 2]:0.00} ms, p95 {ms[(int)(ms.Count * 0.95)]:0.00} ms, max {ms[^1]:0.00} ms, mean {ms.Average():0.00} ms");
     }
+
+    private static string Submission(string credential) =>
+        $$"""
+        { "Host": "{{OutboxMailStack.Host}}", "Port": {{OutboxMailStack.SubmissionPort}}, "Security": "StartTls",
+          "Username": "support@example.test", {{credential}}, "TrustedCertificate": "{{OutboxMailStack.CertificatePath}}" }
+        """;
 }
