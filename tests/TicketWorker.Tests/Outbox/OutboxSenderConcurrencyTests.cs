@@ -27,7 +27,10 @@ public sealed class OutboxSenderConcurrencyTests
 
         Assert.That(results.Sum(r => r.Claimed), Is.EqualTo(24), "every row claimed exactly once");
         Assert.That(results.Sum(r => r.Sent), Is.EqualTo(24));
-        await TestContext.Out.WriteLineAsync($"worker-a sent {results[0].Sent}, worker-b sent {results[1].Sent}");
+        var ms = results.SelectMany(r => r.CommitWindows).Select(w => w.TotalMilliseconds).Order().ToList();
+        await TestContext.Out.WriteLineAsync(
+            $"worker-a sent {results[0].Sent}, worker-b sent {results[1].Sent}; crash window on PostgreSQL ({ms.Count} sends): " +
+            $"median {ms[ms.Count / 2]:0.00} ms, p95 {ms[(int)(ms.Count * 0.95)]:0.00} ms, max {ms[^1]:0.00} ms");
         var counts = await b.Runtime.Database.InReadAsync(tx => b.Runtime.Outbox.CountAsync(tx));
         Assert.That((counts.Sent, counts.Queued, counts.Sending, counts.Failed), Is.EqualTo((24, 0, 0, 0)));
         for (var user = 0; user < 4; user++)
@@ -64,16 +67,18 @@ public sealed class OutboxSenderConcurrencyTests
     private static async Task<OutboxRunResult> DrainAsync(OutboxSender sender)
     {
         int claimed = 0, sent = 0;
+        var windows = new List<TimeSpan>();
         while (true)
         {
             var round = await sender.RunOnceAsync();
             if (round.Claimed == 0)
             {
-                return new OutboxRunResult(claimed, sent, 0, 0, []);
+                return new OutboxRunResult(claimed, sent, 0, 0, windows);
             }
 
             claimed += round.Claimed;
             sent += round.Sent;
+            windows.AddRange(round.CommitWindows);
         }
     }
 }
