@@ -69,6 +69,24 @@ public sealed class OutboxSenderTests
         Assert.That(await OutboxMailStack.CopiesDeliveredAsync("customer3", queued.MessageId), Is.EqualTo(1));
     }
 
+    [Test, CancelAfter(60_000)]
+    public async Task RowsOfAWorkerThatDiedMidBatchAreSentOnceByAnotherAfterTheClaimExpires()
+    {
+        using var h = await OutboxHarness.StartAsync();
+        var queued = (await h.EnqueueAsync("customer17@example.test")).Item;
+        var now = h.Time.GetUtcNow();
+        await h.Runtime.Database.InTransactionAsync(tx => h.Runtime.Outbox.ClaimDueAsync(tx, "dead-worker", 10, now, now + TimeSpan.FromMinutes(5)));
+
+        var whileClaimed = await h.Sender().RunOnceAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(5));
+        var afterExpiry = await h.Sender().RunOnceAsync();
+
+        Assert.That(whileClaimed.Claimed, Is.Zero);
+        Assert.That((afterExpiry.Claimed, afterExpiry.Sent), Is.EqualTo((1, 1)));
+        Assert.That((await h.RowAsync(queued.Id)).Attempts, Is.EqualTo(2));
+        Assert.That(await OutboxMailStack.CopiesDeliveredAsync("customer17", queued.MessageId), Is.EqualTo(1));
+    }
+
     [Test, CancelAfter(30_000)]
     public async Task UnreachableServerNeverFailsRowsEvenPastMaxAttempts()
     {
