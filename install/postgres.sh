@@ -39,7 +39,8 @@ install_packages() {
   [ "$rc" = 0 ] && [ -x "$bin/pg_ctl" ] || { echo "postgres.sh: could not install postgresql" >&2; exit 2; }
 }
 
-running() { [ -f "$data/postmaster.pid" ] && as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
+# Asked as postgres: the data directory is private to it (mode 700).
+running() { as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
 ready() { "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" >/dev/null 2>&1; }
 
 init_cluster() {

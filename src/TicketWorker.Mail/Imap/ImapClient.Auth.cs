@@ -92,24 +92,26 @@ public sealed partial class ImapClient
         }
     }
 
-    // RFC 3501 §6.2.2/§6.2.3: capabilities may change with authentication, so the old ones are
-    // forgotten and re-read unless the server sent them with its OK (or untagged meanwhile).
+    // RFC 3501 §6.2.2/§6.2.3: capabilities may change with authentication. The old ones stay in
+    // force during the exchange (SASL-IR, LITERAL+ decide how it is sent) but count as stale: unless
+    // the server sends new ones with its OK (or untagged meanwhile), they are re-read afterwards.
     private async Task AuthenticateWithAsync(ImapEngine engine, string mechanism, Func<Task<ImapResponse>> exchange, CancellationToken cancellationToken)
     {
-        var previous = (engine.Capabilities, Mechanisms: engine.AuthenticationMechanisms.ToList());
-        engine.ResetCapabilities();
+        engine.MarkCapabilitiesStale();
         try
         {
             await exchange().ConfigureAwait(false);
         }
         catch (MailCommandException e)
         {
-            engine.RestoreCapabilities(previous.Capabilities, previous.Mechanisms);
             throw ImapErrors.AuthenticationFailed(mechanism, e);
         }
         IsAuthenticated = true;
         if (!engine.CapabilitiesKnown)
+        {
+            engine.ResetCapabilities();
             await engine.RunAsync(new ImapCommand("CAPABILITY"), null, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private void RequireNotAuthenticated()
@@ -120,7 +122,7 @@ public sealed partial class ImapClient
 
     // RFC 3501 §6.2.1: after the tagged OK the TLS handshake starts at once; anything the server sent
     // after that OK but before TLS is an injection attempt (RFC 9051 §6.2.1 / CVE-2011-0411 class).
-    private Task StartTlsAsync(string host, TlsOptions? tls, CancellationToken cancellationToken) =>
+    internal Task StartTlsAsync(string host, TlsOptions? tls, CancellationToken cancellationToken) =>
         RunAsync(async (engine, ct) =>
         {
             if (!engine.Capabilities.HasFlag(ImapCapabilities.StartTls))

@@ -33,7 +33,6 @@ public sealed partial class ImapClient
         using var operation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         engine.Reader.InactivitySource = operation;
         engine.Reader.InactivityTimeout = _options.CommandTimeout;
-        operation.CancelAfter(_options.CommandTimeout);
         ImapFetchReader? reader = null;
         try
         {

@@ -114,6 +114,20 @@ public sealed partial class ImapClient
             return engine.Changes;
         }, cancellationToken);
 
+    /// <summary>
+    /// Leaves the selected folder: UNSELECT (RFC 3691) when offered, which keeps \Deleted messages,
+    /// otherwise CLOSE (RFC 3501 §6.4.2), which expunges them silently.
+    /// </summary>
+    public Task CloseFolderAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(async (engine, ct) =>
+        {
+            RequireSelected(engine);
+            var verb = engine.Capabilities.HasFlag(ImapCapabilities.Unselect) ? "UNSELECT" : "CLOSE";
+            await engine.RunAsync(new ImapCommand(verb), null, ct).ConfigureAwait(false);
+            engine.Folder = null;
+            return true;
+        }, cancellationToken);
+
     private static void RequireSelected(ImapEngine engine)
     {
         if (engine.Folder is null)

@@ -21,6 +21,13 @@ public sealed partial class ImapClient : IAsyncDisposable
     public ImapClient(ImapClientOptions? options = null)
     {
         _options = options ?? new ImapClientOptions();
+        var problems = new List<string>();
+        if (_options.ConnectTimeout <= TimeSpan.Zero)
+            problems.Add($"ConnectTimeout must be positive (is {_options.ConnectTimeout})");
+        if (_options.CommandTimeout <= TimeSpan.Zero)
+            problems.Add($"CommandTimeout must be positive (is {_options.CommandTimeout})");
+        if (problems.Count > 0)
+            throw new ArgumentException("invalid IMAP client options: " + string.Join("; ", problems), nameof(options));
     }
 
     /// <summary>True while the connection is usable.</summary>
@@ -208,7 +215,6 @@ public sealed partial class ImapClient : IAsyncDisposable
         using var operation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         engine.Reader.InactivitySource = operation;
         engine.Reader.InactivityTimeout = _options.CommandTimeout;
-        operation.CancelAfter(_options.CommandTimeout);
         try
         {
             return await body(engine, operation.Token).ConfigureAwait(false);

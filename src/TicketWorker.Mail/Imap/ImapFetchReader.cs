@@ -34,7 +34,12 @@ internal sealed class ImapFetchReader
         public DateTimeOffset? InternalDate;
         public long Size = -1;
         public bool HasBody;
+        public MemoryStream? BufferedBody;
     }
+
+    // Bodies are streamed only when the UID came before them (Dovecot, most servers); otherwise the
+    // body is buffered up to this size so the message can still be yielded with its UID.
+    private const long MaxBufferedBody = 64L * 1024 * 1024;
 
     /// <summary>Returns the next message (with a streamed body in body mode) or null after the tagged OK.</summary>
     public async Task<object?> NextAsync()
@@ -85,7 +90,11 @@ internal sealed class ImapFetchReader
             if (_withBody && !item.HasBody)
                 continue; // a flag update for one of our UIDs without the body we asked for
             if (_withBody)
-                return new FetchedMessage(item.Uid, item.Flags, item.InternalDate, Math.Max(item.Size, 0), new MemoryStream([], false));
+            {
+                var body = item.BufferedBody ?? new MemoryStream([], false);
+                body.Position = 0;
+                return new FetchedMessage(item.Uid, item.Flags, item.InternalDate, item.Size >= 0 ? item.Size : body.Length, body);
+            }
             return new MessageSummary(item.Uid, item.Flags, item.InternalDate, Math.Max(item.Size, 0));
         }
         return null;
@@ -141,18 +150,23 @@ internal sealed class ImapFetchReader
                     item.HasBody = true;
                     if (value.Type == ImapTokenType.Literal)
                     {
-                        if (_withBody)
+                        if (_withBody && item.Uid != 0)
                         {
                             _body = new ImapLiteralStream(reader, value.Length, ct, _onBodyFailure);
                             return true;
+                        }
+                        if (_withBody)
+                        {
+                            if (value.Length > MaxBufferedBody)
+                                throw ImapErrors.Violation($"the server sent a {value.Length}-byte body before the message's UID");
+                            item.BufferedBody = new MemoryStream(await reader.ReadLiteralBytesAsync(value.Length, ct).ConfigureAwait(false), false);
+                            break;
                         }
                         await reader.SkipBytesAsync(value.Length, ct).ConfigureAwait(false);
                     }
                     else if (value.Type == ImapTokenType.QuotedString && _withBody)
                     {
-                        var bytes = System.Text.Encoding.UTF8.GetBytes(value.Value!);
-                        _body = new ImapLiteralStream(new ImapReader(new MemoryStream(bytes)), bytes.Length, ct, _onBodyFailure);
-                        return true;
+                        item.BufferedBody = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(value.Value!), false);
                     }
                     break;
                 default:

@@ -24,7 +24,7 @@ internal sealed class ImapReader
         _buffer = new byte[bufferSize];
     }
 
-    /// <summary>When set, every network read re-arms this source's timer, so the timeout measures silence, not total time.</summary>
+    /// <summary>When set, every network read arms this source's timer and disarms it when data arrives, so the timeout measures server silence only.</summary>
     public CancellationTokenSource? InactivitySource { get; set; }
 
     /// <summary>Silence allowed between two network reads while <see cref="InactivitySource"/> is set.</summary>
@@ -335,8 +335,19 @@ internal sealed class ImapReader
     /// <summary>Reads a whole literal of the given length into memory (only for small literals).</summary>
     public async ValueTask<byte[]> ReadLiteralAsync(long length, CancellationToken cancellationToken)
     {
-        if (length > int.MaxValue)
-            throw ImapErrors.Violation("literal too large to buffer");
+        // Only names, texts and code arguments are buffered; bodies are streamed.
+        if (length > MaxTokenLength)
+            throw ImapErrors.Violation($"a {length}-byte literal where a short string was expected");
+        var result = new byte[length];
+        var offset = 0;
+        while (offset < result.Length)
+            offset += await ReadRawAsync(result.AsMemory(offset), cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Reads a literal of any size up to 2 GB into memory (for the rare body that cannot be streamed).</summary>
+    public async ValueTask<byte[]> ReadLiteralBytesAsync(long length, CancellationToken cancellationToken)
+    {
         var result = new byte[length];
         var offset = 0;
         while (offset < result.Length)
@@ -402,11 +413,16 @@ internal sealed class ImapReader
 
     private async ValueTask<int> ReadStreamAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
-        InactivitySource?.CancelAfter(InactivityTimeout);
+        // The timer runs only while we wait for the server: a caller that takes its time between
+        // two reads of a streamed body must not make the connection look dead.
+        var timer = InactivitySource;
+        timer?.CancelAfter(InactivityTimeout);
         int n;
         try
         {
             n = await _stream.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+            if (!cancellationToken.IsCancellationRequested)
+                timer?.CancelAfter(Timeout.InfiniteTimeSpan);
         }
         catch (IOException e)
         {

@@ -21,7 +21,7 @@ internal sealed class BodyParts
     public static BodyParts Select(MimeEntity root)
     {
         var parts = new BodyParts(root);
-        if (root.IsMultipart) parts.Collect(root.Children, root.ContentType.MediaSubtype, root.ContentType.MediaSubtype == "alternative", parts.Text, parts.Html);
+        if (root.IsMultipart) parts.Collect(root.Children, root.ContentType.MediaSubtype, root.ContentType.MediaSubtype == "alternative", parts.Text, parts.Html, root.ContentType);
         else parts.Collect([root], "mixed", false, parts.Text, parts.Html);
         return parts;
     }
@@ -90,6 +90,22 @@ internal sealed class BodyParts
     internal static string NormalizeLineEnds(string text) =>
         text.Contains('\r') ? text.Replace("\r\n", "\n").Replace('\r', '\n') : text;
 
+    /// <summary>
+    /// RFC 2387 §3.1-3.2: the root of multipart/related is the part named by "start", else the
+    /// first; MHTML writers that put resources first still name the root's type in "type".
+    /// </summary>
+    private static IReadOnlyList<MimeEntity> RootFirst(IReadOnlyList<MimeEntity> parts, ContentType? related)
+    {
+        if (related is null || parts.Count < 2) return parts;
+        var start = related.Parameters.TryGetValue("start", out var s) ? s.Trim().Trim('<', '>') : null;
+        var rootType = related.Parameters.TryGetValue("type", out var t) ? t.Trim().ToLowerInvariant() : null;
+        var root = start is not null
+            ? parts.FirstOrDefault(p => p.ContentId == start)
+            : rootType is not null && parts[0].ContentType.MimeType != rootType ? parts.FirstOrDefault(p => p.ContentType.MimeType == rootType) : null;
+        if (root is null || ReferenceEquals(root, parts[0])) return parts;
+        return [root, .. parts.Where(p => !ReferenceEquals(p, root))];
+    }
+
     private static bool IsHtml(MimeEntity part) => part.ContentType.Is("text", "html");
 
     private static bool IsInlineMediaType(ContentType type) => type.MediaType is "image" or "audio" or "video";
@@ -100,18 +116,20 @@ internal sealed class BodyParts
     /// to the text body and the HTML part to the HTML body; a named text part that is not first is
     /// a file. Multipart/signed contributes only its first part (RFC 1847 §2.1).
     /// </summary>
-    private void Collect(IReadOnlyList<MimeEntity> parts, string multipartType, bool inAlternative, List<MimeEntity>? text, List<MimeEntity>? html)
+    private void Collect(IReadOnlyList<MimeEntity> parts, string multipartType, bool inAlternative, List<MimeEntity>? text, List<MimeEntity>? html,
+        ContentType? relatedType = null)
     {
         var textLength = text?.Count ?? -1;
         var htmlLength = html?.Count ?? -1;
         if (multipartType == "signed" && parts.Count > 1) parts = [parts[0]];
+        if (multipartType == "related") parts = RootFirst(parts, relatedType);
         for (var i = 0; i < parts.Count; i++)
         {
             var part = parts[i];
             var type = part.ContentType;
             if (part.IsMultipart)
             {
-                Collect(part.Children, type.MediaSubtype, inAlternative || type.MediaSubtype == "alternative", text, html);
+                Collect(part.Children, type.MediaSubtype, inAlternative || type.MediaSubtype == "alternative", text, html, type);
                 continue;
             }
             var isBodyType = type.Is("text", "plain") || type.Is("text", "html") || IsInlineMediaType(type);

@@ -44,6 +44,23 @@ internal sealed class ContentBuffer(MimeParserOptions options) : IDisposable
         _count += bytes.Length;
     }
 
+    /// <summary>Drops collected bytes beyond <paramref name="length"/>.</summary>
+    public void Truncate(long length)
+    {
+        if (_file is not null)
+        {
+            if (length >= _fileLength) return;
+            _file.Flush();
+            _file.SetLength(length);
+            _file.Position = length;
+            _fileLength = length;
+        }
+        else if (length < _count)
+        {
+            _count = (int)length;
+        }
+    }
+
     /// <summary>Hands the collected bytes over as a store and resets the buffer for the next part.</summary>
     public ContentStore Complete()
     {

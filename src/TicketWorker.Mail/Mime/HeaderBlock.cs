@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Unicode;
+using TicketWorker.Mail.Encodings;
 
 namespace TicketWorker.Mail.Mime;
 
@@ -80,12 +80,8 @@ internal sealed class HeaderBlock(int maxBytes) : IDisposable
     }
 
     /// <summary>ASCII as is, UTF-8 when valid (RFC 6532), else the fallback charset.</summary>
-    public static string DecodeLenient(ReadOnlySpan<byte> bytes, Encoding fallback)
-    {
-        if (Ascii.IsValid(bytes)) return Encoding.ASCII.GetString(bytes);
-        if (Utf8.IsValid(bytes)) return Encoding.UTF8.GetString(bytes);
-        return fallback.GetString(bytes);
-    }
+    public static string DecodeLenient(ReadOnlySpan<byte> bytes, Encoding fallback) =>
+        Ascii.IsValid(bytes) ? Encoding.ASCII.GetString(bytes) : Charsets.DecodeUndeclared(bytes, fallback);
 
     public void Dispose()
     {

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace TicketWorker.Mail.Mime;
 
 /// <summary>
@@ -5,9 +7,10 @@ namespace TicketWorker.Mail.Mime;
 /// A line longer than the buffer comes out in several segments; only the first has
 /// <see cref="AtLineStart"/> set, which is all the boundary detection needs.
 /// </summary>
-internal sealed class LineReader(Stream stream, int bufferSize = 64 * 1024)
+internal sealed class LineReader(Stream stream, int bufferSize = 64 * 1024) : IDisposable
 {
-    private readonly byte[] _buffer = new byte[bufferSize];
+    // Pooled: a parse of a small message should not allocate a fresh 64 KB buffer.
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
     private int _start;
     private int _end;
     private bool _eof;
@@ -62,6 +65,13 @@ internal sealed class LineReader(Stream stream, int bufferSize = 64 * 1024)
             BytesRead += n;
             if (TryTakeLine()) return true;
         }
+    }
+
+    public void Dispose()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
     }
 
     private bool TryTakeLine()

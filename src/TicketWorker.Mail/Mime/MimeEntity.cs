@@ -10,7 +10,9 @@ public class MimeEntity
 
     /// <summary>The entity's header fields in order.</summary>
     public HeaderList Headers { get; init; } = new();
+    /// <summary>The parsed Content-Type; text/plain when missing (RFC 2045 §5.2), message/rfc822 in a digest.</summary>
     public ContentType ContentType { get; init; } = new("text", "plain");
+    /// <summary>The parsed Content-Disposition (RFC 2183), or null.</summary>
     public ContentDisposition? ContentDisposition { get; init; }
     /// <summary>Lower-case Content-Transfer-Encoding, or null.</summary>
     public string? TransferEncoding { get; init; }
@@ -45,6 +47,7 @@ public class MimeEntity
         init => _decodedSize = value;
     }
 
+    /// <summary>True for multipart/* entities (a multipart without a usable boundary is read as text/plain).</summary>
     public bool IsMultipart => ContentType.MediaType == "multipart";
 
     /// <summary>True when the sender marked the part Content-Disposition: attachment.</summary>
@@ -89,7 +92,7 @@ public class MimeEntity
         if (!IsTextual || IsMultipart) return null;
         var bytes = GetContentBytes();
         var charset = ContentType.Charset;
-        if (string.IsNullOrWhiteSpace(charset)) charset = "utf-8";
+        if (string.IsNullOrWhiteSpace(charset)) return Charsets.DecodeUndeclared(bytes, FallbackEncoding);
         return Charsets.Decode(bytes, charset, FallbackEncoding);
     }
 

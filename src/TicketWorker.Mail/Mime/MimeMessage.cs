@@ -23,6 +23,7 @@ public sealed class MimeMessage : IDisposable
     private bool _textSet, _htmlSet;
     private IReadOnlyList<MimeAttachment>? _attachments;
 
+    /// <summary>An empty message (for building by hand); parsed messages come from <see cref="ParseAsync"/>.</summary>
     public MimeMessage()
     {
     }
@@ -33,14 +34,20 @@ public sealed class MimeMessage : IDisposable
         RawSize = rawSize;
     }
 
+    /// <summary>The message header fields in order.</summary>
     public HeaderList Headers => Body.Headers;
     /// <summary>The top-level entity (its headers are the message headers).</summary>
     public MimeEntity Body { get; init; } = new();
+    /// <summary>From mailboxes (every From field; groups flattened).</summary>
     public IReadOnlyList<MailboxAddress> From { get => _from ??= Addresses("From"); init => _from = value; }
+    /// <summary>To mailboxes.</summary>
     public IReadOnlyList<MailboxAddress> To { get => _to ??= Addresses("To"); init => _to = value; }
+    /// <summary>Cc mailboxes.</summary>
     public IReadOnlyList<MailboxAddress> Cc { get => _cc ??= Addresses("Cc"); init => _cc = value; }
+    /// <summary>Reply-To mailboxes.</summary>
     public IReadOnlyList<MailboxAddress> ReplyTo { get => _replyTo ??= Addresses("Reply-To"); init => _replyTo = value; }
 
+    /// <summary>The Sender mailbox, or null.</summary>
     public MailboxAddress? Sender
     {
         get
@@ -58,6 +65,7 @@ public sealed class MimeMessage : IDisposable
         init => _subject = value;
     }
 
+    /// <summary>The Date field, or null when missing or not understood.</summary>
     public DateTimeOffset? Date
     {
         get
@@ -68,6 +76,7 @@ public sealed class MimeMessage : IDisposable
         init => (_date, _dateSet) = (value, true);
     }
 
+    /// <summary>The Message-ID without angle brackets, or null.</summary>
     public string? MessageId
     {
         get
@@ -78,7 +87,9 @@ public sealed class MimeMessage : IDisposable
         init => (_messageId, _messageIdSet) = (value, true);
     }
 
+    /// <summary>In-Reply-To ids without angle brackets.</summary>
     public IReadOnlyList<string> InReplyTo { get => _inReplyTo ??= MessageIdParser.ParseList(Headers["In-Reply-To"]); init => _inReplyTo = value; }
+    /// <summary>References ids without angle brackets, oldest first.</summary>
     public IReadOnlyList<string> References { get => _references ??= MessageIdParser.ParseList(Headers["References"]); init => _references = value; }
 
     /// <summary>The best text body: text/plain preferred (format=flowed joined), else text converted from HTML; null when none.</summary>
@@ -112,6 +123,30 @@ public sealed class MimeMessage : IDisposable
     /// <summary>The parts chosen as text and HTML body.</summary>
     internal BodyParts Bodies => _bodies ??= BodyParts.Select(Body);
 
+    /// <summary>
+    /// The machine-readable status part of a delivery status notification (RFC 3464
+    /// message/delivery-status, or RFC 6533 message/global-delivery-status), or null. Only the
+    /// message's own tree is searched, not forwarded messages inside it.
+    /// </summary>
+    public MimeEntity? DeliveryStatus => MainParts().FirstOrDefault(p =>
+        p.ContentType.Is("message", "delivery-status") || p.ContentType.Is("message", "global-delivery-status"));
+
+    /// <summary>
+    /// What a report (RFC 6522 multipart/report: DSN, MDN, ARF) returns of the original message:
+    /// its message/rfc822 (or message/global) part, else its text/rfc822-headers part; null when
+    /// the message is not a report or returned nothing.
+    /// </summary>
+    public MimeEntity? ReturnedContent
+    {
+        get
+        {
+            var report = MainParts().FirstOrDefault(p => p.ContentType.Is("multipart", "report"));
+            if (report is null) return null;
+            return report.Children.FirstOrDefault(c => c.ContentType.Is("message", "rfc822") || c.ContentType.Is("message", "global"))
+                ?? report.Children.FirstOrDefault(c => c.ContentType.Is("text", "rfc822-headers") || c.ContentType.Is("message", "global-headers"));
+        }
+    }
+
     /// <summary>Every entity of the tree, depth first, including those inside embedded messages.</summary>
     public IEnumerable<MimeEntity> AllParts()
     {
@@ -138,6 +173,19 @@ public sealed class MimeMessage : IDisposable
     }
 
     public override string ToString() => $"{Subject} ({RawSize} bytes)";
+
+    /// <summary>The entities of this message's own tree, not entering embedded messages.</summary>
+    private IEnumerable<MimeEntity> MainParts()
+    {
+        var stack = new Stack<MimeEntity>();
+        stack.Push(Body);
+        while (stack.Count > 0)
+        {
+            var e = stack.Pop();
+            yield return e;
+            for (var i = e.Children.Count - 1; i >= 0; i--) stack.Push(e.Children[i]);
+        }
+    }
 
     private IReadOnlyList<MailboxAddress> Addresses(string name)
     {

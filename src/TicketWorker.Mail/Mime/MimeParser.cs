@@ -27,6 +27,8 @@ public sealed partial class MimeParser
     private readonly HeaderBlock _block;
     private readonly ContentBuffer _content;
     private int _pendingEol;
+    private long _gluedCloseAt = -1;
+    private int _gluedCloseLevel = -1;
     private int _matchedBoundary = -1;
     private bool _matchedClose;
 
@@ -61,9 +63,15 @@ public sealed partial class MimeParser
         }
         finally
         {
-            parser._content.Dispose();
-            parser._block.Dispose();
+            parser.ReleaseBuffers();
         }
+    }
+
+    private void ReleaseBuffers()
+    {
+        _reader.Dispose();
+        _content.Dispose();
+        _block.Dispose();
     }
 
     private async Task<MimeMessage> ParseMessageAsync(CancellationToken cancellationToken)
@@ -207,8 +215,7 @@ public sealed partial class MimeParser
         }
         finally
         {
-            inner._content.Dispose();
-            inner._block.Dispose();
+            inner.ReleaseBuffers();
         }
     }
 
@@ -232,9 +239,19 @@ public sealed partial class MimeParser
     /// <summary>Reads content lines into <see cref="_content"/> until a boundary line or the end of input.</summary>
     private async ValueTask ReadContentAsync(CancellationToken cancellationToken)
     {
+        _gluedCloseAt = -1;
         while (await _reader.ReadLineAsync(cancellationToken).ConfigureAwait(false))
         {
             if (TakeContentLine()) return;
+        }
+        if (_gluedCloseAt >= 0)
+        {
+            // The input ended with "text--boundary--": cut the delimiter off the content.
+            _content.Truncate(_gluedCloseAt);
+            _pendingEol = 0;
+            _matchedBoundary = _gluedCloseLevel;
+            _matchedClose = true;
+            return;
         }
         FlushPendingEol();
         _matchedBoundary = -1;
@@ -251,6 +268,12 @@ public sealed partial class MimeParser
             return true;
         }
         FlushPendingEol();
+        _gluedCloseAt = -1;
+        if (_reader.AtLineStart && FindGluedCloseDelimiter(line, out var at, out var level))
+        {
+            _gluedCloseAt = _content.Length + at;
+            _gluedCloseLevel = level;
+        }
         if (_reader.HasLineEnd)
         {
             var eol = line.Length >= 2 && line[^2] == '\r' ? 2 : 1;
@@ -288,6 +311,29 @@ public sealed partial class MimeParser
             var rest = line[marker.Length..];
             _matchedBoundary = i;
             _matchedClose = rest.Length >= 2 && rest[0] == '-' && rest[1] == '-';
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the line ends with a closing delimiter glued to text ("text--boundary--"), as
+    /// generators that forget the line break before the final delimiter write it. It only counts
+    /// when it is the last line of the input (checked by the caller at the end), so delimiter-like
+    /// text elsewhere is never cut.
+    /// </summary>
+    private bool FindGluedCloseDelimiter(ReadOnlySpan<byte> line, out int at, out int level)
+    {
+        at = 0;
+        level = -1;
+        var trimmed = line.TrimEnd(" \t\r\n"u8);
+        if (_boundaries.Count == 0 || !trimmed.EndsWith("--"u8)) return false;
+        var withoutClose = trimmed[..^2];
+        for (var i = _boundaries.Count - 1; i >= 0; i--)
+        {
+            if (!withoutClose.EndsWith(_boundaries[i])) continue;
+            at = withoutClose.Length - _boundaries[i].Length;
+            level = i;
             return true;
         }
         return false;

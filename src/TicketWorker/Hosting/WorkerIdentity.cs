@@ -1,7 +1,30 @@
+using System.Globalization;
+
 namespace TicketWorker.Hosting;
 
-/// <summary>This worker process's name in leases and outbox claims: host, process id and a random suffix.</summary>
+/// <summary>This worker process's name in leases and outbox claims: <c>host:pid:random</c>.</summary>
 public sealed class WorkerIdentity
 {
     public string Id { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+
+    /// <summary>
+    /// True when <paramref name="owner"/> names a worker process of this host that no longer runs
+    /// (its lease can be taken over at once). Owners of other hosts are never judged.
+    /// </summary>
+    public static bool IsDeadLocalWorker(string owner)
+    {
+        var parts = owner.Split(':');
+        if (parts.Length != 3 || parts[0] != Environment.MachineName) return false;
+        if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) return false;
+        if (pid == Environment.ProcessId) return false;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no such process
+        }
+    }
 }

@@ -181,8 +181,19 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
     private async Task<bool> TryLeaseAsync(CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
-        return await runtime.Database.InTransactionAsync(
-            tx => State.TryAcquireLeaseAsync(tx, mailbox.Name, workerId, now, now + LeaseDuration, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return await runtime.Database.InTransactionAsync(async tx =>
+        {
+            if (await State.TryAcquireLeaseAsync(tx, mailbox.Name, workerId, now, now + LeaseDuration, cancellationToken).ConfigureAwait(false))
+                return true;
+            // A worker on this host that crashed (kill -9, OOM) cannot renew: take over at once
+            // instead of waiting for its lease to run out.
+            if (await State.GetLeaseAsync(tx, mailbox.Name, cancellationToken).ConfigureAwait(false) is { } lease && WorkerIdentity.IsDeadLocalWorker(lease.Owner))
+            {
+                await State.ReleaseLeaseAsync(tx, mailbox.Name, lease.Owner, cancellationToken).ConfigureAwait(false);
+                return await State.TryAcquireLeaseAsync(tx, mailbox.Name, workerId, now, now + LeaseDuration, cancellationToken).ConfigureAwait(false);
+            }
+            return false;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ReleaseLeaseAsync()

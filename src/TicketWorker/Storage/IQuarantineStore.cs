@@ -12,6 +12,9 @@ public interface IQuarantineStore
     /// <summary>The item with this id.</summary>
     Task<QuarantineItem?> GetAsync(IStorageTransaction transaction, long id, CancellationToken cancellationToken = default);
 
+    /// <summary>The newest unresolved item holding these raw bytes (so a re-fetched message is not quarantined twice).</summary>
+    Task<QuarantineItem?> FindUnresolvedByRawReferenceAsync(IStorageTransaction transaction, string rawReference, CancellationToken cancellationToken = default);
+
     /// <summary>Records a retry: RetriedAt, RetryCount + 1, Resolved when it succeeded, and the new reason when it failed again.</summary>
     Task MarkRetriedAsync(IStorageTransaction transaction, long id, DateTimeOffset at, bool resolved, string? reason, CancellationToken cancellationToken = default);
 

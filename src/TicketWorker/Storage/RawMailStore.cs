@@ -144,7 +144,7 @@ public sealed class RawMailStore
     {
         await using var transaction = (StorageTransaction)await database.BeginAsync(cancellationToken).ConfigureAwait(false);
         await using var file = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await database.Dialect.InsertRawAsync(transaction.Transaction, hash, size, file, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+        await database.Dialect.InsertRawAsync(transaction.Transaction, hash, size, file, database.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -82,7 +82,7 @@ internal sealed partial class SchemaMigrator
                     throw new StorageException($"Migration {name} failed on {dialect.DisplayName}: {StorageDatabase.OneLine(ex.Message)}", ex);
                 }
 
-                await Execute(transaction, "INSERT INTO schema_version (version, applied_at) VALUES (@Version, @At)", new { Version = version, At = DateTimeOffset.UtcNow }, cancellationToken).ConfigureAwait(false);
+                await Execute(transaction, "INSERT INTO schema_version (version, applied_at) VALUES (@Version, @At)", new { Version = version, At = database.Time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
                 applied.Add(version);
             }
 

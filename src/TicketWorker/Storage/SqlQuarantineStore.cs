@@ -41,6 +41,17 @@ public sealed class SqlQuarantineStore : IQuarantineStore
         sql.QueryFirstOrDefaultAsync<QuarantineItem>(transaction, $"SELECT {Columns} FROM quarantine WHERE id = @Id", new { Id = id }, cancellationToken);
 
     /// <inheritdoc/>
+    public Task<QuarantineItem?> FindUnresolvedByRawReferenceAsync(IStorageTransaction transaction, string rawReference, CancellationToken cancellationToken = default)
+    {
+        var d = sql.Dialect;
+        return sql.QueryFirstOrDefaultAsync<QuarantineItem>(
+            transaction,
+            $"SELECT {d.Top(1)} {Columns} FROM quarantine WHERE raw_reference = @RawReference AND resolved = @False ORDER BY id DESC {d.Limit(1)}",
+            new { RawReference = rawReference, False = false },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public Task MarkRetriedAsync(IStorageTransaction transaction, long id, DateTimeOffset at, bool resolved, string? reason, CancellationToken cancellationToken = default) =>
         sql.ExecuteAsync(
             transaction,

@@ -22,8 +22,11 @@ public sealed class StorageDatabase
     }
 
     /// <summary>Creates the database access for validated options; nothing is opened yet.</summary>
-    public StorageDatabase(StorageOptions options)
+    /// <param name="options">Provider, connection string, raw store settings.</param>
+    /// <param name="time">Clock for the times the storage layer stamps itself (migrations, raw rows).</param>
+    public StorageDatabase(StorageOptions options, TimeProvider? time = null)
     {
+        Time = time ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
         if (errors.Count > 0)
@@ -41,6 +44,9 @@ public sealed class StorageDatabase
 
     /// <summary>The options this database was created with.</summary>
     public StorageOptions Options => options;
+
+    /// <summary>The clock of this database's own time stamps.</summary>
+    public TimeProvider Time { get; }
 
     internal SqlDialect Dialect { get; }
 

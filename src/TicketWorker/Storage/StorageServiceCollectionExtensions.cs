@@ -12,9 +12,15 @@ public static class StorageServiceCollectionExtensions
     public static IServiceCollection AddTicketWorkerStorage(this IServiceCollection services, StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var database = new StorageDatabase(options);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new StorageException(string.Join(" ", errors));
+        }
+
         services.AddSingleton(options);
-        services.AddSingleton(database);
+        services.AddSingleton(sp => new StorageDatabase(options, sp.GetService<TimeProvider>()));
         services.AddSingleton<RawMailStore>();
         services.AddSingleton<ITicketStore, SqlTicketStore>();
         services.AddSingleton<IOutboxStore, SqlOutboxStore>();

@@ -183,8 +183,11 @@ public class ImapClientDovecotTests
         var listed = await client.ListAsync("Заявки*");
         var info = await client.SelectAsync(folder);
 
+        await client.CloseFolderAsync();
+
         Assert.That(listed.Select(f => f.Name), Does.Contain(folder));
         Assert.That(info.Name, Is.EqualTo(folder));
+        Assert.That(client.SelectedFolder, Is.Null);
     }
 
     [Test]

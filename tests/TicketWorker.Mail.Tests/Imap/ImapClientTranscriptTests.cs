@@ -1,6 +1,7 @@
 using System.Text;
 using TicketWorker.Mail.Imap;
 using TicketWorker.Mail.Protocol;
+using TicketWorker.Mail.Security;
 
 namespace TicketWorker.Mail.Tests.Imap;
 
@@ -38,6 +39,15 @@ public class ImapClientTranscriptTests
         Assert.That(client.AuthenticationMechanisms, Is.EquivalentTo(new[] { "PLAIN" }));
         Assert.That(client.IsAuthenticated, Is.False);
         Assert.That(server.ClientLines, Is.Empty);
+    }
+
+    [Test]
+    public void OptionsWithNonPositiveTimeoutsAreRejectedListingEveryProblem()
+    {
+        var options = new ImapClientOptions { ConnectTimeout = TimeSpan.Zero, CommandTimeout = TimeSpan.FromSeconds(-1) };
+
+        Assert.That(() => new ImapClient(options),
+            Throws.ArgumentException.With.Message.Contains("ConnectTimeout").And.Message.Contains("CommandTimeout"));
     }
 
     [Test]
@@ -231,6 +241,27 @@ public class ImapClientTranscriptTests
         Assert.That(seen[0].Date, Is.EqualTo(new DateTimeOffset(2026, 11, 3, 9, 5, 1, TimeSpan.FromHours(1))));
         Assert.That(seen[1].Size, Is.EqualTo(25));
         Assert.That(client.SelectedFolder!.Exists, Is.EqualTo(4u));
+    }
+
+    [Test]
+    public async Task BodyArrivingBeforeItsUidIsBufferedAndStillYieldedWithTheUid()
+    {
+        var (client, server) = await ConnectAsync("S: * PREAUTH [CAPABILITY IMAP4rev1] hi\n" + SelectInbox + """
+
+            C: A0002 UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])
+            S: * 1 FETCH (BODY[] "X: 1" FLAGS (\Seen) UID 7)
+            S: * 2 FETCH (BODY[] {4}
+            S: X: 2 UID 8 FLAGS ())
+            S: A0002 OK Fetch completed.
+            """);
+        await client.SelectAsync("INBOX");
+
+        var seen = new List<(uint, string)>();
+        await foreach (var message in client.FetchAsync(UidSet.All))
+            seen.Add((message.Uid, await new StreamReader(message.Body).ReadToEndAsync()));
+
+        Assert.That(server.Mismatches, Is.Empty);
+        Assert.That(seen, Is.EqualTo(new[] { (7u, "X: 1"), (8u, "X: 2") }));
     }
 
     [Test]
@@ -476,5 +507,83 @@ public class ImapClientTranscriptTests
         Assert.That(server.Mismatches, Is.Empty);
         Assert.That(client.IsConnected, Is.False);
         Assert.That(server.IsDisposed, Is.True);
+    }
+
+    private static string Plain(string user, string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{user}\0{password}"));
+
+    [Test]
+    public async Task AuthenticatePlainSendsTheInitialResponseWithTheCommandWhenSaslIrIsOffered()
+    {
+        var log = new List<string>();
+        var (client, server) = await ConnectAsync(Greeting + $"""
+
+            C: A0001 AUTHENTICATE PLAIN {Plain("u", "pw")}
+            S: A0001 OK [CAPABILITY IMAP4rev1 MOVE] Logged in
+            """, new ImapClientOptions { ProtocolLog = (_, line) => log.Add(line) });
+
+        await client.AuthenticateAsync(new SaslPlain("u", "pw"));
+
+        Assert.That(server.Mismatches, Is.Empty);
+        Assert.That(client.IsAuthenticated, Is.True);
+        Assert.That(log, Has.None.Contains(Plain("u", "pw")));
+    }
+
+    [Test]
+    public async Task AuthenticatePlainWaitsForTheEmptyChallengeWithoutSaslIr()
+    {
+        var (client, server) = await ConnectAsync($"""
+            S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready
+            C: A0001 AUTHENTICATE PLAIN
+            S: +
+            C: {Plain("u", "pw")}
+            S: A0001 OK Logged in
+            C: A0002 CAPABILITY
+            S: * CAPABILITY IMAP4rev1 IDLE
+            S: A0002 OK done
+            """);
+
+        await client.AuthenticateAsync(new SaslPlain("u", "pw"));
+
+        Assert.That(server.Mismatches, Is.Empty);
+        Assert.That(client.Capabilities, Is.EqualTo(ImapCapabilities.Imap4Rev1 | ImapCapabilities.Idle));
+    }
+
+    [Test]
+    public async Task RefusedXOAuth2TokenAnswersTheErrorChallengeAndFailsCleanly()
+    {
+        var error = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"status":"401","schemes":"bearer"}"""));
+        var initial = Convert.ToBase64String(Encoding.UTF8.GetBytes("user=u@example.test\u0001auth=Bearer tok\u0001\u0001"));
+        var (client, server) = await ConnectAsync($"""
+            S: * OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=XOAUTH2] ready
+            C: A0001 AUTHENTICATE XOAUTH2 {initial}
+            S: + {error}
+            C:
+            S: A0001 NO [AUTHENTICATIONFAILED] Authentication failed.
+            C: A0002 NOOP
+            S: A0002 OK done
+            """);
+        var mechanism = new SaslXOAuth2("u@example.test", "tok");
+
+        var failure = Assert.ThrowsAsync<AuthenticationFailedException>(() => client.AuthenticateAsync(mechanism));
+        await client.NoopAsync();
+
+        Assert.That(failure!.Mechanism, Is.EqualTo("XOAUTH2"));
+        Assert.That(mechanism.ServerError, Does.Contain("401"));
+        Assert.That(server.Mismatches, Is.Empty);
+        Assert.That(client.AuthenticationMechanisms, Does.Contain("XOAUTH2"), "capabilities survive a failed attempt");
+    }
+
+    [Test]
+    public async Task DataInjectedAfterTheStartTlsReplyIsAProtocolViolation()
+    {
+        var (client, _) = await ConnectAsync("""
+            S: * OK [CAPABILITY IMAP4rev1 STARTTLS] ready
+            C: A0001 STARTTLS
+            S: A0001 OK Begin TLS negotiation now.
+            S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected
+            """);
+
+        Assert.That(async () => await client.StartTlsAsync("localhost", null, CancellationToken.None), Throws.InstanceOf<ProtocolViolationException>());
+        Assert.That(client.IsConnected, Is.False);
     }
 }

@@ -110,6 +110,24 @@ public class MimeMessageTests
     }
 
     [Test]
+    public async Task DeliveryReportExposesStatusAndReturnedMessage()
+    {
+        using var message = await Fixture.ParseAsync("dsn-report.eml");
+
+        Assert.That(message.DeliveryStatus?.GetText(), Does.Contain("Action: failed"));
+        Assert.That(message.ReturnedContent?.EmbeddedMessage?.MessageId, Is.EqualTo("reply-42@example.org"));
+    }
+
+    [Test]
+    public async Task OrdinaryMessageHasNoDeliveryStatus()
+    {
+        using var message = await Fixture.ParseAsync("forwarded-russian.eml");
+
+        Assert.That(message.DeliveryStatus, Is.Null);
+        Assert.That(message.ReturnedContent, Is.Null);
+    }
+
+    [Test]
     public async Task UndeclaredCharsetUsesUtf8WhenValidElseFallback()
     {
         var bytes = Encoding.Latin1.GetBytes("Subject: x\r\n\r\nGr\u00fc\u00dfe");
@@ -127,6 +145,28 @@ public class MimeMessageTests
 
         Assert.That(message.TextBody, Is.EqualTo("First alternative."));
         Assert.That(message.Attachments.Single().FileName, Is.EqualTo("notes.txt"));
+    }
+
+    [Test]
+    public async Task RelatedRootIsFoundByTypeWhenResourcesComeFirst()
+    {
+        var text = "Content-Type: multipart/related; type=\"text/html\"; boundary=r\n\n--r\nContent-Type: image/png\nContent-ID: <i>\n\nPNG\n" +
+            "--r\nContent-Type: text/html; charset=utf-8\n\n<p>Root <img src=\"cid:i\"></p>\n--r--\n";
+        using var message = await Fixture.ParseTextAsync(text);
+
+        Assert.That(message.TextBody, Is.EqualTo("Root"));
+        Assert.That(message.Attachments.Single().IsInline, Is.True);
+    }
+
+    [Test]
+    public async Task InlineTextPartsAroundAnImageAreJoined()
+    {
+        var text = "Content-Type: multipart/mixed; boundary=m\n\n--m\nContent-Type: text/plain\n\nbefore\n" +
+            "--m\nContent-Type: image/jpeg\nContent-Disposition: inline; filename=a.jpg\n\nJPG\n--m\nContent-Type: text/plain\n\nafter\n--m--\n";
+        using var message = await Fixture.ParseTextAsync(text);
+
+        Assert.That(message.TextBody, Is.EqualTo("before\nafter"));
+        Assert.That(message.Attachments.Single().FileName, Is.EqualTo("a.jpg"));
     }
 
     [Test]

@@ -67,6 +67,19 @@ public class OutboxStoreTests : StorageContractFixture
     }
 
     [Test]
+    public async Task WorkersEnqueueingTheSameKeyAtOnceCreateOneRow()
+    {
+        var key = "race:" + Guid.NewGuid().ToString("N");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() =>
+            InTransactionAsync(tx => outbox.EnqueueAsync(tx, Item(key, [(byte)i]))))));
+
+        Assert.That(results.Count(r => r.Created), Is.EqualTo(1));
+        Assert.That(results.Select(r => r.Item.Id).Distinct().Count(), Is.EqualTo(1));
+        Assert.That(results.Select(r => r.Item.Raw[0]).Distinct().Count(), Is.EqualTo(1), "every caller sees the bytes of the row that won");
+    }
+
+    [Test]
     public async Task StoredItemRoundTripsEveryField()
     {
         var ticket = await InTransactionAsync(tx => tickets.CreateTicketAsync(tx, NewTicket()));

@@ -48,6 +48,21 @@ public class QuarantineStoreTests : StorageContractFixture
     }
 
     [Test]
+    public async Task UnresolvedItemIsFoundByItsRawReference()
+    {
+        var reference = "file:sha256:" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        var item = new QuarantineItem { RawReference = reference, RawSize = 1, Reason = "broken", CreatedAt = Now };
+        var id = await InTransactionAsync(tx => store.AddAsync(tx, item));
+
+        var found = await InTransactionAsync(tx => store.FindUnresolvedByRawReferenceAsync(tx, reference));
+        await InTransactionAsync(tx => store.MarkRetriedAsync(tx, id, Now, resolved: true, null));
+        var afterResolve = await InTransactionAsync(tx => store.FindUnresolvedByRawReferenceAsync(tx, reference));
+
+        Assert.That(found?.Id, Is.EqualTo(id));
+        Assert.That(afterResolve, Is.Null);
+    }
+
+    [Test]
     public async Task UnknownIdIsNull()
     {
         var item = await InTransactionAsync(tx => store.GetAsync(tx, 987_654_321));

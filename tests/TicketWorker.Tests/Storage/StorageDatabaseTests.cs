@@ -24,6 +24,65 @@ public class StorageDatabaseTests
     }
 
     [Test]
+    public void UnreachableSqlServerGivesAOneLineStorageException()
+    {
+        var database = new StorageDatabase(new StorageOptions
+        {
+            Provider = StorageProvider.SqlServer,
+            ConnectionString = "Server=tcp:127.0.0.1,1;User ID=sa;Password=secret-pw;Connect Timeout=3;ConnectRetryCount=0",
+        });
+
+        var ex = Assert.ThrowsAsync<StorageException>(() => database.CheckConnectionAsync());
+
+        Assert.That(ex!.Message, Does.StartWith("Cannot open the SQL Server database"));
+        Assert.That(ex.Message, Does.Not.Contain("\n"));
+        Assert.That(ex.Message, Does.Not.Contain("secret-pw"));
+        Assert.That(StorageErrors.IsTransient(ex), Is.True, "a refused connection is worth retrying");
+    }
+
+    [Test]
+    public void WrongPostgresPasswordIsAStorageExceptionNotWorthRetrying()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(StorageTestDatabase.PostgresConnectionString) { Password = "wrong-" + Guid.NewGuid().ToString("N") };
+        var database = new StorageDatabase(new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = builder.ConnectionString });
+
+        var ex = Assert.ThrowsAsync<StorageException>(() => database.CheckConnectionAsync());
+
+        Assert.That(ex!.Message, Does.Contain("password authentication failed"));
+        Assert.That(ex.Message, Does.Not.Contain(builder.Password!));
+        Assert.That(StorageErrors.IsTransient(ex), Is.False);
+    }
+
+    [Test]
+    public async Task ServiceRegistrationGivesEveryStoreOnOneDatabase()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "tw-storage-tests", Guid.NewGuid().ToString("N"));
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddTicketWorkerStorage(new StorageOptions { ConnectionString = $"Data Source={folder}/t.db", RawMailPath = $"{folder}/raw" });
+        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        try
+        {
+            var database = (StorageDatabase)provider.GetService(typeof(StorageDatabase))!;
+            await database.MigrateAsync();
+            var settings = (ISettingsStore)provider.GetService(typeof(ISettingsStore))!;
+
+            var key = await database.InTransactionAsync(tx => settings.GetReplyTokenKeyAsync(tx));
+
+            Assert.That(key, Has.Length.EqualTo(32));
+            Assert.That(provider.GetService(typeof(ITicketStore)), Is.InstanceOf<SqlTicketStore>());
+            Assert.That(provider.GetService(typeof(IOutboxStore)), Is.InstanceOf<SqlOutboxStore>());
+            Assert.That(provider.GetService(typeof(IMailboxStateStore)), Is.InstanceOf<SqlMailboxStateStore>());
+            Assert.That(provider.GetService(typeof(IQuarantineStore)), Is.InstanceOf<SqlQuarantineStore>());
+            Assert.That(provider.GetService(typeof(RawMailStore)), Is.Not.Null);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
     public void ConnectionStringWithAnUnknownKeywordIsReportedAsInvalid()
     {
         var ex = Assert.Throws<StorageException>(() => new StorageDatabase(new StorageOptions

@@ -112,13 +112,7 @@ internal sealed class StorageTestDatabase : IAsyncDisposable
                 break;
             case StorageProvider.Postgres:
                 NpgsqlConnection.ClearAllPools();
-                await using (var connection = new NpgsqlConnection(adminConnectionString))
-                {
-                    await connection.OpenAsync();
-                    await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {dropName} WITH (FORCE)", connection);
-                    await command.ExecuteNonQueryAsync();
-                }
-
+                await DropPostgresDatabaseAsync();
                 break;
             case StorageProvider.SqlServer:
                 SqlConnection.ClearAllPools();
@@ -139,6 +133,33 @@ internal sealed class StorageTestDatabase : IAsyncDisposable
         catch (IOException)
         {
             // A leftover temp folder is harmless.
+        }
+    }
+
+    private async Task DropPostgresDatabaseAsync()
+    {
+        // An autovacuum worker may still be in the new database for a moment, and our role may not
+        // terminate it (WITH (FORCE) then fails with 42501): try again briefly, then leave it.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(adminConnectionString);
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {dropName} WITH (FORCE)", connection);
+                await command.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState is "42501" or "55006")
+            {
+                if (attempt == 20)
+                {
+                    await TestContext.Out.WriteLineAsync($"Test database {dropName} left behind: {ex.MessageText}");
+                    return;
+                }
+
+                await Task.Delay(250);
+            }
         }
     }
 

@@ -94,6 +94,19 @@ public class TicketStoreTests : StorageContractFixture
     }
 
     [Test]
+    public async Task WorkersStoringTheSameMessageAtOnceStoreItOnce()
+    {
+        var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
+        var messageId = $"{Guid.NewGuid():N}@example.test";
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+            InTransactionAsync(tx => store.AddMessageAsync(tx, NewMessage(ticket.Id, messageId))))));
+
+        Assert.That(results.Count(r => !r.IsDuplicate), Is.EqualTo(1));
+        Assert.That(results.Select(r => r.MessageRowId).Distinct().Count(), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task MessageWithAttachmentsRoundTripsThroughTicketDetails()
     {
         var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));

@@ -1,5 +1,7 @@
 -- TicketWorker schema 1 (SQL Server). Times: datetime2(7) holding UTC.
--- Keyed text columns are nvarchar(n) (index keys are limited to 1700 bytes); Message-IDs up to 800 characters.
+-- Keyed text columns are nvarchar(n) (index keys are limited to 1700 bytes, clustered ones to 900);
+-- Message-IDs and outbox keys up to 800 characters. Identifiers compare case-sensitively (BIN2),
+-- as on PostgreSQL and SQLite.
 -- Lists (tags, addresses, references, recipients): JSON arrays in nvarchar(max).
 
 CREATE TABLE counters (name nvarchar(200) PRIMARY KEY, value bigint NOT NULL);
@@ -11,7 +13,7 @@ CREATE TABLE tickets (
     id bigint IDENTITY(1, 1) PRIMARY KEY,
     number bigint NOT NULL UNIQUE,
     subject nvarchar(max) NOT NULL,
-    normalized_subject nvarchar(400) NOT NULL,
+    normalized_subject nvarchar(400) COLLATE Latin1_General_100_BIN2 NOT NULL,
     status nvarchar(20) NOT NULL CHECK (status IN ('open', 'pending', 'closed')),
     priority nvarchar(100) NOT NULL,
     team nvarchar(200),
@@ -30,7 +32,7 @@ CREATE TABLE tickets (
     estimate_source nvarchar(max),
     estimate_samples int,
     previous_ticket_id bigint REFERENCES tickets (id),
-    reply_token nvarchar(200)
+    reply_token nvarchar(200) COLLATE Latin1_General_100_BIN2
 );
 -- UNIQUE would allow one NULL only: a filtered index allows many tickets without a token.
 CREATE UNIQUE INDEX ux_tickets_reply_token ON tickets (reply_token) WHERE reply_token IS NOT NULL;
@@ -43,7 +45,7 @@ CREATE TABLE messages (
     ticket_id bigint NOT NULL REFERENCES tickets (id),
     direction nvarchar(20) NOT NULL CHECK (direction IN ('inbound', 'outbound')),
     kind nvarchar(50) NOT NULL,
-    message_id nvarchar(800) NOT NULL UNIQUE,
+    message_id nvarchar(800) COLLATE Latin1_General_100_BIN2 NOT NULL UNIQUE,
     in_reply_to nvarchar(max),
     reference_ids nvarchar(max) NOT NULL DEFAULT N'[]',
     from_address nvarchar(320) NOT NULL,
@@ -93,13 +95,13 @@ CREATE INDEX ix_rule_decisions_ticket ON rule_decisions (ticket_id, id);
 
 CREATE TABLE outbox (
     id bigint IDENTITY(1, 1) PRIMARY KEY,
-    idempotency_key nvarchar(800) NOT NULL UNIQUE,
+    idempotency_key nvarchar(800) COLLATE Latin1_General_100_BIN2 NOT NULL UNIQUE,
     ticket_id bigint REFERENCES tickets (id),
     kind nvarchar(50) NOT NULL,
     mailbox nvarchar(max),
     envelope_from nvarchar(max),
     recipients nvarchar(max) NOT NULL DEFAULT N'[]',
-    message_id nvarchar(800) NOT NULL,
+    message_id nvarchar(800) COLLATE Latin1_General_100_BIN2 NOT NULL,
     raw varbinary(max) NOT NULL,
     status nvarchar(20) NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),
     attempts int NOT NULL DEFAULT 0,
@@ -121,7 +123,7 @@ CREATE INDEX ix_auto_reply_log_address ON auto_reply_log (address, sent_at);
 
 CREATE TABLE mailbox_checkpoints (
     mailbox nvarchar(200) NOT NULL,
-    folder nvarchar(400) NOT NULL,
+    folder nvarchar(200) NOT NULL,
     uid_validity bigint NOT NULL,
     last_uid bigint NOT NULL,
     last_poll_at datetime2(7),

@@ -1,0 +1,100 @@
+using Microsoft.Data.Sqlite;
+using TicketWorker.Mail.Imap;
+using TicketWorker.Mail.Tests.Infrastructure;
+
+namespace TicketWorker.Tests.Intake;
+
+/// <summary>
+/// The worker process killed with SIGKILL at several points while it ingests a backlog, restarted
+/// each time: every message ends up in exactly one ticket, none twice.
+/// </summary>
+public class CrashRecoveryTests
+{
+    private const int Messages = 500;
+
+    [Test]
+    [CancelAfter(240_000)]
+    public async Task KilledAndRestartedWorkersLoseNothingAndDuplicateNothing(CancellationToken cancellationToken)
+    {
+        var folder = "Crash-" + Guid.NewGuid().ToString("N")[..10];
+        await using (var client = new ImapClient())
+        {
+            await client.ConnectAsync(MailStack.Host, MailStack.ImapPort, ImapSecurity.StartTls, MailStack.TrustedTls, cancellationToken);
+            await client.LoginAsync(MailStack.Address("support"), MailStack.Password, cancellationToken);
+            await client.CreateFolderAsync(folder, cancellationToken);
+            await client.SelectAsync(folder, cancellationToken);
+            for (var i = 0; i < Messages; i++)
+                await client.AppendAsync(folder, Mails.Customer($"customer{i}@example.org", $"Question {i}", $"crash-{i}@example.org").ReplaceLineEndings("\r\n"), cancellationToken);
+        }
+
+        using var dir = new TempDirectory();
+        dir.Write("config/appsettings.json", $$"""
+            { "TicketWorker": {
+                "Database": { "Provider": "sqlite", "ConnectionString": "Data Source=../data/tw.db" },
+                "Storage": { "RawMailPath": "../data/raw" },
+                "Mailboxes": [ {{IngestHarness.StackMailbox("support", folder, extra: "\"FirstStart\": \"Import\",")}} ],
+                "Smtp": { "Host": "127.0.0.1", "Port": {{MailStack.SmtpPort}}, "Security": "None" } } }
+            """);
+        var config = Path.Combine(dir.Path, "config");
+        var database = $"Data Source={Path.Combine(dir.Path, "data", "tw.db")};Mode=ReadOnly";
+
+        try
+        {
+            foreach (var killAt in new[] { 1, 60, 180, 320, 450 })
+            {
+                using var worker = WorkerProcess.Start(config);
+                var count = await WaitForAsync(database, n => n >= killAt, cancellationToken);
+                worker.Kill();
+                TestContext.Progress.WriteLine($"killed after {count} tickets (target {killAt})");
+            }
+
+            using var last = WorkerProcess.Start(config);
+            await WaitForAsync(database, n => n >= Messages, cancellationToken);
+            Assert.That(last.Terminate(TimeSpan.FromSeconds(30)), Is.True, "the worker stops on SIGTERM");
+
+            await using var connection = new SqliteConnection(database);
+            await connection.OpenAsync(cancellationToken);
+            Assert.That(await Scalar(connection, "SELECT COUNT(*) FROM tickets"), Is.EqualTo(Messages));
+            Assert.That(await Scalar(connection, "SELECT COUNT(*) FROM messages"), Is.EqualTo(Messages));
+            Assert.That(await Scalar(connection, "SELECT COUNT(DISTINCT message_id) FROM messages"), Is.EqualTo(Messages));
+            Assert.That(await Scalar(connection, "SELECT COUNT(*) FROM (SELECT ticket_id FROM messages GROUP BY ticket_id HAVING COUNT(*) > 1)"), Is.Zero);
+            Assert.That(await Scalar(connection, "SELECT COUNT(*) FROM quarantine"), Is.Zero);
+            Assert.That(await Scalar(connection, "SELECT last_uid FROM mailbox_checkpoints"), Is.EqualTo(Messages));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            await using var client = new ImapClient();
+            await client.ConnectAsync(MailStack.Host, MailStack.ImapPort, ImapSecurity.StartTls, MailStack.TrustedTls, CancellationToken.None);
+            await client.LoginAsync(MailStack.Address("support"), MailStack.Password, CancellationToken.None);
+            await client.DeleteFolderAsync(folder, CancellationToken.None);
+        }
+    }
+
+    private static async Task<long> WaitForAsync(string database, Func<long, bool> done, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var count = 0L;
+            try
+            {
+                await using var connection = new SqliteConnection(database);
+                await connection.OpenAsync(cancellationToken);
+                count = await Scalar(connection, "SELECT COUNT(*) FROM tickets");
+            }
+            catch (SqliteException)
+            {
+                // Not created yet by the first worker.
+            }
+            if (done(count)) return count;
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
+    private static async Task<long> Scalar(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+}
