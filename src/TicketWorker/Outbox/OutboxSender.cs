@@ -154,7 +154,7 @@ public sealed partial class OutboxSender
             await FailAsync(row, Describe(ex), round).ConfigureAwait(false);
             return;
         }
-        catch (Exception ex) when (ex is MailProtocolException or IOException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (ex is MailProtocolException or IOException or System.Net.Sockets.SocketException or TimeoutException or ObjectDisposedException)
         {
             // 4xx, or the connection died during this message's transaction: try it again later.
             await RetryLaterAsync(row, ex is MailCommandException command ? Describe(command) : OneLine(ex), round).ConfigureAwait(false);

@@ -1,12 +1,10 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using TicketWorker.Hosting;
 using TicketWorker.Outbox;
 using TicketWorker.Storage;
 using TicketWorker.Tests.Storage;
 
 namespace TicketWorker.Tests.Outbox;
 
-/// <summary>Several senders on one PostgreSQL database (install/postgres.sh), and the hosted loop.</summary>
+/// <summary>Several senders on one PostgreSQL database (install/postgres.sh).</summary>
 [TestFixture]
 public sealed class OutboxSenderConcurrencyTests
 {
@@ -38,30 +36,6 @@ public sealed class OutboxSenderConcurrencyTests
             var ids = queued.Where((_, i) => i % 4 == user).Select(r => r.MessageId).ToList();
             Assert.That(await OutboxMailStack.CopiesDeliveredAsync($"customer{10 + user}", ids), Is.All.EqualTo(1), $"customer{10 + user}");
         }
-    }
-
-    [Test, CancelAfter(60_000)]
-    public async Task HostedServiceDeliversAQueuedRowAndStopsCleanly()
-    {
-        using var h = await OutboxHarness.StartAsync(outboxSettings: "\"PollInterval\": \"00:00:00.200\"");
-        var queued = (await h.EnqueueAsync("customer14@example.test")).Item;
-        using var service = new OutboxSenderService(h.Runtime, new WorkerIdentity(), NullLoggerFactory.Instance);
-
-        await service.StartAsync(CancellationToken.None);
-        var status = OutboxStatus.Queued;
-        // ExecuteAsync runs on the thread pool: poll (bounded) instead of asserting at once.
-        for (var i = 0; i < 100 && status != OutboxStatus.Sent; i++)
-        {
-            await Task.Delay(100);
-            status = (await h.RowAsync(queued.Id)).Status;
-        }
-
-        await service.StopAsync(CancellationToken.None);
-
-        Assert.That(status, Is.EqualTo(OutboxStatus.Sent));
-        Assert.That(service.ExecuteTask, Is.Not.Null);
-        Assert.That(service.ExecuteTask!.IsCompletedSuccessfully, Is.True);
-        Assert.That(await OutboxMailStack.CopiesDeliveredAsync("customer14", queued.MessageId), Is.EqualTo(1));
     }
 
     private static async Task<OutboxRunResult> DrainAsync(OutboxSender sender)
