@@ -29,6 +29,7 @@ public sealed class TicketWorkerRuntime
         SettingsStore = new SqlSettingsStore(database);
         Ignored = new SqlIgnoredMessageStore(database);
         MailboxState = new SqlMailboxStateStore(database);
+        Outbox = new SqlOutboxStore(database);
         Context = new IngestContext(settings.Options, () => policy.Current);
         Ingest = new IngestPipeline(this, new TicketWriter(this), loggers.CreateLogger<IngestPipeline>());
     }
@@ -43,6 +44,7 @@ public sealed class TicketWorkerRuntime
     public ISettingsStore SettingsStore { get; }
     public IIgnoredMessageStore Ignored { get; }
     public IMailboxStateStore MailboxState { get; }
+    public IOutboxStore Outbox { get; }
     public IngestContext Context { get; }
     public IngestPipeline Ingest { get; }
     public TimeProvider Time { get; }

@@ -2,10 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TicketWorker.Intake;
+using TicketWorker.Outbox;
 
 namespace TicketWorker.Hosting;
 
-/// <summary>The long-running worker (<c>ticketworker run</c>): intake now; outbox and scheduler join as they are built.</summary>
+/// <summary>The long-running worker (<c>ticketworker run</c>): intake and outbox now; the scheduler joins when it is built.</summary>
 public static class WorkerHost
 {
     public static async Task<int> RunAsync(string configDirectory, CancellationToken cancellationToken)
@@ -22,6 +23,7 @@ public static class WorkerHost
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton<WorkerIdentity>();
         builder.Services.AddHostedService<IntakeService>();
+        builder.Services.AddHostedService<OutboxSenderService>();
         using var host = builder.Build();
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
