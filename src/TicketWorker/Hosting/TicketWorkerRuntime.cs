@@ -30,6 +30,7 @@ public sealed class TicketWorkerRuntime
         Ignored = new SqlIgnoredMessageStore(database);
         MailboxState = new SqlMailboxStateStore(database);
         Outbox = new SqlOutboxStore(database);
+        Acknowledger = new Replies.Acknowledger(this, Replies.Acknowledger.DefaultContent);
         Context = new IngestContext(settings.Options, () => policy.Current);
         Ingest = new IngestPipeline(this, new TicketWriter(this), loggers.CreateLogger<IngestPipeline>());
     }
@@ -46,6 +47,7 @@ public sealed class TicketWorkerRuntime
     public IMailboxStateStore MailboxState { get; }
     public IOutboxStore Outbox { get; }
     public IngestContext Context { get; }
+    public Replies.Acknowledger Acknowledger { get; }
     public IngestPipeline Ingest { get; }
     public TimeProvider Time { get; }
     public ILoggerFactory Loggers { get; }
