@@ -168,6 +168,35 @@ public class BusinessCalendarTests
         Assert.That(Office().BusinessTimeBetween(At("2026-01-01T00:00+01:00"), At("2027-01-01T00:00+01:00")), Is.EqualTo(TimeSpan.FromHours(261 * 8)));
 
     [Test]
+    public void TenYearsAreWalkedDayByDayToTheExactHour()
+    {
+        // 2026 to 2035 have 2,608 weekdays.
+        var calendar = Office();
+        var start = At("2026-01-01T00:00+01:00");
+        Assert.Multiple(() =>
+        {
+            Assert.That(calendar.BusinessTimeBetween(start, At("2036-01-01T00:00+01:00")), Is.EqualTo(TimeSpan.FromHours(2608 * 8)));
+            Assert.That(calendar.AddBusinessTime(start, TimeSpan.FromHours(2608 * 8)), Is.EqualTo(At("2035-12-31T17:00+01:00")));
+        });
+    }
+
+    [Test]
+    public void InAZoneThatSkipsMidnightTheDayStartsWhenTheClockJumps()
+    {
+        // Santiago de Chile moved from 24:00 Saturday straight to 01:00 Sunday on 6 September 2026,
+        // and from 24:00 back to 23:00 Saturday on 4 April 2026.
+        var week = new Dictionary<DayOfWeek, IReadOnlyList<DailyInterval>> { [DayOfWeek.Saturday] = [DailyInterval.AllDay], [DayOfWeek.Sunday] = [DailyInterval.AllDay] };
+        var calendar = new BusinessCalendar(new BusinessCalendarSpec("America/Santiago", week));
+        Assert.Multiple(() =>
+        {
+            Assert.That(calendar.BusinessTimeBetween(At("2026-09-05T00:00-04:00"), At("2026-09-07T00:00-03:00")), Is.EqualTo(TimeSpan.FromHours(47)));
+            Assert.That(calendar.BusinessTimeBetween(At("2026-04-04T00:00-03:00"), At("2026-04-05T00:00-04:00")), Is.EqualTo(TimeSpan.FromHours(25)));
+            Assert.That(calendar.NextOpening(At("2026-09-07T12:00-03:00")), Is.EqualTo(At("2026-09-12T00:00-03:00")));
+            Assert.That(calendar.AddBusinessTime(At("2026-09-05T23:00-04:00"), TimeSpan.FromHours(2)), Is.EqualTo(At("2026-09-06T02:00-03:00")));
+        });
+    }
+
+    [Test]
     public void OfficeHoursOverTheSpringWeekendKeepTheirLocalTimes() =>
         Assert.That(Office().AddBusinessTime(At("2026-03-27T16:00+01:00"), TimeSpan.FromHours(4)), Is.EqualTo(At("2026-03-30T12:00+02:00")));
 
