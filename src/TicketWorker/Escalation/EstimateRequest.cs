@@ -6,9 +6,14 @@ namespace TicketWorker.Escalation;
 /// <param name="Calendar">The team's business calendar: history is measured on it and the due time placed on it.</param>
 /// <param name="SlaResolutionTarget">The SLA resolution target for the priority in business time, or null when there is none.</param>
 /// <param name="Settings">Estimate settings; null means <see cref="EstimateSettings.Default"/>.</param>
+/// <param name="CalendarOfTeam">
+/// The calendar each past ticket's business time is measured on, by that ticket's team (teams with their
+/// own hours); null measures all history on <paramref name="Calendar"/>.
+/// </param>
 public sealed record EstimateRequest(
     string Priority,
     string? Team,
     BusinessCalendar Calendar,
     TimeSpan? SlaResolutionTarget,
-    EstimateSettings? Settings = null);
+    EstimateSettings? Settings = null,
+    Func<string?, BusinessCalendar>? CalendarOfTeam = null);

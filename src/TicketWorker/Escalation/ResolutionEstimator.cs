@@ -8,7 +8,7 @@ namespace TicketWorker.Escalation;
 /// business time from creation to close: the team's own tickets when they alone reach the minimum
 /// sample count, else all teams'. With fewer samples, the SLA resolution target. The duration is
 /// rounded up to a whole hour (at least one) and placed on the calendar from now.
-/// All history is measured on the request's calendar (the new ticket's team).
+/// History is measured on each ticket's team calendar when the request gives them, else on the request's.
 /// </remarks>
 public sealed class ResolutionEstimator(TimeProvider time)
 {
@@ -45,7 +45,8 @@ public sealed class ResolutionEstimator(TimeProvider time)
         EstimateSource source;
         if (chosen.Count >= settings.MinSamples)
         {
-            var times = chosen.Select(s => request.Calendar.BusinessTimeBetween(s.CreatedAt, s.ClosedAt));
+            var calendarOf = request.CalendarOfTeam ?? (_ => request.Calendar);
+            var times = chosen.Select(s => calendarOf(s.Team).BusinessTimeBetween(s.CreatedAt, s.ClosedAt));
             duration = NearestRankPercentile(times, settings.Percentile);
             source = EstimateSource.History;
         }

@@ -77,6 +77,21 @@ public class ResolutionEstimatorTests
     }
 
     [Test]
+    public void EachPastTicketIsMeasuredOnItsOwnTeamsCalendarWhenGiven()
+    {
+        // The night team works around the clock: Friday 16:00 to Saturday 16:00 is 24 of its business hours, 1 of the office's.
+        var allWeek = new BusinessCalendar(new BusinessCalendarSpec("Europe/Berlin", Enum.GetValues<DayOfWeek>().ToDictionary(d => d, _ => (IReadOnlyList<DailyInterval>)[DailyInterval.AllDay])));
+        var history = Enumerable.Range(1, 20).Select(i => new ClosedTicketSample(i, "night", "normal", At("2026-02-06T16:00+01:00"), At("2026-02-07T16:00+01:00"))).ToList();
+        var estimator = Estimator(FridayAtFour);
+        Assert.Multiple(() =>
+        {
+            Assert.That(estimator.Estimate(history, Request(team: "day"))!.BusinessDuration, Is.EqualTo(TimeSpan.FromHours(1)));
+            var perTeam = Request(team: "day") with { CalendarOfTeam = team => team == "night" ? allWeek : Office };
+            Assert.That(estimator.Estimate(history, perTeam)!.BusinessDuration, Is.EqualTo(TimeSpan.FromHours(24)));
+        });
+    }
+
+    [Test]
     public void FewerThanMinSamplesFallBackToTheSlaTarget()
     {
         var estimate = Estimator(FridayAtFour).Estimate(Tickets(19, TimeSpan.FromHours(1)), Request(sla: TimeSpan.FromHours(8)))!;
