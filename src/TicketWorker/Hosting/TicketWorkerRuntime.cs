@@ -29,6 +29,7 @@ public sealed class TicketWorkerRuntime
         SettingsStore = new SqlSettingsStore(database);
         Ignored = new SqlIgnoredMessageStore(database);
         MailboxState = new SqlMailboxStateStore(database);
+        Outbox = new SqlOutboxStore(database);
         Context = new IngestContext(settings.Options, () => policy.Current);
         Ingest = new IngestPipeline(this, new TicketWriter(this), loggers.CreateLogger<IngestPipeline>());
     }
@@ -43,6 +44,7 @@ public sealed class TicketWorkerRuntime
     public ISettingsStore SettingsStore { get; }
     public IIgnoredMessageStore Ignored { get; }
     public IMailboxStateStore MailboxState { get; }
+    public IOutboxStore Outbox { get; }
     public IngestContext Context { get; }
     public IngestPipeline Ingest { get; }
     public TimeProvider Time { get; }
@@ -80,7 +82,9 @@ public sealed class TicketWorkerRuntime
         var connectionString = o.Database.ConnectionString;
         if (provider == StorageProvider.Sqlite)
         {
-            var builder = new SqliteConnectionStringBuilder(connectionString);
+            SqliteConnectionStringBuilder builder;
+            try { builder = new SqliteConnectionStringBuilder(connectionString); }
+            catch (ArgumentException e) { throw new UserErrorException("database: bad SQLite connection string: " + e.Message.ReplaceLineEndings(" "), e); }
             if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
                 builder.DataSource = settings.Resolve(builder.DataSource);
             if (Path.GetDirectoryName(builder.DataSource) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
