@@ -89,7 +89,14 @@ public sealed class TicketWorkerRuntime
             catch (ArgumentException e) { throw new UserErrorException("database: bad SQLite connection string: " + e.Message.ReplaceLineEndings(" "), e); }
             if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
                 builder.DataSource = settings.Resolve(builder.DataSource);
-            if (Path.GetDirectoryName(builder.DataSource) is { Length: > 0 } folder) Directory.CreateDirectory(folder);
+            if (Path.GetDirectoryName(builder.DataSource) is { Length: > 0 } folder)
+            {
+                try { Directory.CreateDirectory(folder); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new UserErrorException($"database: cannot create the folder {folder} for the SQLite database: {e.Message}", e);
+                }
+            }
             connectionString = builder.ToString();
         }
         return new StorageOptions
