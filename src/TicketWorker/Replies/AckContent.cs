@@ -12,4 +12,5 @@ public sealed record AckModel(
     string OriginalSubject,
     string? CustomerText,
     string? ContentLanguage,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    Escalation.ResolutionEstimate? Estimate = null);

@@ -13,7 +13,7 @@ namespace TicketWorker.Replies;
 /// row under the key <c>ack:{ticket}</c>, Message-ID fixed now, so a replayed intake or a retried
 /// send never makes a second acknowledgement.
 /// </summary>
-public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, AckContent> render)
+public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, AckContent> render, Func<EstimatePolicy?>? estimatePolicy = null)
 {
     /// <summary>RFC 3834 §2: at most this many automatic mails to one address per 24 hours.</summary>
     public int MaxPerDay { get; init; } = 5;
@@ -41,8 +41,9 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
         if (mailbox is null) return AckDecision.Skip("no mailbox to answer from");
         var fromAddress = mailbox.SmtpFrom ?? mailbox.Address;
         var tag = runtime.Context.SubjectTag;
+        var estimate = await EstimateAsync(tx, ticket, now, cancellationToken).ConfigureAwait(false);
         var content = render(new AckModel(ticket.Number, tag.Apply(message.Subject, ticket.Number), sender,
-            message.From.FirstOrDefault()?.Name, message.Subject, message.TextBody, message.Headers["Content-Language"], now));
+            message.From.FirstOrDefault()?.Name, message.Subject, message.TextBody, message.Headers["Content-Language"], now, estimate));
 
         var key = await runtime.SettingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
         var builder = new MessageBuilder
@@ -101,19 +102,45 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
         return AckDecision.Queued(messageId);
     }
 
+    /// <summary>
+    /// The realistic resolution time: learned from similar closed tickets, else the SLA target
+    /// (Escalation/ResolutionEstimator); stored on the ticket so <c>tickets show</c> can explain it.
+    /// </summary>
+    private async Task<Escalation.ResolutionEstimate?> EstimateAsync(IStorageTransaction tx, TicketRecord ticket, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (estimatePolicy?.Invoke() is not { } policy) return null;
+        var history = await runtime.Tickets.ListClosedTicketsAsync(tx, now - policy.Settings.Window, ticket.Priority, cancellationToken).ConfigureAwait(false);
+        var estimate = new Escalation.ResolutionEstimator(runtime.Time).Estimate(history,
+            new Escalation.EstimateRequest(ticket.Priority, ticket.Team, policy.CalendarOfTeam?.Invoke(ticket.Team) ?? policy.Calendar,
+                policy.SlaResolutionTarget(ticket.Priority), policy.Settings, policy.CalendarOfTeam));
+        if (estimate is null) return null;
+        var current = await runtime.Tickets.FindTicketByIdAsync(tx, ticket.Id, cancellationToken).ConfigureAwait(false) ?? ticket;
+        await runtime.Tickets.UpdateTicketAsync(tx, current with
+        {
+            EstimateDueAt = estimate.Due,
+            EstimateSource = estimate.SourceName,
+            EstimateSamples = estimate.SampleCount,
+        }, cancellationToken).ConfigureAwait(false);
+        return estimate;
+    }
+
     /// <summary>The built-in English acknowledgement, used until templates are configured.</summary>
     public static AckContent DefaultContent(AckModel m) => new(
         "Re: " + m.TaggedSubject,
         $"""
         Hello{(string.IsNullOrWhiteSpace(m.CustomerName) ? "" : " " + m.CustomerName)},
 
-        thank you for your message. We have received it as ticket {m.TicketNumber} and will answer as soon as we can.
+        thank you for your message. We have received it as ticket {m.TicketNumber} and will answer as soon as we can.{EstimateSentence(m.Estimate)}
         Please keep the ticket number in the subject when you write about this request.
 
         Your support team
         """,
         null,
         "en");
+
+    private static string EstimateSentence(Escalation.ResolutionEstimate? e) => e is null ? "" : e.Phrase.Kind == Escalation.EstimatePhraseKind.DateTime
+        ? System.FormattableString.Invariant($"\nWe expect to resolve it by {e.Phrase.Weekday} {e.Phrase.Time:HH\\:mm}, {e.Phrase.TimeZoneId} time.")
+        : System.FormattableString.Invariant($"\nWe expect to resolve it within {e.Phrase.BusinessDays} business days.");
 }
 
 /// <summary>Whether an acknowledgement was queued, and why not when it was not.</summary>
