@@ -67,6 +67,34 @@ public class AcknowledgementTests
     }
 
     [Test]
+    [NonParallelizable]
+    [CancelAfter(180_000)]
+    public async Task WithPostfixDownTheAcknowledgementArrivesOnceAfterItIsBack(CancellationToken cancellationToken)
+    {
+        var id = $"down-{Guid.NewGuid():N}@example.test";
+        await _h.IngestAsync(Mails.Customer("customer6@example.test", "While the server is down", id));
+        var sender = new OutboxSender(_h.Runtime, "test");
+        try
+        {
+            Stack("down");
+            var whileDown = await sender.RunOnceAsync(cancellationToken);
+            Assert.That((whileDown.Sent, whileDown.Rescheduled), Is.EqualTo((0, 1)));
+            Assert.That((await OutboxAsync()).Single().Status, Is.EqualTo(OutboxStatus.Queued));
+        }
+        finally
+        {
+            Stack("up");
+        }
+        Assert.That((await sender.RunOnceAsync(cancellationToken)).Claimed, Is.Zero, "not due before its backoff");
+        _h.Time.Advance(TimeSpan.FromHours(2));
+        Assert.That((await sender.RunOnceAsync(cancellationToken)).Sent, Is.EqualTo(1));
+        Assert.That((await sender.RunOnceAsync(cancellationToken)).Claimed, Is.Zero);
+        Assert.That(await FindInInboxAsync("customer6", $"<{id}>"), Is.Not.Null);
+    }
+
+    private static void Stack(string verb) => MailStackControl.Run(verb);
+
+    [Test]
     public async Task AnOutOfOfficeReplyToTheAcknowledgementGetsNoSecondMail()
     {
         await _h.IngestAsync(Mails.Customer("customer4@example.test", "Invoice", "ooo-1@example.test"));
