@@ -13,4 +13,7 @@ public sealed record OutboxRunResult(int Claimed, int Sent, int Rescheduled, int
 {
     /// <summary>A round that found nothing due.</summary>
     public static OutboxRunResult Empty { get; } = new(0, 0, 0, 0, []);
+
+    /// <summary>Rows not sent on purpose (a delayed acknowledgement an agent answered first).</summary>
+    public int Dropped { get; init; }
 }

@@ -73,6 +73,12 @@ public sealed partial class OutboxSender
                     break;
                 }
 
+                if (await DropIfAnsweredAsync(row, cancellationToken).ConfigureAwait(false))
+                {
+                    round.Dropped++;
+                    continue;
+                }
+
                 if (client is null)
                 {
                     try
@@ -121,6 +127,24 @@ public sealed partial class OutboxSender
         }
 
         return round.ToResult();
+    }
+
+    /// <summary>
+    /// A delayed acknowledgement (ack.delay, the classic "answer within 15 minutes or acknowledge")
+    /// is dropped when an agent answered the ticket before it became due.
+    /// </summary>
+    private async Task<bool> DropIfAnsweredAsync(OutboxItem row, CancellationToken cancellationToken)
+    {
+        if (row.Kind != "ack" || row.TicketId is not { } ticketId) return false;
+        return await _runtime.Database.InTransactionAsync(async tx =>
+        {
+            var ticket = await _runtime.Tickets.FindTicketByIdAsync(tx, ticketId, cancellationToken).ConfigureAwait(false);
+            if (ticket?.FirstResponseAt is null) return false;
+            const string reason = "not sent: an agent answered first";
+            await _runtime.Outbox.CancelAsync(tx, row.Id, reason, cancellationToken).ConfigureAwait(false);
+            await _runtime.Tickets.SetMessageStatusAsync(tx, row.MessageId, DeliveryStatus.Failed, reason, cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task SendOneAsync(SmtpClient client, OutboxItem row, Round round)
@@ -333,8 +357,10 @@ public sealed partial class OutboxSender
 
         public int Failed { get; set; }
 
+        public int Dropped { get; set; }
+
         public void Sent(TimeSpan window) => _windows.Add(window);
 
-        public OutboxRunResult ToResult() => new(claimed, _windows.Count, Rescheduled, Failed, _windows);
+        public OutboxRunResult ToResult() => new(claimed, _windows.Count, Rescheduled, Failed, _windows) { Dropped = Dropped };
     }
 }

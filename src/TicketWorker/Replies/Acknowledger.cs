@@ -18,6 +18,9 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
     /// <summary>RFC 3834 §2: at most this many automatic mails to one address per 24 hours.</summary>
     public int MaxPerDay { get; init; } = 5;
 
+    /// <summary>ack.delay: the acknowledgement waits this long and is dropped if an agent answers first.</summary>
+    public TimeSpan Delay { get; init; } = TimeSpan.Zero;
+
     /// <summary>Queues the acknowledgement or returns why not (a reason for logs and tests).</summary>
     public async Task<AckDecision> AcknowledgeAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool ruleAllows, CancellationToken cancellationToken)
     {
@@ -76,7 +79,7 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
             Recipients = [sender],
             MessageId = messageId,
             Raw = raw,
-            NextAttemptAt = now,
+            NextAttemptAt = now + Delay,
             CreatedAt = now,
         }, cancellationToken).ConfigureAwait(false);
         if (!queued.Created) return AckDecision.Skip("already queued");

@@ -29,7 +29,7 @@ public interface IOutboxStore
     /// <summary>Puts a claimed row back in the queue for another attempt at <paramref name="nextAttemptAt"/>.</summary>
     Task RescheduleAsync(IStorageTransaction transaction, long id, DateTimeOffset nextAttemptAt, string? error, CancellationToken cancellationToken = default);
 
-    /// <summary>Drops a queued row that is no longer wanted (e.g. a delayed ack after an agent answered); false when not queued.</summary>
+    /// <summary>Drops a queued or claimed row that is no longer wanted (e.g. a delayed ack after an agent answered); false when already sent or failed.</summary>
     Task<bool> CancelAsync(IStorageTransaction transaction, long id, string reason, CancellationToken cancellationToken = default);
 
     /// <summary>The row with this id.</summary>

@@ -117,7 +117,7 @@ public sealed class SqlOutboxStore : IOutboxStore
     public async Task<bool> CancelAsync(IStorageTransaction transaction, long id, string reason, CancellationToken cancellationToken = default) =>
         await sql.ExecuteAsync(
             transaction,
-            "UPDATE outbox SET status = 'failed', last_error = @Reason WHERE id = @Id AND status = 'queued'",
+            "UPDATE outbox SET status = 'failed', last_error = @Reason, claimed_by = NULL, claimed_until = NULL WHERE id = @Id AND status IN ('queued', 'sending')",
             new { Id = id, Reason = reason },
             cancellationToken).ConfigureAwait(false) > 0;
 
