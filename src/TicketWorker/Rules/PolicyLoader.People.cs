@@ -83,7 +83,7 @@ public static partial class PolicyLoader
                                 var mode = r.String(value, "assign");
                                 if (mode is null) break;
                                 var index = Array.IndexOf(AssignModes, mode);
-                                if (index < 0) r.Error(value, $"assign must be one of {string.Join(", ", AssignModes)}, not '{mode}'{Hint(mode, AssignModes)}");
+                                if (index < 0) r.Error(value, $"assign must be one of {string.Join(", ", AssignModes)}, not '{mode}'{Suggest(mode, AssignModes)}");
                                 else assign = (AssignMode)index;
                                 break;
                             case "owner":

@@ -143,7 +143,7 @@ public static partial class PolicyLoader
                 case "priority":
                     var p = r.String(value, "priority");
                     if (p is null) break;
-                    if (!Priorities.IsKnown(p.ToLowerInvariant())) r.Error(value, $"priority must be one of {string.Join(", ", Priorities.All)}, not '{p}'{Hint(p, [.. Priorities.All])}");
+                    if (!Priorities.IsKnown(p.ToLowerInvariant())) r.Error(value, $"priority must be one of {string.Join(", ", Priorities.All)}, not '{p}'{Suggest(p, [.. Priorities.All])}");
                     else actions = actions with { Priority = p.ToLowerInvariant() };
                     break;
                 case "tags":

@@ -237,7 +237,7 @@ public static partial class PolicyLoader
                     var t = r.String(value, "target");
                     if (t is null) break;
                     var i = Array.IndexOf(TargetNames, t);
-                    if (i < 0) r.Error(value, $"target must be one of {string.Join(", ", TargetNames)}, not '{t}'{Hint(t, TargetNames)}");
+                    if (i < 0) r.Error(value, $"target must be one of {string.Join(", ", TargetNames)}, not '{t}'{Suggest(t, TargetNames)}");
                     else target = (EscalationTarget)i;
                     break;
                 case "notify":
@@ -245,7 +245,7 @@ public static partial class PolicyLoader
                     {
                         var who = r.String(n, "notify");
                         if (who is null) continue;
-                        if (!NotifyNames.Contains(who)) r.Error(n, $"notify takes {string.Join(", ", NotifyNames)}, not '{who}'{Hint(who, NotifyNames)}");
+                        if (!NotifyNames.Contains(who)) r.Error(n, $"notify takes {string.Join(", ", NotifyNames)}, not '{who}'{Suggest(who, NotifyNames)}");
                         else notify.Add(who);
                     }
                     break;

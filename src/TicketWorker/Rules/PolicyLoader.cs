@@ -67,7 +67,7 @@ public static partial class PolicyLoader
             Escalation = escalation,
         };
         r.CheckReferences(policy);
-        if (r.Errors.Count > 0) throw new ConfigException(r.Errors);
+        if (r.Errors.Count > 0) throw new ConfigException([.. r.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);
         return policy;
     }
 
@@ -78,6 +78,13 @@ public static partial class PolicyLoader
         return best is not null && Distance(best, key.ToLowerInvariant()) <= 2
             ? $" (did you mean '{best}'?)"
             : $" (known: {string.Join(", ", known)})";
+    }
+
+    /// <summary>"did you mean" only when a known value is close; for messages that already list the choices.</summary>
+    private static string Suggest(string value, IReadOnlyCollection<string> known)
+    {
+        var hint = Hint(value, known);
+        return hint.StartsWith(" (did you mean", StringComparison.Ordinal) ? hint : "";
     }
 
     private static int Distance(string a, string b)
@@ -95,7 +102,10 @@ public static partial class PolicyLoader
     {
         // YamlDotNet prefixes "(Line: 3, Col: 1, Idx: …) - (…): "; the location is already ours.
         var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-        return cut >= 0 ? message[(cut + 3)..] : message;
+        var clean = cut >= 0 ? message[(cut + 3)..] : message;
+        return clean.StartsWith("Duplicate key", StringComparison.OrdinalIgnoreCase)
+            ? $"duplicate key '{clean[13..].Trim()}' (a key may appear once per mapping; the first one is above)"
+            : clean;
     }
 
     /// <summary>Durations as admins write them: <c>30m</c>, <c>4h</c>, <c>2d</c>, <c>1w</c>, <c>1h30m</c>.</summary>

@@ -66,7 +66,7 @@ public class PolicyLoaderTests
     [TestCase("broken-time-zone.yaml", 2, 14, "unknown time zone 'Europe/Berlinn'")]
     [TestCase("broken-date.yaml", 3, 21, "holiday '2026-13-01' is not a date")]
     [TestCase("broken-priority.yaml", 4, 17, "priority must be one of low, normal, high, urgent, not 'critical'")]
-    [TestCase("broken-duplicate-key.yaml", 7, 5, "Duplicate key")]
+    [TestCase("broken-duplicate-key.yaml", 7, 5, "duplicate key 'name'")]
     [TestCase("broken-syntax.yaml", 3, 34, "")]
     public void EachBrokenRuleFileIsReportedAtTheRightLineAndColumn(string file, int line, int column, string message)
     {
