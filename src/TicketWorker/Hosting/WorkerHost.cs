@@ -24,6 +24,7 @@ public static class WorkerHost
         builder.Services.AddSingleton<WorkerIdentity>();
         builder.Services.AddHostedService<IntakeService>();
         builder.Services.AddHostedService<OutboxSenderService>();
+        builder.Services.AddHostedService<Rules.PolicyWatcher>();
         using var host = builder.Build();
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;

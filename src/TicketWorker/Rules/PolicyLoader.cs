@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using TicketWorker.Configuration;
 using YamlDotNet.Core;
@@ -7,12 +8,13 @@ namespace TicketWorker.Rules;
 
 /// <summary>
 /// Reads rules.yaml with positions, so every error is <c>file:line:col: message</c>. Unknown keys,
-/// wrong types and duplicates are errors (a typo must not silently change the support policy).
+/// wrong types, duplicates, bad regexes, durations, dates and time zones, and references to agents,
+/// teams or SLA policies that do not exist are errors (a typo must not silently change the support
+/// policy). Every error in the file is collected before throwing.
 /// </summary>
 public static partial class PolicyLoader
 {
     private static readonly string[] Sections = ["agents", "teams", "vip", "rules", "sla", "business_hours", "ack", "escalation"];
-    private static readonly string[] AgentKeys = ["email", "name", "teams", "language", "away"];
 
     /// <summary>Loads the file; a missing file is an empty policy. Throws <see cref="ConfigException"/> listing every error.</summary>
     public static SupportPolicy Load(string path)
@@ -26,7 +28,6 @@ public static partial class PolicyLoader
     /// <summary>Parses rules YAML from a reader; <paramref name="file"/> names it in errors.</summary>
     public static SupportPolicy Parse(TextReader reader, string file)
     {
-        var errors = new List<ConfigError>();
         var stream = new YamlStream();
         try { stream.Load(reader); }
         catch (YamlException e)
@@ -36,76 +37,54 @@ public static partial class PolicyLoader
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
             return SupportPolicy.Empty;
 
-        void Error(YamlNode node, string message) => errors.Add(new ConfigError(file, (int)node.Start.Line, (int)node.Start.Column, message));
-
+        var r = new Reader(file);
         if (stream.Documents[0].RootNode is not YamlMappingNode root)
         {
-            Error(stream.Documents[0].RootNode, "rules.yaml must be a mapping of sections (agents:, teams:, rules:, …)");
-            throw new ConfigException(errors);
+            r.Error(stream.Documents[0].RootNode, "rules.yaml must be a mapping of sections (agents:, teams:, rules:, …)");
+            throw new ConfigException(r.Errors);
         }
 
-        var agents = new List<Agent>();
-        foreach (var (keyNode, value) in root.Children)
+        var sections = new Dictionary<string, YamlNode>();
+        foreach (var (key, _, value) in r.Entries(root, Sections, "section"))
+            sections[key] = value;
+        YamlNode? Section(string name) => sections.GetValueOrDefault(name);
+
+        var agents = ReadAgents(Section("agents"), r);
+        var teams = ReadTeams(Section("teams"), agents, r);
+        var vip = ReadVip(Section("vip"), r);
+        var sla = ReadSla(Section("sla"), r);
+        var rules = ReadRules(Section("rules"), r);
+        var hours = ReadBusinessHours(Section("business_hours"), r);
+        var ack = ReadAck(Section("ack"), r);
+        var escalation = ReadEscalation(Section("escalation"), r);
+        var policy = new SupportPolicy(agents, teams)
         {
-            var key = ((YamlScalarNode)keyNode).Value ?? "";
-            if (!Sections.Contains(key)) { Error(keyNode, $"unknown section '{key}'{Hint(key, Sections)}"); continue; }
-            if (key == "agents") ReadAgents(value, agents, Error);
-        }
-        if (errors.Count > 0) throw new ConfigException(errors);
-        return new SupportPolicy(agents);
-    }
-
-    private static void ReadAgents(YamlNode node, List<Agent> agents, Action<YamlNode, string> error)
-    {
-        if (node is YamlScalarNode { Value: null or "" }) return;
-        if (node is not YamlSequenceNode list) { error(node, "agents must be a list (- email: …)"); return; }
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var item in list)
-        {
-            if (item is not YamlMappingNode map) { error(item, "each agent must be a mapping with email and name"); continue; }
-            string? email = null, name = null, language = null;
-            var teams = new List<string>();
-            var away = false;
-            foreach (var (k, v) in map.Children)
-            {
-                var key = ((YamlScalarNode)k).Value ?? "";
-                switch (key)
-                {
-                    case "email": email = Scalar(v, "email", error); break;
-                    case "name": name = Scalar(v, "name", error); break;
-                    case "language": language = Scalar(v, "language", error); break;
-                    case "away":
-                        var s = Scalar(v, "away", error);
-                        if (s is not null && !bool.TryParse(s, out away)) error(v, $"away must be true or false, not '{s}'");
-                        break;
-                    case "teams":
-                        if (v is YamlSequenceNode seq) teams.AddRange(seq.Select(t => Scalar(t, "team", error)).OfType<string>());
-                        else if (Scalar(v, "teams", error) is { } one) teams.Add(one);
-                        break;
-                    default: error(k, $"unknown agent key '{key}'{Hint(key, AgentKeys)}"); break;
-                }
-            }
-            if (string.IsNullOrWhiteSpace(email)) { error(map, "an agent needs an email"); continue; }
-            if (!EmailPattern().IsMatch(email)) { error(map.Children[new YamlScalarNode("email")], $"'{email}' is not an email address"); continue; }
-            if (!seen.Add(email)) { error(map, $"agent {email} is listed twice"); continue; }
-            agents.Add(new Agent(email, name ?? email, teams, language, away));
-        }
-    }
-
-    private static string? Scalar(YamlNode node, string what, Action<YamlNode, string> error)
-    {
-        if (node is YamlScalarNode s) return s.Value;
-        error(node, $"{what} must be a single value");
-        return null;
+            Vip = vip,
+            Rules = rules,
+            Sla = sla,
+            BusinessHours = hours,
+            Ack = ack,
+            Escalation = escalation,
+        };
+        r.CheckReferences(policy);
+        if (r.Errors.Count > 0) throw new ConfigException([.. r.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);
+        return policy;
     }
 
     /// <summary>"did you mean" for near-miss keys.</summary>
-    private static string Hint(string key, string[] known)
+    private static string Hint(string key, IReadOnlyCollection<string> known)
     {
         var best = known.MinBy(k => Distance(k, key.ToLowerInvariant()));
         return best is not null && Distance(best, key.ToLowerInvariant()) <= 2
             ? $" (did you mean '{best}'?)"
             : $" (known: {string.Join(", ", known)})";
+    }
+
+    /// <summary>"did you mean" only when a known value is close; for messages that already list the choices.</summary>
+    private static string Suggest(string value, IReadOnlyCollection<string> known)
+    {
+        var hint = Hint(value, known);
+        return hint.StartsWith(" (did you mean", StringComparison.Ordinal) ? hint : "";
     }
 
     private static int Distance(string a, string b)
@@ -123,8 +102,37 @@ public static partial class PolicyLoader
     {
         // YamlDotNet prefixes "(Line: 3, Col: 1, Idx: …) - (…): "; the location is already ours.
         var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-        return cut >= 0 ? message[(cut + 3)..] : message;
+        var clean = cut >= 0 ? message[(cut + 3)..] : message;
+        return clean.StartsWith("Duplicate key", StringComparison.OrdinalIgnoreCase)
+            ? $"duplicate key '{clean[13..].Trim()}' (a key may appear once per mapping; the first one is above)"
+            : clean;
     }
+
+    /// <summary>Durations as admins write them: <c>30m</c>, <c>4h</c>, <c>2d</c>, <c>1w</c>, <c>1h30m</c>.</summary>
+    internal static bool TryParseDuration(string? text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        if (string.IsNullOrWhiteSpace(text) || !DurationPattern().IsMatch(text.Trim())) return false;
+        foreach (Match m in DurationPart().Matches(text))
+        {
+            if (!long.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 100_000) return false;
+            duration += m.Groups[2].Value switch
+            {
+                "w" => TimeSpan.FromDays(7 * n),
+                "d" => TimeSpan.FromDays(n),
+                "h" => TimeSpan.FromHours(n),
+                "m" => TimeSpan.FromMinutes(n),
+                _ => TimeSpan.FromSeconds(n),
+            };
+        }
+        return true;
+    }
+
+    [GeneratedRegex(@"^(?:\d+[wdhms])+$")]
+    private static partial Regex DurationPattern();
+
+    [GeneratedRegex(@"(\d+)([wdhms])")]
+    private static partial Regex DurationPart();
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailPattern();

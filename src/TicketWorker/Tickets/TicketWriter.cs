@@ -1,5 +1,7 @@
 using TicketWorker.Classification;
+using Microsoft.Extensions.Logging;
 using TicketWorker.Intake;
+using TicketWorker.Rules;
 using TicketWorker.Storage;
 using TicketWorker.Threading;
 
@@ -16,6 +18,7 @@ public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
     private readonly ITicketStore tickets = runtime.Tickets;
     private IngestContext context => runtime.Context;
     private TimeProvider time => runtime.Time;
+    private readonly ILogger ruleLogger = runtime.Loggers.CreateLogger<RuleEngine>();
 
     public async Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken)
     {
@@ -34,20 +37,23 @@ public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
 
         // Bulk mail and automatic mail that belongs to no ticket are kept (raw bytes) but not ticketed.
         if (kind == MessageKind.Bulk || (kind.NeverAnswer() && kind != MessageKind.List && decision.Action != ThreadAction.Append))
+            return await IgnoreAsync(tx, inbound, inbound.Classification.Reason, cancellationToken).ConfigureAwait(false);
+
+        // Rules route new tickets only: a follow-up keeps the team, owner and priority it has.
+        RuleOutcome? routing = null;
+        string? language = null;
+        var policy = context.Policy;
+        if (decision.Action != ThreadAction.Append && kind is MessageKind.Customer or MessageKind.List)
         {
-            await runtime.Ignored.AddAsync(tx, new IgnoredMessage
-            {
-                MessageId = inbound.MessageId,
-                Kind = kindName,
-                Reason = inbound.Classification.Reason,
-                RawReference = inbound.Raw.Reference,
-                RawSize = inbound.Raw.Size,
-                Mailbox = inbound.Source.Mailbox,
-                Uid = inbound.Source.Uid,
-                ReceivedAt = time.GetUtcNow(),
-            }, cancellationToken).ConfigureAwait(false);
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return new IngestResult(IngestResult.Ignored, null, inbound.MessageId, kindName, inbound.Classification.Reason);
+            var at = time.GetUtcNow();
+            var engine = new RuleEngine(policy, ruleLogger);
+            var input = RuleInput.ForMessage(inbound.Message, kind, policy.BusinessHours.Default?.IsOpen(at) ?? true);
+            language = input.Language;
+            routing = engine.Evaluate(input);
+            if (routing.Ignore)
+                return await IgnoreAsync(tx, inbound, $"rule '{routing.IgnoredBy}': ignore", cancellationToken).ConfigureAwait(false);
+            var today = policy.BusinessHours.Default?.Today(at) ?? DateOnly.FromDateTime(at.UtcDateTime);
+            routing = await engine.AssignAsync(routing, tx, tickets, today, cancellationToken).ConfigureAwait(false);
         }
 
         var now = time.GetUtcNow();
@@ -69,7 +75,12 @@ public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
                 Subject = message.Subject,
                 NormalizedSubject = SubjectNormalizer.Normalize(message.Subject, context.SubjectTag.Pattern),
                 Status = TicketStatus.Open,
-                Priority = "normal",
+                Priority = routing?.Priority ?? Priorities.Normal,
+                Team = routing?.Team,
+                Owner = routing?.Owner,
+                Tags = routing?.Tags ?? [],
+                SlaPolicy = routing?.Sla ?? policy.Sla.Default,
+                Language = language,
                 CustomerAddress = (from?.Address ?? "").ToLowerInvariant(),
                 CustomerName = from?.Name,
                 CreatedAt = now,
@@ -78,6 +89,8 @@ public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
             }, cancellationToken).ConfigureAwait(false);
             await tickets.SetReplyTokenAsync(tx, ticket.Id, new ReplyToken(key).Issue(ticket.Number), cancellationToken).ConfigureAwait(false);
             action = IngestResult.Created;
+            foreach (var d in routing?.Decisions ?? [])
+                await tickets.AddRuleDecisionAsync(tx, new RuleDecisionRecord { TicketId = ticket.Id, RuleName = d.Rule, Action = d.Action, DecidedAt = now }, cancellationToken).ConfigureAwait(false);
         }
 
         var added = await tickets.AddMessageAsync(tx, new MessageRecord
@@ -130,6 +143,25 @@ public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new IngestResult(action, ticket.Number, inbound.MessageId, kindName, decision.Reason);
+    }
+
+    /// <summary>Keeps the message (raw bytes) as ignored: no ticket.</summary>
+    private async Task<IngestResult> IgnoreAsync(IStorageTransaction tx, InboundMessage inbound, string reason, CancellationToken cancellationToken)
+    {
+        var kindName = inbound.Classification.Kind.ToName();
+        await runtime.Ignored.AddAsync(tx, new IgnoredMessage
+        {
+            MessageId = inbound.MessageId,
+            Kind = kindName,
+            Reason = reason,
+            RawReference = inbound.Raw.Reference,
+            RawSize = inbound.Raw.Size,
+            Mailbox = inbound.Source.Mailbox,
+            Uid = inbound.Source.Uid,
+            ReceivedAt = time.GetUtcNow(),
+        }, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new IngestResult(IngestResult.Ignored, null, inbound.MessageId, kindName, reason);
     }
 
     /// <summary>Whether the Message-ID is stored (on a ticket or as ignored) and the ticket number if any.</summary>
