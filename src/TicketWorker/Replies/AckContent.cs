@@ -13,4 +13,6 @@ public sealed record AckModel(
     string? CustomerText,
     string? ContentLanguage,
     DateTimeOffset ReceivedAt,
-    Escalation.ResolutionEstimate? Estimate = null);
+    Escalation.ResolutionEstimate? Estimate = null,
+    string TemplateName = "ack",
+    string? Language = null);

@@ -13,20 +13,20 @@ namespace TicketWorker.Replies;
 /// row under the key <c>ack:{ticket}</c>, Message-ID fixed now, so a replayed intake or a retried
 /// send never makes a second acknowledgement.
 /// </summary>
-public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, AckContent> render, Func<EstimatePolicy?>? estimatePolicy = null)
+public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, AckContent> render)
 {
-    /// <summary>RFC 3834 §2: at most this many automatic mails to one address per 24 hours.</summary>
-    public int MaxPerDay { get; init; } = 5;
-
-    /// <summary>ack.delay: the acknowledgement waits this long and is dropped if an agent answers first.</summary>
-    public TimeSpan Delay { get; init; } = TimeSpan.Zero;
+    /// <summary>RFC 3834 §2: at most this many automatic mails to one address per 24 hours (rules.yaml ack.max_per_day).</summary>
+    public int MaxPerDay => runtime.Context.Policy.Ack.MaxPerDay;
 
     /// <summary>Queues the acknowledgement or returns why not (a reason for logs and tests).</summary>
-    public async Task<AckDecision> AcknowledgeAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool ruleAllows, CancellationToken cancellationToken)
+    /// <param name="template">The template a rule chose, else rules.yaml's ack.template.</param>
+    public async Task<AckDecision> AcknowledgeAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool ruleAllows, string? template, CancellationToken cancellationToken)
     {
+        var settings = runtime.Context.Policy.Ack;
         var message = inbound.Message;
         var sender = message.ReplyTo.FirstOrDefault(a => a.Address.Contains('@'))?.Address ?? message.From.FirstOrDefault()?.Address;
         if (inbound.Classification.Kind != MessageKind.Customer) return AckDecision.Skip($"{inbound.Classification.Kind.ToName()} mail is never acknowledged");
+        if (!settings.Enabled) return AckDecision.Skip("acknowledgements are off (rules.yaml ack.enabled)");
         if (!ruleAllows) return AckDecision.Skip("a rule turned the acknowledgement off");
         if (inbound.Source.IsHistory) return AckDecision.Skip("mail from before the first start");
         if (string.IsNullOrEmpty(sender) || !sender.Contains('@')) return AckDecision.Skip("no sender address");
@@ -46,7 +46,7 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
         var tag = runtime.Context.SubjectTag;
         var estimate = await EstimateAsync(tx, ticket, now, cancellationToken).ConfigureAwait(false);
         var content = render(new AckModel(ticket.Number, tag.Apply(message.Subject, ticket.Number), sender,
-            message.From.FirstOrDefault()?.Name, message.Subject, message.TextBody, message.Headers["Content-Language"], now, estimate));
+            message.From.FirstOrDefault()?.Name, message.Subject, message.TextBody, message.Headers["Content-Language"], now, estimate, template ?? settings.Template, ticket.Language));
 
         var key = await runtime.SettingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
         var builder = new MessageBuilder
@@ -79,7 +79,7 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
             Recipients = [sender],
             MessageId = messageId,
             Raw = raw,
-            NextAttemptAt = now + Delay,
+            NextAttemptAt = now + settings.Delay,
             CreatedAt = now,
         }, cancellationToken).ConfigureAwait(false);
         if (!queued.Created) return AckDecision.Skip("already queued");
@@ -111,11 +111,11 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
     /// </summary>
     private async Task<Escalation.ResolutionEstimate?> EstimateAsync(IStorageTransaction tx, TicketRecord ticket, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (estimatePolicy?.Invoke() is not { } policy) return null;
+        var policy = EstimatePolicy.From(runtime.Context.Policy);
         var history = await runtime.Tickets.ListClosedTicketsAsync(tx, now - policy.Settings.Window, ticket.Priority, cancellationToken).ConfigureAwait(false);
         var estimate = new Escalation.ResolutionEstimator(runtime.Time).Estimate(history,
             new Escalation.EstimateRequest(ticket.Priority, ticket.Team, policy.CalendarOfTeam?.Invoke(ticket.Team) ?? policy.Calendar,
-                policy.SlaResolutionTarget(ticket.Priority), policy.Settings, policy.CalendarOfTeam));
+                policy.SlaResolutionTarget(ticket.SlaPolicy, ticket.Priority), policy.Settings, policy.CalendarOfTeam));
         if (estimate is null) return null;
         var current = await runtime.Tickets.FindTicketByIdAsync(tx, ticket.Id, cancellationToken).ConfigureAwait(false) ?? ticket;
         await runtime.Tickets.UpdateTicketAsync(tx, current with

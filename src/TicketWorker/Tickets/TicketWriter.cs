@@ -135,7 +135,7 @@ public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
                 await tickets.SetMessageStatusAsync(tx, returned, DeliveryStatus.Failed, "bounced: " + inbound.Classification.Reason, cancellationToken).ConfigureAwait(false);
 
         if (action == IngestResult.Created)
-            await runtime.Acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: true, cancellationToken).ConfigureAwait(false);
+            await runtime.Acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: routing?.Ack?.Send ?? true, routing?.Ack?.Template, cancellationToken).ConfigureAwait(false);
 
         // Automatic mail is kept on the ticket but is no activity: it must not keep a stale ticket "recent".
         if (action == IngestResult.Appended && !kind.NeverAnswer() && !decision.Reopens)

@@ -21,7 +21,7 @@ public sealed class IngestHarness : IDisposable
                     "Username": "{{user}}@example.test", "Password": "secret", "TrustedCertificate": "{{Mail.Tests.Infrastructure.MailStack.CertificatePath}}" } }
         """;
 
-    public static async Task<IngestHarness> StartAsync(string? extraSettings = null, string? mailboxes = null)
+    public static async Task<IngestHarness> StartAsync(string? extraSettings = null, string? mailboxes = null, string? rules = null, DateTimeOffset? now = null)
     {
         var h = new IngestHarness();
         h._dir.Write("config/appsettings.json", $$"""
@@ -46,7 +46,9 @@ public sealed class IngestHarness : IDisposable
                 name: Agent One
               - email: agent2@example.test
                 name: Agent Two
-            """);
+
+            """ + (rules ?? ""));
+        if (now is { } start) h.Time.Set(start);
         h.Runtime = await TicketWorkerRuntime.OpenAsync(Path.Combine(h._dir.Path, "config"), h.Time);
         return h;
     }
