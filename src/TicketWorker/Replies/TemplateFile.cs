@@ -82,7 +82,7 @@ internal sealed partial class TemplateFile
         if (isPartial && bodies.Count == 0)
         {
             // A partial without sections: the whole file is used in text and HTML alike.
-            var whole = new TemplateSection("text", Join(header), headerStart, 1);
+            var whole = new TemplateSection("text", Join(header) + "\n", headerStart, 1);
             return new TemplateFile { Name = name, Language = language, DisplayPath = displayPath, Text = whole, Html = whole with { Part = "html" } };
         }
         if (isPartial && header.Any(l => l.Trim().Length > 0))
@@ -98,7 +98,8 @@ internal sealed partial class TemplateFile
                 errors.Add(new ConfigError(displayPath, lastLine, 1, $"missing '--- {part} ---' section"));
         if (errors.Count > before) return null;
 
-        TemplateSection Section(string part) => new(part, Join(bodies[part].Lines), bodies[part].Line, 1);
+        // A partial ends with its newline, so "{{> footer}}" on a line of its own stays a line of its own.
+        TemplateSection Section(string part) => new(part, Join(bodies[part].Lines) + (isPartial ? "\n" : ""), bodies[part].Line, 1);
         return new TemplateFile
         {
             Name = name, Language = language, DisplayPath = displayPath, Subject = subject,

@@ -7,13 +7,13 @@ namespace TicketWorker.Replies;
 
 /// <summary>
 /// The helpers templates may call, bound to one language: <c>date</c>, <c>time</c>, <c>weekday</c>,
-/// <c>datetime</c>, <c>zone</c>, <c>duration</c>, <c>estimate</c>, <c>digits</c>, <c>paragraphs</c>.
+/// <c>datetime</c>, <c>zone</c>, <c>duration</c>, <c>due</c> (the estimate phrase), <c>digits</c>, <c>paragraphs</c>.
 /// Plain output goes through <c>Write</c>, so the HTML instance escapes it and the text instance does not.
 /// </summary>
 internal static class TemplateHelpers
 {
     public static readonly IReadOnlySet<string> Names =
-        new HashSet<string> { "date", "time", "weekday", "datetime", "zone", "duration", "estimate", "digits", "paragraphs" };
+        new HashSet<string> { "date", "time", "weekday", "datetime", "zone", "duration", "due", "digits", "paragraphs" };
 
     public static void Register(IHandlebars handlebars, LanguageFormat format, bool html)
     {
@@ -41,15 +41,16 @@ internal static class TemplateHelpers
             {
                 TimeSpan t => t,
                 IConvertible n when IsNumber(n) => TimeSpan.FromHours(n.ToDouble(CultureInfo.InvariantCulture)),
+                string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var hours) => TimeSpan.FromHours(hours),
                 string s when TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var t) => t,
                 _ => throw new ArgumentException($"duration expects a time span or a number of hours, got '{value}'"),
             }));
         });
-        handlebars.RegisterHelper("estimate", (EncodedTextWriter w, Context c, Arguments a) =>
+        handlebars.RegisterHelper("due", (EncodedTextWriter w, Context c, Arguments a) =>
         {
-            var value = Argument(a, "estimate");
+            var value = Argument(a, "due");
             if (value is null) return;
-            if (value is not EstimateValue e) throw new ArgumentException($"estimate expects the 'estimate' value, got '{value}'");
+            if (value is not EstimateValue e) throw new ArgumentException($"due expects the 'estimate' value, got '{value}'");
             w.Write(e.AsBusinessDays ? format.EstimateDays(e.BusinessDays) : format.EstimateAt(e.Due.Local, e.TimeZone));
         });
         handlebars.RegisterHelper("digits", (EncodedTextWriter w, Context c, Arguments a) =>
