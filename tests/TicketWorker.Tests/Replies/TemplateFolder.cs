@@ -24,16 +24,8 @@ internal sealed class TemplateFolder : IDisposable
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
     }
 
-    /// <summary>The repository's templates/ folder, found upward from the test output.</summary>
-    public static string Shipped()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "templates");
-            if (File.Exists(System.IO.Path.Combine(candidate, "ack.en.hbs"))) return candidate;
-        }
-        throw new DirectoryNotFoundException("templates/ not found above " + TestContext.CurrentContext.TestDirectory);
-    }
+    /// <summary>The repository's shipped templates/ folder.</summary>
+    public static string Shipped() => System.IO.Path.Combine(RepoRoot.Path, "templates");
 
     public const string Simple = """
         subject: Hello {{subject}} {{tag}}
