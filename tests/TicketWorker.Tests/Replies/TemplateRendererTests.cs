@@ -88,6 +88,26 @@ public class TemplateRendererTests
         Assert.That(reply.Html, Does.Not.Contain("<script>"));
     }
 
+    [TestCaseSource(nameof(EveryShippedTemplate))]
+    public void NoShippedTemplateLetsCustomerMarkupIntoHtml(string name, string language)
+    {
+        var model = BerlinAck("<script>x</script>") with
+        {
+            Subject = "<b>bold</b>", Body = "<i>it</i>", CustomerEmail = "<img src=x>@example.org", EscalationReason = "<u>late</u>",
+        };
+        var reply = _shipped.Render(name, language, model);
+        Assert.That(reply.Html, Does.Not.Contain("<script>").And.Not.Contain("<b>").And.Not.Contain("<i>").And.Not.Contain("<img").And.Not.Contain("<u>"));
+        Assert.That(reply.Subject + reply.Text, Does.Contain("<b>bold</b>").Or.Contain("<i>it</i>"));
+    }
+
+    [Test]
+    public void NotificationShowsTheCustomerAddressReadablyInHtml()
+    {
+        var reply = _shipped.Render(TemplateNames.Notification, "en", BerlinAck() with { CustomerEmail = "sara@example.org" });
+        Assert.That(reply.Text, Does.Contain("From: Sara <sara@example.org>"));
+        Assert.That(reply.Html, Does.Contain("Sara &lt;<a href=\"mailto:sara@example.org\">sara@example.org</a>&gt;"));
+    }
+
     [Test]
     public void AgentAnswerBecomesEscapedParagraphsInHtmlAndStaysVerbatimInText()
     {
