@@ -101,9 +101,10 @@ install_packages() {
   # Postfix gets no /etc/postfix/main.cf: we always run it with -c on our own directory.
   echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
   local rc=0
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || rc=$?
+  # Wait for the dpkg lock rather than fail when another install (PostgreSQL) runs at once.
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null || rc=$?
   if [ $rc -eq 0 ]; then
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends \
       dovecot-core dovecot-imapd dovecot-lmtpd postfix openssl >/dev/null || rc=$?
   fi
   if [ $made_policy -eq 1 ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
@@ -421,8 +422,9 @@ cmd_up() {
     summary
     return 0
   fi
-  # Half up (one daemon died, or ports changed): start clean.
-  cmd_down 2>/dev/null || true
+  # Half up (one daemon died): start only what is missing, since others may be using the running
+  # one. Regenerating the configs changes nothing for it unless the ports were changed, and then
+  # the wait below fails and says so (run `down` first).
   install_packages
   ensure_vmail_user
   $SUDO chmod 755 "$STATE"
@@ -453,6 +455,7 @@ b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 cmd_token() {
   local user=${1:?usage: mailstack.sh token USER [SECONDS]} ttl=${2:-3600} now header body sig keyhex
   [[ "$user" == *@* ]] || user="$user@$DOMAIN"
+  [ -r "$OAUTH_KEY" ] || die "no OAuth2 key at $OAUTH_KEY: run \`$0 up\` first"
   now=$(date +%s)
   header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
   body=$(printf '{"sub":"%s","iat":%d,"nbf":%d,"exp":%d}' "$user" "$now" "$now" $((now + ttl)) | b64url)

@@ -56,7 +56,7 @@ public static class ImapFetchBenchmark
         return 0;
     }
 
-    private static async Task<long> SeedAsync(int port, string folder, int count)
+    internal static async Task<long> SeedAsync(int port, string folder, int count)
     {
         await using var client = new ImapClient();
         await client.ConnectAsync(Host, port, ImapSecurity.None).ConfigureAwait(false);
@@ -99,7 +99,7 @@ public static class ImapFetchBenchmark
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
-    private static async Task<(int, long, double)> ImapClientAsync(int port, string folder)
+    internal static async Task<(int, long, double)> ImapClientAsync(int port, string folder)
     {
         await using var client = new ImapClient();
         await client.ConnectAsync(Host, port, ImapSecurity.None).ConfigureAwait(false);
@@ -120,7 +120,7 @@ public static class ImapFetchBenchmark
     }
 
     // The practical limit: send the command and count bytes until the tagged completion, parsing nothing.
-    private static async Task<(int, long, double)> RawSocketAsync(int port, string folder)
+    internal static async Task<(int, long, double)> RawSocketAsync(int port, string folder)
     {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(Host, port).ConfigureAwait(false);

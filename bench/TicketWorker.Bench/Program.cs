@@ -6,6 +6,7 @@ IBenchmark[] benchmarks =
 [
     new ParseBenchmark(),
     new LargeMessageBenchmark(),
+    new IngestBacklogBenchmark(),
     new DelegateBenchmark("imap-fetch", "[--messages N] [--rounds R] [--python PATH] [--port P]  UID FETCH rate: ours vs imaplib vs raw socket", ImapFetchBenchmark.RunAsync),
 ];
 

@@ -6,6 +6,7 @@ internal sealed class Base64Decoder : IByteDecoder
     private static readonly sbyte[] Values = BuildValues();
     private int _bits;
     private int _bitCount;
+    private bool _skipLine;
 
     public int MaxOutput(int inputLength) => inputLength * 3 / 4 + 3;
 
@@ -14,6 +15,11 @@ internal sealed class Base64Decoder : IByteDecoder
         var written = 0;
         foreach (var b in input)
         {
+            if (_skipLine)
+            {
+                if (b == '\n') _skipLine = false;
+                continue;
+            }
             var v = Values[b];
             if (v >= 0)
             {
@@ -28,10 +34,12 @@ internal sealed class Base64Decoder : IByteDecoder
             }
             else if (b == '=')
             {
-                // Padding ends a quantum: the leftover bits are not data. Resetting here also decodes
-                // several concatenated padded blobs correctly (seen in broken mailers).
+                // Padding ends the data of its line: the leftover bits are not data, and what
+                // follows on the line ("QQ== ignored") is junk. The next line starts afresh, which
+                // decodes concatenated padded blobs from broken mailers too.
                 _bits = 0;
                 _bitCount = 0;
+                _skipLine = true;
             }
             // RFC 2045 §6.8: characters outside the alphabet are ignored.
         }
@@ -41,6 +49,7 @@ internal sealed class Base64Decoder : IByteDecoder
     // Fewer than 8 leftover bits at the end (missing padding) carry no complete byte.
     public int Flush(Span<byte> output)
     {
+        _skipLine = false;
         _bits = 0;
         _bitCount = 0;
         return 0;

@@ -25,7 +25,10 @@ public static partial class Charsets
         ["cp936"] = 54936, ["windows-936"] = 54936, ["gb18030"] = 54936, ["936"] = 54936,
         ["big5"] = 950, ["big-5"] = 950, ["big5-hkscs"] = 950, ["x-x-big5"] = 950, ["cn-big5"] = 950, ["csbig5"] = 950,
         ["iso-8859-8-i"] = 28598, ["iso-8859-8-e"] = 28598, ["iso-8859-6-i"] = 28596, ["iso-8859-6-e"] = 28596,
-        ["latin1"] = 28591, ["l1"] = 28591, ["latin2"] = 28592, ["l2"] = 28592, ["latin-1"] = 28591,
+        // ISO-8859-1 has only C1 controls at 0x80-0x9F; senders that declare it mean windows-1252
+        // there (smart quotes, euro sign), as browsers assume too (WHATWG Encoding).
+        ["iso-8859-1"] = 1252, ["latin1"] = 1252, ["l1"] = 1252, ["latin-1"] = 1252, ["cp819"] = 1252,
+        ["latin2"] = 28592, ["l2"] = 28592,
         ["latin9"] = 28605, ["latin-9"] = 28605, ["latin5"] = 28599, ["greek"] = 28597, ["hebrew"] = 28598,
         ["arabic"] = 28596, ["cyrillic"] = 28595,
         ["koi8r"] = 20866, ["koi8"] = 20866, ["koi-8-r"] = 20866, ["koi8u"] = 21866, ["koi8-ru"] = 21866,
@@ -40,11 +43,12 @@ public static partial class Charsets
         ["macgreek"] = 10006, ["macturkish"] = 10081, ["macukrainian"] = 10017, ["maciceland"] = 10079,
         ["maccroatian"] = 10082, ["macromania"] = 10010, ["macarabic"] = 10004, ["machebrew"] = 10005,
         ["x-mac-chinesesimplified"] = 10008, ["x-mac-chinesetraditional"] = 10002,
-        ["ucs-2"] = 1200, ["ucs2"] = 1200, ["iso-10646-ucs-2"] = 1200, ["utf-16"] = 1200, ["utf16"] = 1200,
+        // RFC 2781 §4.3: UTF-16 without a byte order mark is big-endian (a BOM still wins).
+        ["ucs-2"] = 1201, ["ucs2"] = 1201, ["iso-10646-ucs-2"] = 1201, ["utf-16"] = 1201, ["utf16"] = 1201,
         ["unicode"] = 1200, ["utf-16le"] = 1200, ["utf-16be"] = 1201, ["utf-32"] = 12000, ["utf-32le"] = 12000,
         ["utf-32be"] = 12001,
         // No table in .NET; the closest relative decodes most text of these languages correctly.
-        ["iso-8859-10"] = 28594, ["iso-8859-14"] = 28591, ["iso-8859-16"] = 28592, ["latin6"] = 28594,
+        ["iso-8859-10"] = 28594, ["iso-8859-14"] = 1252, ["iso-8859-16"] = 28592, ["latin6"] = 28594,
         ["ibm866"] = 866, ["cp866"] = 866, ["866"] = 866,
     };
 
@@ -91,7 +95,8 @@ public static partial class Charsets
         }
         catch (Exception e) when (e is ArgumentException or DecoderFallbackException or NotSupportedException)
         {
-            return fallback.GetString(bytes);
+            // Even a caller's strict fallback must not make decoding throw: Latin-1 maps every byte.
+            return Encoding.Latin1.GetString(bytes);
         }
     }
 
@@ -100,7 +105,26 @@ public static partial class Charsets
     {
         fallback ??= Windows1252;
         if (Ascii.IsValid(bytes)) return Encoding.ASCII.GetString(bytes);
+        // A UTF-16 byte order mark is unambiguous (UTF-8's is handled by the UTF-8 path).
+        if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
+        {
+            return DecodeUnicode(bytes, Encoding.BigEndianUnicode);
+        }
         return DecodeUtf8(bytes, fallback);
+    }
+
+    /// <summary>
+    /// The charset an HTML document declares for itself (&lt;meta charset&gt; or http-equiv
+    /// Content-Type) in its first 1024 bytes, or null; for text/html parts without a MIME charset.
+    /// </summary>
+    public static string? DetectHtmlCharset(ReadOnlySpan<byte> html)
+    {
+        // The HTML standard's prescan also looks only at the first 1024 bytes.
+        var head = Encoding.Latin1.GetString(html[..Math.Min(html.Length, 1024)]);
+        var m = HtmlMetaCharset().Match(head);
+        if (!m.Success) return null;
+        var name = m.Groups[1].Value;
+        return GetEncoding(name) is null ? null : name;
     }
 
     /// <summary>True when the bytes are well-formed UTF-8 (ASCII included).</summary>
@@ -114,7 +138,10 @@ public static partial class Charsets
         // better as UTF-8; text that is mostly not UTF-8 is a mislabelled legacy charset.
         var (valid, invalid) = CountUtf8Sequences(bytes);
         if (valid >= 4 * invalid) return Encoding.UTF8.GetString(bytes);
-        return fallback.GetString(bytes);
+        // The fallback must decode cleanly to be believed; control characters mean the bytes are
+        // garbage either way, and then UTF-8 with replacement characters is the honest answer.
+        var legacy = fallback.GetString(bytes);
+        return LooksClean(legacy) ? legacy : Encoding.UTF8.GetString(bytes);
     }
 
     private static string DecodeUnicode(ReadOnlySpan<byte> bytes, Encoding encoding)
@@ -144,6 +171,15 @@ public static partial class Charsets
             if (Utf8.IsValid(bytes)) return Encoding.UTF8.GetString(bytes);
             return encoding.IsSingleByte ? fallback.GetString(bytes) : encoding.GetString(bytes);
         }
+    }
+
+    private static bool LooksClean(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c is < ' ' and not ('\t' or '\r' or '\n' or '\f') || c is >= '\u007f' and <= '\u009f' || c == '\uFFFD') return false;
+        }
+        return true;
     }
 
     private static (int Valid, int Invalid) CountUtf8Sequences(ReadOnlySpan<byte> bytes)
@@ -211,6 +247,9 @@ public static partial class Charsets
         if (paren >= 0) s = s[..paren].Trim();
         return s.ToLowerInvariant();
     }
+
+    [GeneratedRegex(@"<meta[^>]*?charset\s*=\s*[""']?\s*([A-Za-z0-9_:.\-]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex HtmlMetaCharset();
 
     // cp1256, cp-1256, win-1251, windows1251, x-cp1250, ms-1252, ibm850, 1252.
     [GeneratedRegex(@"^(?:cp|win|windows|x-cp|ms|ibm|x-windows-|windows-)?[-_ ]?(\d{3,5})$")]

@@ -1,10 +1,9 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace TicketWorker.Mail.Encodings;
 
 /// <summary>RFC 2047 encoded words: decoding (lenient) and encoding.</summary>
-public static partial class Rfc2047
+public static class Rfc2047
 {
     // RFC 2047 §2: an encoded word is at most 75 characters.
     private const int MaxWordLength = 75;
@@ -16,20 +15,19 @@ public static partial class Rfc2047
     public static string DecodeText(string value, Encoding? fallback)
     {
         if (string.IsNullOrEmpty(value) || !value.Contains("=?", StringComparison.Ordinal)) return value ?? "";
-        var matches = EncodedWord().Matches(value);
-        if (matches.Count == 0) return value;
+        var words = FindEncodedWords(value);
+        if (words.Count == 0) return value;
 
         var sb = new StringBuilder(value.Length);
         var pending = new List<byte>();
         string? pendingCharset = null;
         string? pendingCharsetName = null;
         var last = 0;
-        foreach (Match m in matches)
+        foreach (var word in words)
         {
-            var between = value.AsSpan(last, m.Index - last);
+            var between = value.AsSpan(last, word.Index - last);
             var adjacent = pendingCharset is not null && between.IsWhiteSpace();
-            var charset = m.Groups["charset"].Value;
-            var charsetKey = CharsetKey(charset);
+            var charsetKey = CharsetKey(word.Charset);
 
             // RFC 2047 §6.2: whitespace between adjacent encoded words is not displayed. Bytes of
             // adjacent words in one charset are decoded together, so a multi-byte character split
@@ -40,9 +38,9 @@ public static partial class Rfc2047
                 if (!adjacent) sb.Append(between);
             }
             pendingCharset = charsetKey;
-            pendingCharsetName = charset;
-            DecodeWordBytes(m.Groups["encoding"].Value[0], m.Groups["text"].ValueSpan, pending);
-            last = m.Index + m.Length;
+            pendingCharsetName = word.Charset;
+            DecodeWordBytes(word.Encoding, value.AsSpan(word.TextStart, word.TextLength), pending);
+            last = word.Index + word.Length;
         }
         Flush(sb, pending, ref pendingCharset, pendingCharsetName, fallback);
         sb.Append(value.AsSpan(last));
@@ -226,7 +224,42 @@ public static partial class Rfc2047
     // RFC 5322 §3.2.3 specials, which need quoting in a phrase.
     private static bool IsSpecial(char c) => c is '(' or ')' or '<' or '>' or '[' or ']' or ':' or ';' or '@' or '\\' or ',' or '.' or '"';
 
-    // Lenient: the text may hold blanks (broken mailers) but not '?'; charset may carry *lang.
-    [GeneratedRegex(@"=\?(?<charset>[^?\s""]+)\?(?<encoding>[bBqQ])\?(?<text>[^?]*?)\?=")]
-    private static partial Regex EncodedWord();
+    private readonly record struct EncodedWord(int Index, int Length, string Charset, char Encoding, int TextStart, int TextLength);
+
+    // Finds =?charset?B|Q?text?= leniently: the text may hold blanks and a raw '?' not followed
+    // by '=' (broken mailers), the charset may carry *lang. A hand-written scan (not a regex) so
+    // that a hostile header of many unterminated words costs linear time: the next "?=" is
+    // searched once and shared by every candidate before it.
+    private static List<EncodedWord> FindEncodedWords(string value)
+    {
+        const int maxCharset = 64, maxText = 2000; // far above RFC 2047's 75, for lax encoders
+        var words = new List<EncodedWord>();
+        var terminator = -1;
+        var i = 0;
+        while ((i = value.IndexOf("=?", i, StringComparison.Ordinal)) >= 0)
+        {
+            var p = i + 2;
+            var q = p;
+            while (q < value.Length && q - p <= maxCharset && value[q] is not ('?' or '"') && !char.IsWhiteSpace(value[q])) q++;
+            if (q == p || q - p > maxCharset || q + 2 >= value.Length || value[q] != '?' || value[q + 2] != '?' || value[q + 1] is not ('B' or 'b' or 'Q' or 'q'))
+            {
+                i += 2;
+                continue;
+            }
+            var textStart = q + 3;
+            if (terminator < textStart)
+            {
+                terminator = value.IndexOf("?=", textStart, StringComparison.Ordinal);
+                if (terminator < 0) break; // no later candidate can end either
+            }
+            if (terminator - textStart > maxText)
+            {
+                i += 2;
+                continue;
+            }
+            words.Add(new EncodedWord(i, terminator + 2 - i, value[p..q], value[q + 1], textStart, terminator - textStart));
+            i = terminator + 2;
+        }
+        return words;
+    }
 }

@@ -17,7 +17,9 @@ public static class TransferEncoding
     {
         ArgumentNullException.ThrowIfNull(encoded);
         var decoder = CreateDecoder(transferEncoding);
-        return decoder is null ? encoded : new DecodingStream(encoded, decoder, leaveOpen);
+        if (decoder is not null) return new DecodingStream(encoded, decoder, leaveOpen);
+        // Identity encodings: the stream itself, unless the caller wants it to survive disposal.
+        return leaveOpen ? new DecodingStream(encoded, new IdentityDecoder(), leaveOpen: true) : encoded;
     }
 
     /// <summary>Decodes a whole buffer (convenience for small parts and tests).</summary>
@@ -144,9 +146,22 @@ public static class TransferEncoding
 
     private const string HexDigits = "0123456789ABCDEF";
 
+    private sealed class IdentityDecoder : IByteDecoder
+    {
+        public int MaxOutput(int inputLength) => inputLength;
+
+        public int Decode(ReadOnlySpan<byte> input, Span<byte> output)
+        {
+            input.CopyTo(output);
+            return input.Length;
+        }
+
+        public int Flush(Span<byte> output) => 0;
+    }
+
     private static IByteDecoder? CreateDecoder(string? transferEncoding) => Normalize(transferEncoding) switch
     {
-        "base64" => new Base64Decoder(),
+        "base64" => new SniffingBase64Decoder(),
         "quoted-printable" => new QuotedPrintableDecoder(),
         _ => null,
     };

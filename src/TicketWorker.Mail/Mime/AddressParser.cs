@@ -14,7 +14,7 @@ public static class AddressParser
     {
         if (string.IsNullOrWhiteSpace(value)) return [];
         var result = new List<MailboxAddress>();
-        var items = SplitItems(value);
+        var items = SplitItems(value, out var sawGroup);
         string? carriedName = null;
         for (var i = 0; i < items.Count; i++)
         {
@@ -27,7 +27,7 @@ public static class AddressParser
                 carriedName = text;
                 continue;
             }
-            if (ParseMailbox(text) is { } mailbox) result.Add(mailbox);
+            if (ParseMailbox(text, commentNames: !sawGroup) is { } mailbox) result.Add(mailbox);
         }
         return result;
     }
@@ -41,6 +41,13 @@ public static class AddressParser
         ArgumentNullException.ThrowIfNull(mailbox);
         var address = EncodeAddress(mailbox.Address);
         return string.IsNullOrWhiteSpace(mailbox.Name) ? address : $"{Rfc2047.EncodePhrase(mailbox.Name)} <{address}>";
+    }
+
+    /// <summary>Formats a list of mailboxes for an address header ("a, B &lt;b@x&gt;").</summary>
+    public static string FormatList(IEnumerable<MailboxAddress> mailboxes)
+    {
+        ArgumentNullException.ThrowIfNull(mailboxes);
+        return string.Join(", ", mailboxes.Select(Format));
     }
 
     // A Unicode domain is written as punycode so that ASCII-only servers accept it (RFC 5890).
@@ -59,8 +66,10 @@ public static class AddressParser
     }
 
     // Top-level ',' and ';' separate items; "name:" before a group's members is dropped.
-    private static List<string> SplitItems(string value)
+    private static List<string> SplitItems(string value, out bool sawGroup)
     {
+        sawGroup = false;
+        var unterminatedFrom = int.MaxValue;
         var items = new List<string>();
         var sb = new StringBuilder();
         var inQuotes = false;
@@ -87,7 +96,10 @@ public static class AddressParser
             switch (c)
             {
                 case '"':
-                    inQuotes = FindQuoteEnd(value, i) >= 0; // an unterminated quote is a stray character
+                    // An unterminated quote is a stray character; once one is found, later quotes are
+                    // stray too (rescanning to the end for each would be quadratic).
+                    inQuotes = i < unterminatedFrom && FindQuoteEnd(value, i) >= 0;
+                    if (!inQuotes) unterminatedFrom = Math.Min(unterminatedFrom, i);
                     sb.Append(c);
                     break;
                 case '(': depth++; sb.Append(c); break;
@@ -97,8 +109,10 @@ public static class AddressParser
                     items.Add(sb.ToString());
                     sb.Clear();
                     break;
-                case ':' when !inAngle && !sb.ToString().Contains('@') && !sb.ToString().Contains('<'):
+                // Group names are short; the length check also keeps hostile input linear.
+                case ':' when !inAngle && sb.Length <= 256 && IsGroupName(sb.ToString()):
                     sb.Clear(); // RFC 5322 §3.4 group: "display-name:" is not a mailbox
+                    sawGroup = true;
                     break;
                 default: sb.Append(c); break;
             }
@@ -107,7 +121,18 @@ public static class AddressParser
         return items.Where(s => !string.IsNullOrWhiteSpace(s)).ToList();
     }
 
-    private static MailboxAddress? ParseMailbox(string item)
+    // A ':' ends a group name unless it sits inside an address or an encoded word
+    // ("=?utf-8?Q?Re:_x?=" from lax encoders).
+    private static bool IsGroupName(string text)
+    {
+        if (text.Contains('@') || text.Contains('<')) return false;
+        var open = text.LastIndexOf("=?", StringComparison.Ordinal);
+        return open < 0 || text.IndexOf("?=", open + 2, StringComparison.Ordinal) >= 0;
+    }
+
+    // commentNames: a lone comment is a name ("From: (mailbox in US-ASCII)"), except inside a
+    // group, where it only annotates the (empty) member list.
+    private static MailboxAddress? ParseMailbox(string item, bool commentNames)
     {
         var words = Tokenize(item, out var angle, out var comments);
         string? address;
@@ -126,7 +151,7 @@ public static class AddressParser
             {
                 // No address at all ("From: Whomever"): keep the name with an empty address, as
                 // other readers do, so the sender is not lost.
-                var only = CollapseBlanks(Rfc2047.DecodePhrase(string.Join(" ", words)));
+                var only = CollapseBlanks(Rfc2047.DecodePhrase(string.Join(" ", words.Count > 0 ? words : commentNames ? comments : [])));
                 return only.Length == 0 ? null : new MailboxAddress(only, "");
             }
             address = words[index];
@@ -136,8 +161,10 @@ public static class AddressParser
         address = CleanAddress(address);
 
         var rawName = string.Join(" ", nameWords);
-        // Old style "john@example.com (John Doe)": the comment is the name.
+        // Old style "john@example.com (John Doe)": the comment is the name. Comments beside a
+        // display name ("A1 (The Enforcer) Gore") are kept after it, as other readers show them.
         if (rawName.Trim().Length == 0 && comments.Count > 0) rawName = string.Join(" ", comments);
+        else if (comments.Count > 0) rawName += " " + string.Join(" ", comments.Select(c => "(" + Rfc2047.DecodeText(c) + ")"));
         string? name = CollapseBlanks(Rfc2047.DecodePhrase(rawName));
         if (name.Length == 0) name = null;
         // "MAILER-DAEMON <>": the null reverse-path; keep the name, drop a mailbox with neither.
@@ -152,6 +179,7 @@ public static class AddressParser
         var words = new List<string>();
         comments = [];
         angle = null;
+        var unterminatedFrom = int.MaxValue;
         var sb = new StringBuilder();
         void EndWord()
         {
@@ -164,8 +192,12 @@ public static class AddressParser
             var c = item[i];
             if (c == '"')
             {
-                var end = FindQuoteEnd(item, i);
-                if (end < 0) continue; // an unterminated quote is a stray character
+                var end = i < unterminatedFrom ? FindQuoteEnd(item, i) : -1;
+                if (end < 0)
+                {
+                    unterminatedFrom = Math.Min(unterminatedFrom, i);
+                    continue; // an unterminated quote is a stray character
+                }
                 var quoted = item[i..Math.Min(end + 1, item.Length)];
                 // "john doe"@example.com: a quoted local part glued to its domain stays one word.
                 if (sb.Length > 0 || (end + 1 < item.Length && item[end + 1] == '@')) sb.Append(quoted);

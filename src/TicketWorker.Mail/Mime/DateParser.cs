@@ -50,6 +50,8 @@ public static partial class DateParser
         var text = StripComments(value, out var commentZone);
         // RFC 5322 §4.3 allows CFWS around the colons of the time: "09 :  55 : 06".
         text = BlanksAroundColon().Replace(text, ":");
+        // "GMT+0100", "UTC-05:00": a named base with an explicit offset; the offset counts.
+        text = NamedBaseOffset().Replace(text, " $1");
         var iso = IsoDate().Match(text);
         if (iso.Success) return FromIso(iso);
 
@@ -88,13 +90,14 @@ public static partial class DateParser
                 if (offset is null && hour is not null && ZoneOffset(token) is { } zone) { offset = zone; continue; }
                 continue; // day names, "at", garbage
             }
-            if (token.All(char.IsAsciiDigit)) numbers.Add(token);
+            if (token.Length <= 4 && token.All(char.IsAsciiDigit)) numbers.Add(token);
         }
 
         // Day and year among the bare numbers: the one with 3-4 digits or over 31 is the year,
         // else the later one ("12 Feb 24", "Feb 12 2024", asctime's "Feb 12 10:00:00 2024").
         // A zero-padded day ("029") is still a day.
-        numbers = numbers.Select(n => n.Length == 3 && n[0] == '0' && int.Parse(n, CultureInfo.InvariantCulture) <= 31 && numbers.Any(m => m.Length == 4) ? n[1..] : n).ToList();
+        var hasFullYear = numbers.Any(m => m.Length == 4);
+        numbers = numbers.Select(n => n.Length == 3 && n[0] == '0' && int.Parse(n, CultureInfo.InvariantCulture) <= 31 && hasFullYear ? n[1..] : n).ToList();
         var yearIndex = numbers.FindIndex(n => n.Length == 4);
         if (yearIndex < 0) yearIndex = numbers.FindIndex(n => n.Length >= 3 || int.Parse(n, CultureInfo.InvariantCulture) > 31);
         if (yearIndex < 0 && numbers.Count >= 2) yearIndex = numbers.Count - 1;
@@ -163,7 +166,8 @@ public static partial class DateParser
     [GeneratedRegex(@"[\s,]+|(?<=[a-zA-Z])-(?=\d)|(?<=\d)-(?=[a-zA-Z])")]
     private static partial Regex Separators();
 
-    [GeneratedRegex(@"^(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2}))?(?:\.\d+)?(am|pm|AM|PM)?$")]
+    // Junk after the minutes ("10:00:t") is tolerated; a dotted date ("12.02.2024") is not a time.
+    [GeneratedRegex(@"^(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2}))?(?:\.\d+)?(am|pm|AM|PM)?(?![\d.])")]
     private static partial Regex Time();
 
     [GeneratedRegex(@"^([+-])(\d{2})(?::?(\d{2}))?$")]
@@ -171,6 +175,9 @@ public static partial class DateParser
 
     [GeneratedRegex(@"^\s*(?:[A-Za-z]{3},?\s*)?(\d{4})-(\d{1,2})-(\d{1,2})[T\s]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|z|[+-]\d{2}:?\d{2})?")]
     private static partial Regex IsoDate();
+
+    [GeneratedRegex(@"\b(?:GMT|UTC|UT)\s*([+-]\d)", RegexOptions.IgnoreCase)]
+    private static partial Regex NamedBaseOffset();
 
     [GeneratedRegex(@"(?<=\d)\s*:\s*(?=\d)")]
     private static partial Regex BlanksAroundColon();

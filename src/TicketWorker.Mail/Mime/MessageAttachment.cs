@@ -26,6 +26,7 @@ public sealed class MessageAttachment
         _open = openRead;
     }
 
+    /// <summary>The file name shown to the recipient (any characters; RFC 2231-encoded when written).</summary>
     public string FileName { get; }
     /// <summary>Media type such as "application/pdf" (parameters allowed).</summary>
     public string ContentType { get; }

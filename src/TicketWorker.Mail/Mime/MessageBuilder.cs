@@ -18,12 +18,17 @@ public sealed class MessageBuilder
         "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Content-Disposition",
     };
 
+    /// <summary>The author (required); its domain names generated Message-IDs by default.</summary>
     public MailboxAddress? From { get; set; }
     /// <summary>Written only when set (RFC 5322 §3.6.2: the agent sending on behalf of From).</summary>
     public MailboxAddress? Sender { get; set; }
+    /// <summary>Primary recipients.</summary>
     public List<MailboxAddress> To { get; } = [];
+    /// <summary>Copy recipients (Bcc is not a header: pass those to SMTP only).</summary>
     public List<MailboxAddress> Cc { get; } = [];
+    /// <summary>Where replies should go (e.g. a plus-address carrying a reply token).</summary>
     public List<MailboxAddress> ReplyTo { get; } = [];
+    /// <summary>The subject; non-ASCII is written as RFC 2047 encoded words.</summary>
     public string Subject { get; set; } = "";
     /// <summary>The Date header; set from <see cref="TimeProvider"/> on the first write when null.</summary>
     public DateTimeOffset? Date { get; set; }
@@ -35,8 +40,11 @@ public sealed class MessageBuilder
     public string? InReplyTo { get; set; }
     /// <summary>The thread's ids, oldest first (brackets optional).</summary>
     public List<string> References { get; } = [];
+    /// <summary>The plain-text body (any line ends; written with CRLF).</summary>
     public string? TextBody { get; set; }
+    /// <summary>The HTML body; with a text body both go into multipart/alternative.</summary>
     public string? HtmlBody { get; set; }
+    /// <summary>Attachments; inline ones with a Content-ID go into multipart/related with the HTML.</summary>
     public List<MessageAttachment> Attachments { get; } = [];
     /// <summary>Further header fields in order (e.g. Auto-Submitted); non-ASCII values are RFC 2047-encoded.</summary>
     public OrderedDictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -60,6 +68,34 @@ public sealed class MessageBuilder
         // asynchronous; then this blocks a thread, which callers of the synchronous API accept.
         WriteToAsync(buffer).GetAwaiter().GetResult();
         return buffer.ToArray();
+    }
+
+    /// <summary>Threads this message as a reply to <paramref name="parent"/> (In-Reply-To and References).</summary>
+    public void ThreadAsReplyTo(MimeMessage parent)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        ThreadAsReplyTo(parent.MessageId, parent.References, parent.InReplyTo);
+    }
+
+    /// <summary>
+    /// Sets In-Reply-To to the parent's id and References to the parent's References (or its single
+    /// In-Reply-To) plus the parent's id (RFC 5322 §3.6.4). Long chains keep the root and the most
+    /// recent ids so the header stays a sane size.
+    /// </summary>
+    public void ThreadAsReplyTo(string? parentMessageId, IEnumerable<string>? parentReferences = null, IEnumerable<string>? parentInReplyTo = null)
+    {
+        const int maxReferences = 20;
+        var chain = parentReferences?.Select(Unbracket).Where(id => id.Length > 0).ToList() ?? [];
+        if (chain.Count == 0 && parentInReplyTo?.Select(Unbracket).Where(id => id.Length > 0).ToList() is [var single]) chain.Add(single);
+        if (!string.IsNullOrWhiteSpace(parentMessageId))
+        {
+            InReplyTo = Unbracket(parentMessageId);
+            chain.Add(InReplyTo);
+        }
+        chain = chain.Distinct(StringComparer.Ordinal).ToList();
+        if (chain.Count > maxReferences) chain = [chain[0], .. chain.TakeLast(maxReferences - 1)];
+        References.Clear();
+        References.AddRange(chain);
     }
 
     /// <summary>Fixes Date and Message-ID (generating what is missing) without writing.</summary>
@@ -179,10 +215,12 @@ public sealed class MessageBuilder
 
     private static void AppendAddresses(StringBuilder sb, string name, List<MailboxAddress> list)
     {
-        if (list.Count > 0) sb.Append(MimeWriter.FoldHeader(name, string.Join(", ", list.Select(AddressParser.Format))));
+        if (list.Count > 0) sb.Append(MimeWriter.FoldHeader(name, AddressParser.FormatList(list)));
     }
 
-    private static string Bracket(string id) => "<" + id.Trim().Trim('<', '>') + ">";
+    private static string Bracket(string id) => "<" + Unbracket(id) + ">";
+
+    private static string Unbracket(string id) => id.Trim().Trim('<', '>').Trim();
 
     private static string? DomainOf(string? address) =>
         address?.LastIndexOf('@') is int at and >= 0 && at < address.Length - 1 ? address[(at + 1)..] : null;

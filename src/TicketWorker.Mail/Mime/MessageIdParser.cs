@@ -25,21 +25,23 @@ public static class MessageIdParser
             var c = text[i];
             if (c == '<')
             {
-                var end = text.IndexOf('>', i + 1);
-                var next = text.IndexOf('<', i + 1);
-                // "<abc@x <def@y>": an unclosed id ends at the next '<' or at the first blank.
-                if (end < 0 || (next >= 0 && next < end))
+                // Scan only up to the next '>' or '<', so every character is looked at a bounded
+                // number of times (a hostile "<<<<…" header stays linear).
+                var end = i + 1;
+                while (end < text.Length && text[end] is not ('>' or '<')) end++;
+                if (end < text.Length && text[end] == '>')
                 {
-                    var stop = next >= 0 ? next : text.Length;
-                    var blank = text.IndexOfAny([' ', '\t', '\r', '\n'], i + 1);
-                    if (blank >= 0 && blank < stop && text.AsSpan(i + 1, blank - i - 1).Contains('@')) stop = blank;
-                    Add(RemoveBlanks(text[(i + 1)..stop]));
-                    i = stop;
+                    // RFC 5322 §3.6.4 ids hold no blanks; folding inside an id is removed.
+                    Add(RemoveBlanks(text[(i + 1)..end]));
+                    i = end + 1;
                     continue;
                 }
-                // RFC 5322 §3.6.4 ids hold no blanks; folding inside an id is removed.
-                Add(RemoveBlanks(text[(i + 1)..end]));
-                i = end + 1;
+                // "<abc@x <def@y>": an unclosed id ends at the next '<', or at a blank after its '@'.
+                var stop = end;
+                var blank = text.AsSpan(i + 1, stop - i - 1).IndexOfAny(" \t\r\n");
+                if (blank >= 0 && text.AsSpan(i + 1, blank).Contains('@')) stop = i + 1 + blank;
+                Add(RemoveBlanks(text[(i + 1)..stop]));
+                i = stop;
                 continue;
             }
             outside.Append(c);

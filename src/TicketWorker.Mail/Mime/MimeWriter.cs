@@ -26,7 +26,9 @@ internal static class MimeWriter
             // that blank, so unfolding (removing CRLF) gives back exactly the original value.
             if (i < value.Length && !(value[i] == ' ' && value[i - 1] != ' ')) continue;
             var segment = value.AsSpan(start, i - start);
-            if (lineLength + segment.Length > FoldColumn && lineLength > 0 && segment[0] == ' ')
+            // The first word only moves when it then fits: an over-long word stays after the colon.
+            var fits = start > 0 || segment.Length <= FoldColumn;
+            if (lineLength + segment.Length > FoldColumn && lineLength > 0 && segment[0] == ' ' && fits)
             {
                 sb.Append("\r\n");
                 lineLength = 0;

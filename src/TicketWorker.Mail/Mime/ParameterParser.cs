@@ -261,7 +261,13 @@ internal static class ParameterParser
             var start = _pos;
             while (_pos < text.Length && text[_pos] != ';')
             {
-                if (char.IsWhiteSpace(text[_pos]) && NextIsParameter(_pos)) break;
+                if (char.IsWhiteSpace(text[_pos]))
+                {
+                    if (NextIsParameter(_pos)) break;
+                    // Skip the whole blank run: checking at each blank would be quadratic.
+                    while (_pos < text.Length && char.IsWhiteSpace(text[_pos])) _pos++;
+                    continue;
+                }
                 _pos++;
             }
             return text[start.._pos].Trim();

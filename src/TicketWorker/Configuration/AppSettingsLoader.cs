@@ -77,6 +77,16 @@ public static partial class AppSettingsLoader
         if (o.Threading.FallbackWindow < TimeSpan.Zero) Error(Section + ":Threading:FallbackWindow", "FallbackWindow must not be negative");
         if (o.Threading.ReopenWindow < TimeSpan.Zero) Error(Section + ":Threading:ReopenWindow", "ReopenWindow must not be negative");
 
+        const string outbox = Section + ":Outbox";
+        if (o.Outbox.PollInterval <= TimeSpan.Zero) Error(outbox + ":PollInterval", "PollInterval must be positive");
+        if (o.Outbox.BatchSize < 1) Error(outbox + ":BatchSize", "BatchSize must be at least 1");
+        if (o.Outbox.MaxAttempts < 1) Error(outbox + ":MaxAttempts", "MaxAttempts must be at least 1");
+        if (o.Outbox.InitialRetryDelay <= TimeSpan.Zero) Error(outbox + ":InitialRetryDelay", "InitialRetryDelay must be positive");
+        if (o.Outbox.MaxRetryDelay < o.Outbox.InitialRetryDelay) Error(outbox + ":MaxRetryDelay", "MaxRetryDelay must not be shorter than InitialRetryDelay");
+        if (o.Outbox.ClaimDuration < TimeSpan.FromSeconds(10)) Error(outbox + ":ClaimDuration", "ClaimDuration must be at least 00:00:10");
+        if (o.Outbox.SmtpTimeout <= TimeSpan.Zero || o.Outbox.SmtpTimeout >= o.Outbox.ClaimDuration)
+            Error(outbox + ":SmtpTimeout", "SmtpTimeout must be positive and shorter than ClaimDuration");
+
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < o.Mailboxes.Count; i++)
         {

@@ -1,3 +1,5 @@
+using TicketWorker.Outbox;
+
 namespace TicketWorker.Configuration;
 
 /// <summary>The <c>TicketWorker</c> section of appsettings.json (every key overridable by environment).</summary>
@@ -8,6 +10,8 @@ public sealed class TicketWorkerOptions
     public List<MailboxOptions> Mailboxes { get; set; } = [];
     public SmtpOptions Smtp { get; set; } = new();
     public ThreadingOptions Threading { get; set; } = new();
+    /// <summary>The outbox sender: poll interval, batch size, retries (defaults documented on <see cref="OutboxOptions"/>).</summary>
+    public OutboxOptions Outbox { get; set; } = new();
     /// <summary>Folder of reply templates, relative to the config folder.</summary>
     public string TemplatesPath { get; set; } = "../templates";
     /// <summary>The rules file, relative to the config folder.</summary>

@@ -29,6 +29,8 @@ public sealed class TicketWorkerRuntime
         SettingsStore = new SqlSettingsStore(database);
         Ignored = new SqlIgnoredMessageStore(database);
         MailboxState = new SqlMailboxStateStore(database);
+        Outbox = new SqlOutboxStore(database);
+        Acknowledger = new Replies.Acknowledger(this, Replies.Acknowledger.DefaultContent);
         Context = new IngestContext(settings.Options, () => policy.Current);
         Ingest = new IngestPipeline(this, new TicketWriter(this), loggers.CreateLogger<IngestPipeline>());
     }
@@ -43,7 +45,9 @@ public sealed class TicketWorkerRuntime
     public ISettingsStore SettingsStore { get; }
     public IIgnoredMessageStore Ignored { get; }
     public IMailboxStateStore MailboxState { get; }
+    public IOutboxStore Outbox { get; }
     public IngestContext Context { get; }
+    public Replies.Acknowledger Acknowledger { get; }
     public IngestPipeline Ingest { get; }
     public TimeProvider Time { get; }
     public ILoggerFactory Loggers { get; }
@@ -80,7 +84,9 @@ public sealed class TicketWorkerRuntime
         var connectionString = o.Database.ConnectionString;
         if (provider == StorageProvider.Sqlite)
         {
-            var builder = new SqliteConnectionStringBuilder(connectionString);
+            SqliteConnectionStringBuilder builder;
+            try { builder = new SqliteConnectionStringBuilder(connectionString); }
+            catch (ArgumentException e) { throw new UserErrorException("database: bad SQLite connection string: " + e.Message.ReplaceLineEndings(" "), e); }
             if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && !Path.IsPathRooted(builder.DataSource))
                 builder.DataSource = settings.Resolve(builder.DataSource);
             if (Path.GetDirectoryName(builder.DataSource) is { Length: > 0 } folder) Directory.CreateDirectory(folder);

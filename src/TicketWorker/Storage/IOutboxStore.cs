@@ -17,8 +17,11 @@ public interface IOutboxStore
     /// </summary>
     Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(IStorageTransaction transaction, string worker, int batchSize, DateTimeOffset now, DateTimeOffset claimUntil, CancellationToken cancellationToken = default);
 
-    /// <summary>Marks a row sent (and the outbound message with its Message-ID sent).</summary>
-    Task MarkSentAsync(IStorageTransaction transaction, long id, DateTimeOffset at, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Marks a row sent (and the outbound message with its Message-ID sent). <paramref name="note"/> becomes the
+    /// row's LastError when the server accepted the message but refused some recipients; null clears it.
+    /// </summary>
+    Task MarkSentAsync(IStorageTransaction transaction, long id, DateTimeOffset at, string? note = null, CancellationToken cancellationToken = default);
 
     /// <summary>Marks a row failed for good with the reason (and the outbound message failed).</summary>
     Task MarkFailedAsync(IStorageTransaction transaction, long id, string error, DateTimeOffset at, CancellationToken cancellationToken = default);

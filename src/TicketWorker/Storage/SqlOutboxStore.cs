@@ -76,12 +76,12 @@ public sealed class SqlOutboxStore : IOutboxStore
     }
 
     /// <inheritdoc/>
-    public async Task MarkSentAsync(IStorageTransaction transaction, long id, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async Task MarkSentAsync(IStorageTransaction transaction, long id, DateTimeOffset at, string? note = null, CancellationToken cancellationToken = default)
     {
         await sql.ExecuteAsync(
             transaction,
-            "UPDATE outbox SET status = 'sent', sent_at = @At, claimed_by = NULL, claimed_until = NULL, last_error = NULL WHERE id = @Id",
-            new { Id = id, At = at },
+            "UPDATE outbox SET status = 'sent', sent_at = @At, claimed_by = NULL, claimed_until = NULL, last_error = @Note WHERE id = @Id",
+            new { Id = id, At = at, Note = note },
             cancellationToken).ConfigureAwait(false);
         await sql.ExecuteAsync(
             transaction,

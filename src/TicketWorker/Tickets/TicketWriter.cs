@@ -121,6 +121,9 @@ public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
             foreach (var returned in inbound.Classification.ReturnedMessageIds)
                 await tickets.SetMessageStatusAsync(tx, returned, DeliveryStatus.Failed, "bounced: " + inbound.Classification.Reason, cancellationToken).ConfigureAwait(false);
 
+        if (action == IngestResult.Created)
+            await runtime.Acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: true, cancellationToken).ConfigureAwait(false);
+
         // Automatic mail is kept on the ticket but is no activity: it must not keep a stale ticket "recent".
         if (action == IngestResult.Appended && !kind.NeverAnswer() && !decision.Reopens)
             await tickets.UpdateTicketAsync(tx, ticket with { UpdatedAt = now }, cancellationToken).ConfigureAwait(false);

@@ -70,7 +70,9 @@ public class CharsetsTests
     }
 
     [TestCase("iso-8859-8-i", 28598)]
-    [TestCase("latin1", 28591)]
+    [TestCase("latin1", 1252)]
+    [TestCase("ISO-8859-1", 1252)]
+    [TestCase("iso-8859-15", 28605)]
     [TestCase("utf8", 65001)]
     [TestCase("x-mac-cyrillic", 10007)]
     [TestCase("x-mac-roman", 10000)]
@@ -137,6 +139,19 @@ public class CharsetsTests
     }
 
     [Test]
+    public void GarbageThatNoCharsetDecodesCleanlyStaysUtf8WithReplacementCharacters()
+    {
+        // Control characters in the windows-1252 reading show it is no better than UTF-8.
+        Assert.That(Charsets.Decode([0x81, 0xAA, 0xDB, 0x6A, 0x07], "utf-8"), Does.StartWith("\uFFFD"));
+    }
+
+    [Test]
+    public void Iso88591IsReadAsWindows1252ForSmartQuotes()
+    {
+        Assert.That(Charsets.Decode([0x93, 0x48, 0x69, 0x94, 0x20, 0x80], "iso-8859-1"), Is.EqualTo("\u201CHi\u201D \u20AC"));
+    }
+
+    [Test]
     public void Utf8ByteOrderMarkIsDropped()
     {
         Assert.That(Charsets.Decode([0xEF, 0xBB, 0xBF, 0x41], "utf-8"), Is.EqualTo("A"));
@@ -147,6 +162,32 @@ public class CharsetsTests
     {
         Assert.That(Charsets.Decode([0xFE, 0xFF, 0x04, 0x1F], "utf-16"), Is.EqualTo("П"));
         Assert.That(Charsets.Decode([0x1F, 0x04], "utf-16le"), Is.EqualTo("П"));
+        Assert.That(Charsets.Decode([0x04, 0x1F], "utf-16"), Is.EqualTo("П"), "RFC 2781: big-endian without a BOM");
+        Assert.That(Charsets.Decode([0xFF, 0xFE, 0x1F, 0x04], "utf-16"), Is.EqualTo("П"));
+    }
+
+    [TestCase("<html><head><meta charset=\"windows-1250\"/></head>", "windows-1250")]
+    [TestCase("<META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=koi8-r\">", "koi8-r")]
+    [TestCase("<meta charset='gb2312'>", "gb2312")]
+    [TestCase("<html><body>no declaration</body></html>", null)]
+    [TestCase("<meta charset=\"x-bogus\">", null)]
+    public void DetectsTheCharsetAnHtmlDocumentDeclares(string html, string? expected)
+    {
+        Assert.That(Charsets.DetectHtmlCharset(Encoding.ASCII.GetBytes(html)), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void UndeclaredTextWithAUtf16ByteOrderMarkIsUtf16()
+    {
+        Assert.That(Charsets.DecodeUndeclared([0xFF, 0xFE, 0x1F, 0x04]), Is.EqualTo("П"));
+    }
+
+    [Test]
+    public void AStrictFallbackEncodingDoesNotMakeDecodeThrow()
+    {
+        var strict = Encoding.GetEncoding("us-ascii", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+
+        Assert.That(Charsets.Decode([0x47, 0xFC], "utf-8", strict), Is.EqualTo("Gü"));
     }
 
     [Test]

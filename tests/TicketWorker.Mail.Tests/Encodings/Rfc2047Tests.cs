@@ -83,6 +83,7 @@ public class Rfc2047Tests
     [Test]
     public void DecodesQWordsWithRawBlanksFromBrokenMailers()
     {
+        Assert.That(Rfc2047.DecodeText("=?utf-8?Q?Why?_Because?= =?utf-8?Q?_ok?="), Is.EqualTo("Why? Because ok"));
         Assert.That(Rfc2047.DecodeText("=?utf-8?Q?Gr=C3=BC=C3=9Fe aus K=C3=B6ln?="), Is.EqualTo("Grüße aus Köln"));
     }
 
@@ -92,6 +93,15 @@ public class Rfc2047Tests
         Assert.That(Rfc2047.DecodePhrase("\"=?koi8-r?B?8NLJ18XU?=\""), Is.EqualTo("Привет"));
         Assert.That(Rfc2047.DecodePhrase("\"Doe, John \\\"JD\\\"\""), Is.EqualTo("Doe, John \"JD\""));
         Assert.That(Rfc2047.DecodePhrase("=?iso-8859-7?B?yuHr5+zd8eE=?= Support"), Is.EqualTo("Καλημέρα Support"));
+    }
+
+    [Test]
+    public void AHostileHeaderOfUnterminatedWordsIsLeftAsItIsQuickly()
+    {
+        var value = string.Concat(Enumerable.Repeat("=?a?q?x", 100_000));
+
+        // Completes (bounded backtracking) and changes nothing: no word is terminated.
+        Assert.That(Rfc2047.DecodeText(value), Is.EqualTo(value));
     }
 
     [Test]

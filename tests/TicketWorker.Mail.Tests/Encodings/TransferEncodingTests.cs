@@ -13,7 +13,8 @@ public class TransferEncodingTests
     [TestCase("SGVs bG8g\tV29y\nbGQ", "Hello World")]
     [TestCase("SGVsbG8gV29ybGQ", "Hello World")]
     [TestCase("SGV*sbG8g!V29y~bGQ=\u00e9", "Hello World")]
-    [TestCase("SGVsbG8=V29ybGQ=", "HelloWorld")]
+    [TestCase("SGVsbG8=\r\nV29ybGQ=", "HelloWorld")]
+    [TestCase("SGVsbG8= junk after padding\nV29ybGQ=", "HelloWorld")]
     [TestCase("", "")]
     public void Base64ToleratesWhitespaceGarbageAndMissingPadding(string encoded, string expected)
     {
@@ -38,6 +39,36 @@ public class TransferEncodingTests
         Assert.That(Utf8(TransferEncoding.Decode(Ascii(encoded), "quoted-printable")), Is.EqualTo(expected));
     }
 
+    [Test]
+    public void PlainTextMislabelledAsBase64IsPassedThrough()
+    {
+        var text = "Hello team,\r\nthis body was sent with a wrong transfer encoding.\r\nPlease look into it.\r\nKind regards\r\nJohn\r\n";
+
+        Assert.That(Encoding.ASCII.GetString(TransferEncoding.Decode(Ascii(text), "base64")), Is.EqualTo(text));
+    }
+
+    [Test]
+    public void MislabelledTextIsPassedThroughByTheStreamAlsoInTinyReads()
+    {
+        var text = string.Concat(Enumerable.Repeat("ploozdect  nispplul swunkglap zarplontruskdremp fruftsist\r\n", 100));
+
+        using var stream = TransferEncoding.CreateDecodingStream(new OneByteStream(Ascii(text)), "base64");
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+
+        Assert.That(reader.ReadToEnd(), Is.EqualTo(text));
+    }
+
+    [Test]
+    public void RealBase64WithATrailingSignatureLineIsStillDecoded()
+    {
+        var data = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("Grüße aus Köln! ", 40)));
+        var encoded = TransferEncoding.EncodeBase64(data) + "-- \r\nSent from my phone\r\n";
+
+        var decoded = TransferEncoding.Decode(Ascii(encoded), "base64");
+
+        Assert.That(decoded.AsSpan(0, data.Length).ToArray(), Is.EqualTo(data));
+    }
+
     [TestCase("7bit")]
     [TestCase("8bit")]
     [TestCase("binary")]
@@ -56,6 +87,18 @@ public class TransferEncodingTests
     public void EncodingNamesAreRecognisedLeniently(string name)
     {
         Assert.That(TransferEncoding.Decode(Ascii("QQ=="), name), Is.EqualTo(new[] { (byte)'A' }));
+    }
+
+    [Test]
+    public void LeaveOpenKeepsTheInnerStreamUsableForEveryEncoding()
+    {
+        foreach (var encoding in new[] { "base64", "quoted-printable", "7bit" })
+        {
+            var inner = new MemoryStream(Ascii("QQ=="));
+            TransferEncoding.CreateDecodingStream(inner, encoding, leaveOpen: true).Dispose();
+
+            Assert.That(inner.CanRead, Is.True, encoding);
+        }
     }
 
     [Test]

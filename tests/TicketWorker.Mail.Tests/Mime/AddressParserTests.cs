@@ -44,9 +44,33 @@ public class AddressParserTests
     }
 
     [Test]
+    public void FormattedListParsesBack()
+    {
+        MailboxAddress[] list = [new("Doe, John", "john@example.com"), new(null, "jane@example.com"), new("Νίκος", "nikos@example.gr")];
+
+        Assert.That(AddressParser.ParseList(AddressParser.FormatList(list)), Is.EqualTo(list));
+    }
+
+    [Test]
     public void FormatWritesUnicodeDomainsAsPunycode()
     {
         Assert.That(AddressParser.Format(new MailboxAddress(null, "info@bücher.de")), Is.EqualTo("info@xn--bcher-kva.de"));
+    }
+
+    [Test]
+    public void AHostileHeaderOfColonsIsParsedInLinearTime()
+    {
+        var value = string.Concat(Enumerable.Repeat("a@b:", 200_000));
+
+        Assert.That(AddressParser.ParseList(value), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void AHostileHeaderOfEscapedQuotesIsParsedInLinearTime()
+    {
+        var value = "\"" + string.Concat(Enumerable.Repeat("\\\"", 200_000)) + " <a@b.c>";
+
+        Assert.That(AddressParser.ParseList(value).Single().Address, Is.EqualTo("a@b.c"));
     }
 
     [Test]

@@ -56,6 +56,14 @@ public class ContentTypeTests
     }
 
     [Test]
+    public void AHostileRunOfBlanksIsParsedInLinearTime()
+    {
+        var ct = ContentType.Parse("text/plain; name=a" + new string(' ', 300_000) + "b");
+
+        Assert.That(ct.Name, Does.StartWith("a ").And.EndWith(" b"));
+    }
+
+    [Test]
     public void BoundaryWithSpecialCharactersIsKeptVerbatim()
     {
         var ct = ContentType.Parse("multipart/alternative;\tboundary=\"----=_Part_123_=?x?=.1700000000\"");

@@ -25,6 +25,12 @@ public class DateParserTests
     }
 
     [Test]
+    public void AHostileHeaderOfNumbersIsParsedInLinearTime()
+    {
+        Assert.That(DateParser.Parse(string.Concat(Enumerable.Repeat("1 ", 300_000))), Is.Null);
+    }
+
+    [Test]
     public void NullIsNull()
     {
         Assert.That(DateParser.Parse(null), Is.Null);

@@ -72,6 +72,22 @@ public class MessageBuilderRoundTripTests
     }
 
     [Test]
+    public async Task AReplyToAParsedMessageIsThreadedUnderIt()
+    {
+        var original = new MessageBuilder { From = new MailboxAddress("Ali", "ali@example.ir"), Subject = "سفارش", TextBody = "سلام" };
+        original.References.Add("root@example.ir");
+        using var parsedOriginal = await RoundTripAsync(original);
+        var reply = new MessageBuilder { From = new MailboxAddress("Support", "support@example.com"), Subject = "Re: [#7] سفارش", TextBody = "ok" };
+
+        reply.ThreadAsReplyTo(parsedOriginal);
+        using var parsedReply = await RoundTripAsync(reply);
+
+        Assert.That(parsedReply.InReplyTo, Is.EqualTo(new[] { original.MessageId }));
+        Assert.That(parsedReply.References, Is.EqualTo(new[] { "root@example.ir", original.MessageId }));
+        Assert.That(parsedReply.Subject, Is.EqualTo("Re: [#7] سفارش"));
+    }
+
+    [Test]
     public async Task TextAndHtmlSurviveAsAlternatives()
     {
         var builder = new MessageBuilder

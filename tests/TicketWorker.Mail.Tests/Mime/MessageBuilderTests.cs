@@ -97,6 +97,41 @@ public class MessageBuilderTests
     }
 
     [Test]
+    public void ThreadAsReplyToFollowsRfc5322()
+    {
+        var b = NewBuilder();
+
+        b.ThreadAsReplyTo("<parent@x>", ["<root@x>", "mid@x"]);
+
+        Assert.That(b.InReplyTo, Is.EqualTo("parent@x"));
+        Assert.That(b.References, Is.EqualTo(new[] { "root@x", "mid@x", "parent@x" }));
+    }
+
+    [Test]
+    public void ThreadAsReplyToUsesASingleInReplyToWhenThereAreNoReferences()
+    {
+        var b = NewBuilder();
+
+        b.ThreadAsReplyTo("parent@x", [], ["grandparent@x"]);
+
+        Assert.That(b.References, Is.EqualTo(new[] { "grandparent@x", "parent@x" }));
+    }
+
+    [Test]
+    public void ThreadAsReplyToKeepsTheRootAndTheNewestIdsOfALongChain()
+    {
+        var b = NewBuilder();
+        var chain = Enumerable.Range(0, 50).Select(i => $"m{i}@x").ToList();
+
+        b.ThreadAsReplyTo("parent@x", chain);
+
+        Assert.That(b.References, Has.Count.EqualTo(20));
+        Assert.That(b.References[0], Is.EqualTo("m0@x"));
+        Assert.That(b.References[^1], Is.EqualTo("parent@x"));
+        Assert.That(b.References[^2], Is.EqualTo("m49@x"));
+    }
+
+    [Test]
     public void WritesCustomHeadersAndRejectsReservedOnes()
     {
         var b = NewBuilder();

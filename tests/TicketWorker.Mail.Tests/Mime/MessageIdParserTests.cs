@@ -27,6 +27,14 @@ public class MessageIdParserTests
     }
 
     [Test]
+    public void AHostileHeaderOfUnclosedBracketsIsParsedInLinearTime()
+    {
+        var value = new string('<', 500_000) + "a@b";
+
+        Assert.That(MessageIdParser.ParseList(value), Is.EqualTo(new[] { "a@b" }));
+    }
+
+    [Test]
     public void ParseOneGivesTheFirstIdOrNull()
     {
         Assert.That(MessageIdParser.ParseOne("<first@x> <second@y>"), Is.EqualTo("first@x"));

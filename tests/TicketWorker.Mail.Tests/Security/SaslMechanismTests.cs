@@ -73,6 +73,28 @@ public class SaslMechanismTests
     }
 
     [Test]
+    public void OAuthBearerSendsAGs2HeaderWithTheEscapedUserAndTheToken()
+    {
+        var bearer = new SaslOAuthBearer("a,b=c@example.test", "tok");
+
+        var response = bearer.Respond([]);
+
+        Assert.That(Encoding.UTF8.GetString(response), Is.EqualTo("n,a=a=2Cb=3Dc@example.test,\u0001auth=Bearer tok\u0001\u0001"));
+    }
+
+    [Test]
+    public void OAuthBearerAnswersTheErrorChallengeWithControlA()
+    {
+        var bearer = new SaslOAuthBearer("agent1@example.test", "tok");
+        bearer.Respond([]);
+
+        var answer = bearer.Respond("""{"status":"invalid_token"}"""u8);
+
+        Assert.That(answer, Is.EqualTo(new byte[] { 1 }));
+        Assert.That(bearer.ServerError, Does.Contain("invalid_token"));
+    }
+
+    [Test]
     public void ToStringNamesMechanismAndUserButNeverTheSecret()
     {
         SaslMechanism[] mechanisms =
@@ -80,6 +102,7 @@ public class SaslMechanismTests
             new SaslPlain("agent1@example.test", "hunter2"),
             new SaslLogin("agent1@example.test", "hunter2"),
             new SaslXOAuth2("agent1@example.test", "hunter2"),
+            new SaslOAuthBearer("agent1@example.test", "hunter2"),
         ];
 
         foreach (var mechanism in mechanisms)

@@ -65,6 +65,15 @@ public sealed class IngestHarness : IDisposable
     public Task<IReadOnlyList<TicketSummary>> TicketsAsync() =>
         Runtime.Database.InReadAsync(tx => Runtime.Tickets.ListTicketsAsync(tx, null, CancellationToken.None));
 
+    /// <summary>Inbound messages per ticket, by ticket number (acknowledgements and other outbound mail left out).</summary>
+    public async Task<IReadOnlyDictionary<long, int>> InboundCountsAsync()
+    {
+        var result = new Dictionary<long, int>();
+        foreach (var t in await TicketsAsync())
+            result[t.Ticket.Number] = (await TicketAsync(t.Ticket.Number))!.Messages.Count(m => m.Direction == MessageDirection.Inbound);
+        return result;
+    }
+
     public async Task<ReplyToken> ReplyTokensAsync() =>
         new(await Runtime.Database.InReadAsync(tx => Runtime.SettingsStore.GetReplyTokenKeyAsync(tx, CancellationToken.None)));
 

@@ -1,0 +1,124 @@
+using TicketWorker.Classification;
+using TicketWorker.Hosting;
+using TicketWorker.Intake;
+using TicketWorker.Mail.Mime;
+using TicketWorker.Storage;
+using TicketWorker.Threading;
+
+namespace TicketWorker.Replies;
+
+/// <summary>
+/// Decides whether a new ticket gets an automatic acknowledgement and, if so, renders it and queues
+/// it in the outbox inside the ticket's own transaction (PRODUCT.md "Acknowledge" and "Send"): one
+/// row under the key <c>ack:{ticket}</c>, Message-ID fixed now, so a replayed intake or a retried
+/// send never makes a second acknowledgement.
+/// </summary>
+public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, AckContent> render)
+{
+    /// <summary>RFC 3834 §2: at most this many automatic mails to one address per 24 hours.</summary>
+    public int MaxPerDay { get; init; } = 5;
+
+    /// <summary>Queues the acknowledgement or returns why not (a reason for logs and tests).</summary>
+    public async Task<AckDecision> AcknowledgeAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool ruleAllows, CancellationToken cancellationToken)
+    {
+        var message = inbound.Message;
+        var sender = message.ReplyTo.FirstOrDefault(a => a.Address.Contains('@'))?.Address ?? message.From.FirstOrDefault()?.Address;
+        if (inbound.Classification.Kind != MessageKind.Customer) return AckDecision.Skip($"{inbound.Classification.Kind.ToName()} mail is never acknowledged");
+        if (!ruleAllows) return AckDecision.Skip("a rule turned the acknowledgement off");
+        if (inbound.Source.IsHistory) return AckDecision.Skip("mail from before the first start");
+        if (string.IsNullOrEmpty(sender) || !sender.Contains('@')) return AckDecision.Skip("no sender address");
+        var ours = runtime.Context.MailboxAddresses;
+        if (ours.Any(a => string.Equals(a, sender, StringComparison.OrdinalIgnoreCase)) || ReplyToken.FromAddress(sender, ours) is not null)
+            return AckDecision.Skip("the sender is one of our own mailboxes");
+        if (runtime.Context.Policy.FindAgent(sender) is not null) return AckDecision.Skip("the sender is an agent");
+
+        var now = runtime.Time.GetUtcNow();
+        var recent = await runtime.Tickets.CountAutoRepliesAsync(tx, sender, now - TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
+        if (recent >= MaxPerDay) return AckDecision.Skip($"{sender} already got {recent} automatic mails in 24 hours");
+
+        var mailbox = runtime.Options.Mailboxes.FirstOrDefault(m => string.Equals(m.Name, inbound.Source.Mailbox, StringComparison.OrdinalIgnoreCase))
+                      ?? runtime.Options.Mailboxes.FirstOrDefault();
+        if (mailbox is null) return AckDecision.Skip("no mailbox to answer from");
+        var fromAddress = mailbox.SmtpFrom ?? mailbox.Address;
+        var tag = runtime.Context.SubjectTag;
+        var content = render(new AckModel(ticket.Number, tag.Apply(message.Subject, ticket.Number), sender,
+            message.From.FirstOrDefault()?.Name, message.Subject, message.TextBody, message.Headers["Content-Language"], now));
+
+        var key = await runtime.SettingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
+        var builder = new MessageBuilder
+        {
+            From = new MailboxAddress(null, fromAddress),
+            Subject = content.Subject,
+            TextBody = content.Text,
+            HtmlBody = content.Html,
+            MessageIdDomain = fromAddress[(fromAddress.IndexOf('@') + 1)..],
+            TimeProvider = runtime.Time,
+        };
+        builder.To.Add(new MailboxAddress(message.From.FirstOrDefault()?.Name, sender));
+        // Replies come back with the ticket's token, whatever the customer's client does with headers.
+        builder.ReplyTo.Add(new MailboxAddress(null, new ReplyToken(key).Address(mailbox.Address, ticket.Number)));
+        builder.ThreadAsReplyTo(inbound.MessageId, message.References, message.InReplyTo);
+        // RFC 3834 §5: marks the mail automatic, so well-behaved responders do not answer it.
+        builder.Headers["Auto-Submitted"] = "auto-replied";
+        builder.Headers["X-Auto-Response-Suppress"] = "All";
+        builder.Headers["Content-Language"] = content.Language;
+        var raw = builder.ToBytes();
+        var messageId = builder.EnsureMessageId();
+
+        var queued = await runtime.Outbox.EnqueueAsync(tx, new OutboxItem
+        {
+            IdempotencyKey = $"ack:{ticket.Id}",
+            TicketId = ticket.Id,
+            Kind = "ack",
+            Mailbox = mailbox.Name,
+            EnvelopeFrom = fromAddress,
+            Recipients = [sender],
+            MessageId = messageId,
+            Raw = raw,
+            NextAttemptAt = now,
+            CreatedAt = now,
+        }, cancellationToken).ConfigureAwait(false);
+        if (!queued.Created) return AckDecision.Skip("already queued");
+
+        await runtime.Tickets.AddMessageAsync(tx, new MessageRecord
+        {
+            TicketId = ticket.Id,
+            Direction = MessageDirection.Outbound,
+            Kind = "ack",
+            MessageId = messageId,
+            InReplyTo = inbound.MessageId,
+            References = builder.References.ToList(),
+            From = fromAddress,
+            To = [sender],
+            Subject = content.Subject,
+            Date = now,
+            Text = content.Text,
+            Html = content.Html,
+            ReceivedAt = now,
+            Status = DeliveryStatus.Queued,
+        }, cancellationToken).ConfigureAwait(false);
+        await runtime.Tickets.RecordAutoReplyAsync(tx, sender, now, cancellationToken).ConfigureAwait(false);
+        return AckDecision.Queued(messageId);
+    }
+
+    /// <summary>The built-in English acknowledgement, used until templates are configured.</summary>
+    public static AckContent DefaultContent(AckModel m) => new(
+        "Re: " + m.TaggedSubject,
+        $"""
+        Hello{(string.IsNullOrWhiteSpace(m.CustomerName) ? "" : " " + m.CustomerName)},
+
+        thank you for your message. We have received it as ticket {m.TicketNumber} and will answer as soon as we can.
+        Please keep the ticket number in the subject when you write about this request.
+
+        Your support team
+        """,
+        null,
+        "en");
+}
+
+/// <summary>Whether an acknowledgement was queued, and why not when it was not.</summary>
+public sealed record AckDecision(bool IsQueued, string? MessageId, string Reason)
+{
+    public static AckDecision Queued(string messageId) => new(true, messageId, "queued");
+    public static AckDecision Skip(string reason) => new(false, null, reason);
+}

@@ -1,0 +1,96 @@
+using TicketWorker.Hosting;
+using TicketWorker.Mail.Mime;
+using TicketWorker.Outbox;
+using TicketWorker.Storage;
+
+namespace TicketWorker.Tests.Outbox;
+
+/// <summary>
+/// A worker runtime in a temporary config folder (SQLite by default, or any database given as a
+/// connection string) whose SMTP settings point at the shared mail stack or at a chosen port.
+/// </summary>
+internal sealed class OutboxHarness : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private string _database = "";
+    private string _outbox = "";
+    private string? _smtp;
+
+    public FakeTime Time { get; private set; } = new();
+
+    public TicketWorkerRuntime Runtime { get; private set; } = null!;
+
+    /// <summary>Starts a runtime; <paramref name="outboxSettings"/> is the JSON body of TicketWorker:Outbox.</summary>
+    /// <remarks><paramref name="smtp"/>, when given, is the whole JSON object of TicketWorker:Smtp (then <paramref name="smtpPort"/> is ignored).</remarks>
+    public static async Task<OutboxHarness> StartAsync(int? smtpPort = null, string outboxSettings = "", string? postgres = null, FakeTime? time = null, string? smtp = null)
+    {
+        var h = new OutboxHarness { Time = time ?? new FakeTime(), _smtp = smtp };
+        h._database = postgres is null
+            ? """{ "Provider": "sqlite", "ConnectionString": "Data Source=../data/tw.db" }"""
+            : $$"""{ "Provider": "postgres", "ConnectionString": "{{postgres}}" }""";
+        h._outbox = outboxSettings;
+        await h.ReopenAsync(smtpPort ?? OutboxMailStack.SmtpPort);
+        return h;
+    }
+
+    /// <summary>Rewrites the settings with another SMTP port and opens a new runtime on the same database.</summary>
+    public async Task ReopenAsync(int smtpPort)
+    {
+        var smtp = _smtp ?? $$"""{ "Host": "{{OutboxMailStack.Host}}", "Port": {{smtpPort}}, "Security": "None" }""";
+        _dir.Write("config/appsettings.json", $$"""
+            {
+              "TicketWorker": {
+                "Database": {{_database}},
+                "Storage": { "RawMailPath": "../data/raw" },
+                "Mailboxes": [
+                  { "Name": "support", "Address": "support@example.test", "Imap": { "Host": "127.0.0.1", "Port": 10143, "Security": "None" } },
+                  { "Name": "sales", "Address": "sales@example.test", "SmtpFrom": "sales-bounces@example.test", "SentFolder": "Sent",
+                    "Imap": { "Host": "127.0.0.1", "Port": 10143, "Security": "None", "Password": "secret" } }
+                ],
+                "Smtp": {{smtp}},
+                "Outbox": { {{_outbox}} }
+              }
+            }
+            """);
+        _dir.Write("config/rules.yaml", "agents: []\n");
+        Runtime = await TicketWorkerRuntime.OpenAsync(Path.Combine(_dir.Path, "config"), Time);
+    }
+
+    /// <summary>Builds a message to <paramref name="to"/> and queues it (due now) under a key, by default a fresh one.</summary>
+    public async Task<OutboxEnqueueResult> EnqueueAsync(
+        string to, string? key = null, IReadOnlyList<string>? recipients = null, string mailbox = "support", string? envelopeFrom = "support@example.test")
+    {
+        var builder = new MessageBuilder
+        {
+            From = new MailboxAddress("Support", "support@example.test"),
+            Subject = "[#1] We received your request",
+            TextBody = "Thank you, we answer within a day.\n",
+            MessageIdDomain = "outbox-test.example.test",
+            TimeProvider = Time,
+        };
+        builder.To.Add(new MailboxAddress(null, to));
+        builder.Headers["Auto-Submitted"] = "auto-replied";
+        var messageId = builder.EnsureMessageId();
+        var item = new OutboxItem
+        {
+            IdempotencyKey = key ?? "test:" + Guid.NewGuid().ToString("N"),
+            Kind = "ack",
+            Mailbox = mailbox,
+            EnvelopeFrom = envelopeFrom,
+            Recipients = recipients ?? [to],
+            MessageId = messageId,
+            Raw = builder.ToBytes(),
+            NextAttemptAt = Time.GetUtcNow(),
+            CreatedAt = Time.GetUtcNow(),
+        };
+        return await Runtime.Database.InTransactionAsync(tx => Runtime.Outbox.EnqueueAsync(tx, item));
+    }
+
+    public OutboxSender Sender(string worker = "worker-1", ISentFolderAppender? sentFolder = null) =>
+        new(Runtime, worker, sentFolder);
+
+    public async Task<OutboxItem> RowAsync(long id) =>
+        (await Runtime.Database.InReadAsync(tx => Runtime.Outbox.GetAsync(tx, id)))!;
+
+    public void Dispose() => _dir.Dispose();
+}

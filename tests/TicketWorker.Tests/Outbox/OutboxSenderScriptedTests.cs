@@ -1,0 +1,154 @@
+using TicketWorker.Configuration;
+using TicketWorker.Outbox;
+using TicketWorker.Storage;
+
+namespace TicketWorker.Tests.Outbox;
+
+/// <summary>What Postfix does not do on demand: a 4xx to DATA, and the commands on one connection (scripted SMTP server).</summary>
+[TestFixture]
+public sealed class OutboxSenderScriptedTests
+{
+    [Test, CancelAfter(30_000)]
+    public async Task TemporaryRefusalIsRetriedWithBackoffThenFailedAfterMaxAttempts()
+    {
+        await using var server = new ScriptedSmtpServer("451 4.3.0 Try again later");
+        using var h = await OutboxHarness.StartAsync(server.Port, "\"MaxAttempts\": 2, \"InitialRetryDelay\": \"00:00:30\"");
+        var queued = (await h.EnqueueAsync("customer6@example.test")).Item;
+
+        var first = await h.Sender().RunOnceAsync();
+        var waiting = await h.RowAsync(queued.Id);
+
+        Assert.That((first.Rescheduled, first.Failed), Is.EqualTo((1, 0)));
+        Assert.That(waiting.Status, Is.EqualTo(OutboxStatus.Queued));
+        Assert.That(waiting.LastError, Does.Contain("451").And.Contain("Try again later"));
+        Assert.That(waiting.NextAttemptAt - h.Time.GetUtcNow(), Is.InRange(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)));
+
+        h.Time.Advance(TimeSpan.FromSeconds(30));
+        var second = await h.Sender().RunOnceAsync();
+        var failed = await h.RowAsync(queued.Id);
+
+        Assert.That((second.Rescheduled, second.Failed), Is.EqualTo((0, 1)));
+        Assert.That(failed.Status, Is.EqualTo(OutboxStatus.Failed));
+        Assert.That(failed.LastError, Does.StartWith("gave up after 2 attempts").And.Contain("451"));
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task OneConnectionCarriesTheWholeBatchWithResetBetweenMessages()
+    {
+        await using var server = new ScriptedSmtpServer("250 2.0.0 Ok: queued as 4F1");
+        using var h = await OutboxHarness.StartAsync(server.Port);
+        for (var i = 0; i < 3; i++)
+        {
+            await h.EnqueueAsync("customer7@example.test");
+        }
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That(result.Sent, Is.EqualTo(3));
+        Assert.That(server.Connections, Is.EqualTo(1));
+        Assert.That((server.Count("MAIL"), server.Count("DATA"), server.Count("RSET"), server.Count("QUIT")), Is.EqualTo((3, 3, 2, 1)));
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task EnvelopeSenderFallsBackToTheMailboxSmtpFromAndRecipientsAreTheRows()
+    {
+        await using var server = new ScriptedSmtpServer("250 2.0.0 Ok");
+        using var h = await OutboxHarness.StartAsync(server.Port);
+        await h.EnqueueAsync("customer8@example.test", recipients: ["customer8@example.test", "customer9@example.test"], mailbox: "sales", envelopeFrom: null);
+        await h.EnqueueAsync("customer8@example.test", envelopeFrom: "bounces+7@example.test");
+
+        await h.Sender().RunOnceAsync();
+
+        var commands = server.Commands.Where(c => c.StartsWith("MAIL", StringComparison.Ordinal) || c.StartsWith("RCPT", StringComparison.Ordinal))
+            .Select(c => c.Split(' ', 3)[1]).ToList();
+        Assert.That(commands, Is.EqualTo(new[]
+        {
+            "FROM:<sales-bounces@example.test>", "TO:<customer8@example.test>", "TO:<customer9@example.test>",
+            "FROM:<bounces+7@example.test>", "TO:<customer8@example.test>",
+        }));
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task SentFolderCopyIsAppendedAndItsFailureNeverFailsTheRow()
+    {
+        await using var server = new ScriptedSmtpServer("250 2.0.0 Ok");
+        using var h = await OutboxHarness.StartAsync(server.Port);
+        var toSales = (await h.EnqueueAsync("customer8@example.test", mailbox: "sales")).Item;
+        var toSupport = (await h.EnqueueAsync("customer8@example.test", mailbox: "support")).Item;
+        var copies = new RecordingAppender();
+
+        await h.Sender(sentFolder: copies).RunOnceAsync();
+
+        Assert.That(copies.Appended, Is.EqualTo(new[] { ("sales", "Sent", toSales.MessageId, toSales.Raw.Length) }), "support has no SentFolder");
+
+        var again = (await h.EnqueueAsync("customer8@example.test", mailbox: "sales")).Item;
+        var result = await h.Sender(sentFolder: new RecordingAppender { Fail = true }).RunOnceAsync();
+
+        Assert.That((result.Sent, result.Failed), Is.EqualTo((1, 0)));
+        Assert.That((await h.RowAsync(again.Id)).Status, Is.EqualTo(OutboxStatus.Sent));
+        Assert.That((await h.RowAsync(toSupport.Id)).Status, Is.EqualTo(OutboxStatus.Sent));
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task ShutdownWhileConnectingReleasesTheClaimedRowsWithoutSending()
+    {
+        await using var server = new ScriptedSmtpServer("250 2.0.0 Ok") { GreetingDelay = TimeSpan.FromSeconds(20) };
+        using var h = await OutboxHarness.StartAsync(server.Port);
+        var a = (await h.EnqueueAsync("customer5@example.test")).Item;
+        var b = (await h.EnqueueAsync("customer5@example.test")).Item;
+        using var stopping = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var result = await h.Sender().RunOnceAsync(stopping.Token);
+
+        Assert.That((result.Claimed, result.Sent, result.Rescheduled, result.Failed), Is.EqualTo((2, 0, 2, 0)));
+        Assert.That(server.Count("MAIL"), Is.Zero);
+        foreach (var id in new[] { a.Id, b.Id })
+        {
+            var row = await h.RowAsync(id);
+            Assert.That((row.Status, row.NextAttemptAt, row.ClaimedBy), Is.EqualTo((OutboxStatus.Queued, h.Time.GetUtcNow(), (string?)null)));
+        }
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task AlreadyCancelledRoundClaimsNothing()
+    {
+        using var h = await OutboxHarness.StartAsync(OutboxMailStack.ClosedPort());
+        var queued = (await h.EnqueueAsync("customer5@example.test")).Item;
+
+        Assert.That(async () => await h.Sender().RunOnceAsync(new CancellationToken(canceled: true)), Throws.InstanceOf<OperationCanceledException>());
+        var row = await h.RowAsync(queued.Id);
+        Assert.That((row.Status, row.Attempts), Is.EqualTo((OutboxStatus.Queued, 0)));
+    }
+
+    [Test]
+    public async Task RetryDelayDoublesPerAttemptWithinItsJitterBandUpToTheCap()
+    {
+        using var h = await OutboxHarness.StartAsync(OutboxMailStack.ClosedPort());
+        var sender = h.Sender();
+
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.That(sender.RetryDelay(1), Is.InRange(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)));
+            Assert.That(sender.RetryDelay(3), Is.InRange(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120)));
+            Assert.That(sender.RetryDelay(40), Is.InRange(TimeSpan.FromMinutes(30), TimeSpan.FromHours(1)));
+        }
+    }
+
+    private sealed class RecordingAppender : ISentFolderAppender
+    {
+        public bool Fail { get; init; }
+
+        public List<(string Mailbox, string Folder, string MessageId, int Bytes)> Appended { get; } = [];
+
+        public Task AppendAsync(MailboxOptions mailbox, OutboxItem item, DateTimeOffset sentAt, CancellationToken cancellationToken = default)
+        {
+            if (Fail)
+            {
+                throw new IOException("IMAP server went away");
+            }
+
+            Appended.Add((mailbox.Name, mailbox.SentFolder!, item.MessageId, item.Raw.Length));
+            return Task.CompletedTask;
+        }
+    }
+}
