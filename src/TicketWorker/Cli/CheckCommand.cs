@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TicketWorker.Configuration;
+using TicketWorker.Replies;
 using TicketWorker.Rules;
 
 namespace TicketWorker.Cli;
@@ -35,6 +36,9 @@ public static class CheckCommand
         var rulesPath = settings?.Resolve(settings.Options.RulesPath) ?? Path.Combine(configDirectory, "rules.yaml");
         try { PolicyLoader.Load(rulesPath); }
         catch (ConfigException e) { problems.AddRange(e.Errors); }
+        var templatesPath = settings?.Resolve(settings.Options.TemplatesPath)
+            ?? Path.GetFullPath(Path.Combine(configDirectory, new TicketWorkerOptions().TemplatesPath));
+        problems.AddRange(TemplateValidator.Validate(templatesPath));
         return problems;
     }
 }

@@ -1,0 +1,6 @@
+using HandlebarsDotNet;
+
+namespace TicketWorker.Replies;
+
+/// <summary>One compiled part (subject, text or html) of a template.</summary>
+internal sealed record CompiledPart(string Part, HandlebarsTemplate<object, object> Template);

@@ -1,0 +1,36 @@
+using TicketWorker.Cli;
+
+namespace TicketWorker.Tests.Cli;
+
+public class CheckCommandTests
+{
+    /// <summary>A copy of the shipped config/ and templates/ side by side, as in the repository.</summary>
+    private static TempDirectory CopyOfShippedSetup()
+    {
+        var temp = new TempDirectory();
+        foreach (var folder in new[] { "config", "templates" })
+        {
+            var source = Path.Combine(RepoRoot.Path, folder);
+            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+                temp.Write(Path.Combine(folder, Path.GetRelativePath(source, file)), File.ReadAllText(file));
+        }
+        return temp;
+    }
+
+    [Test]
+    public void ShippedConfigurationAndTemplatesPass()
+    {
+        using var temp = CopyOfShippedSetup();
+        Assert.That(CheckCommand.Check(Path.Combine(temp.Path, "config")), Is.Empty);
+    }
+
+    [Test]
+    public void BrokenTemplateIsReportedWithFileAndLine()
+    {
+        using var temp = CopyOfShippedSetup();
+        temp.Write("templates/closed.el.hbs", "subject: {{tag}}\n--- text ---\nok\n{{#each x}}\n--- html ---\n<p>ok</p>\n");
+        var problems = CheckCommand.Check(Path.Combine(temp.Path, "config"));
+        Assert.That(problems, Has.Count.EqualTo(1), string.Join("\n", problems));
+        Assert.That(problems[0].ToString(), Does.Match(@"templates[/\\]closed\.el\.hbs:4:1: text: .*never closed"));
+    }
+}
