@@ -14,6 +14,8 @@ public sealed class TicketWorkerOptions
     public OutboxOptions Outbox { get; set; } = new();
     /// <summary>Folder of reply templates, relative to the config folder.</summary>
     public string TemplatesPath { get; set; } = "../templates";
+    /// <summary>Language of replies when the customer's cannot be told and no template exists for it.</summary>
+    public string DefaultLanguage { get; set; } = "en";
     /// <summary>The rules file, relative to the config folder.</summary>
     public string RulesPath { get; set; } = "rules.yaml";
 }

@@ -30,7 +30,11 @@ public sealed class TicketWorkerRuntime
         Ignored = new SqlIgnoredMessageStore(database);
         MailboxState = new SqlMailboxStateStore(database);
         Outbox = new SqlOutboxStore(database);
-        Acknowledger = new Replies.Acknowledger(this, Replies.Acknowledger.DefaultContent);
+        Templates = Replies.TemplateRenderer.Load(settings.Resolve(settings.Options.TemplatesPath), settings.Options.DefaultLanguage);
+        // Without templates (an empty or missing folder) the built-in English text is used.
+        Acknowledger = new Replies.Acknowledger(this, Templates.Templates.Count == 0
+            ? Replies.Acknowledger.DefaultContent
+            : new Replies.TemplateAckRenderer(Templates, new Threading.SubjectTag(settings.Options.Threading.SubjectTag), settings.Options.DefaultLanguage).Render);
         Context = new IngestContext(settings.Options, () => policy.Current);
         Ingest = new IngestPipeline(this, new TicketWriter(this), loggers.CreateLogger<IngestPipeline>());
     }
@@ -48,6 +52,7 @@ public sealed class TicketWorkerRuntime
     public IOutboxStore Outbox { get; }
     public IngestContext Context { get; }
     public Replies.Acknowledger Acknowledger { get; }
+    public Replies.TemplateRenderer Templates { get; }
     public IngestPipeline Ingest { get; }
     public TimeProvider Time { get; }
     public ILoggerFactory Loggers { get; }

@@ -45,8 +45,25 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
         var fromAddress = mailbox.SmtpFrom ?? mailbox.Address;
         var tag = runtime.Context.SubjectTag;
         var estimate = await EstimateAsync(tx, ticket, now, cancellationToken).ConfigureAwait(false);
-        var content = render(new AckModel(ticket.Number, tag.Apply(message.Subject, ticket.Number), sender,
+        AckContent content;
+        try
+        {
+            content = render(new AckModel(ticket.Number, tag.Apply(message.Subject, ticket.Number), sender,
             message.From.FirstOrDefault()?.Name, message.Subject, message.TextBody, message.Headers["Content-Language"], now, estimate, template ?? settings.Template, ticket.Language));
+        }
+        catch (TemplateException e)
+        {
+            // Never a half-rendered mail: the intent is kept as a failed outbox row with the reason.
+            var failed = await runtime.Outbox.EnqueueAsync(tx, new OutboxItem
+            {
+                IdempotencyKey = $"ack:{ticket.Id}", TicketId = ticket.Id, Kind = "ack", Mailbox = mailbox.Name, EnvelopeFrom = fromAddress,
+                Recipients = [sender], MessageId = $"unrendered-ack-{ticket.Id}@{fromAddress[(fromAddress.IndexOf('@') + 1)..]}",
+                Raw = [], NextAttemptAt = now, CreatedAt = now,
+            }, cancellationToken).ConfigureAwait(false);
+            if (failed.Created)
+                await runtime.Outbox.MarkFailedAsync(tx, failed.Item.Id, "template failed: " + e.Message, now, cancellationToken).ConfigureAwait(false);
+            return AckDecision.Skip("template failed: " + e.Message);
+        }
 
         var key = await runtime.SettingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
         var builder = new MessageBuilder

@@ -46,8 +46,8 @@ public sealed record RuleInput
         Body = message.TextBody ?? string.Empty,
         Headers = message.Headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)).ToList(),
         HasAttachment = message.Attachments.Count > 0,
-        // No detector yet: a declared Content-Language is the best evidence we have.
-        Language = language ?? LanguageTag(message.Headers.GetDecoded("Content-Language")),
+        // Script and common words of the customer's text, then Content-Language, then English.
+        Language = language ?? Replies.LanguageDetector.Detect(message.Subject + "\n" + message.TextBody, message.Headers.GetDecoded("Content-Language"), null),
         InBusinessHours = inBusinessHours,
         Kind = kind.ToName(),
     };

@@ -128,6 +128,32 @@ public class AcknowledgementTests
         Assert.That(await OutboxAsync(), Has.Count.EqualTo(_h.Runtime.Acknowledger.MaxPerDay + 1));
     }
 
+    [Test]
+    public async Task APersianCustomerGetsOnePersianRightToLeftAcknowledgementWithAResolutionTime()
+    {
+        using var h = await IngestHarness.StartAsync(
+            extraSettings: $", \"TemplatesPath\": \"{Path.Combine(RepoRoot.Path, "templates")}\"",
+            mailboxes: IngestHarness.StackMailbox("support", "INBOX"),
+            rules: "sla: { default: standard, policies: { standard: { normal: { first_response: 1h, resolution: 8h } } } }\n"
+                 + "business_hours: { time_zone: Asia/Tehran, week: { sat: 08:00-16:00, sun: 08:00-16:00, mon: 08:00-16:00, tue: 08:00-16:00, wed: 08:00-16:00 } }\n");
+        var id = $"fa-{Guid.NewGuid():N}@example.ir";
+        var subject = "=?utf-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes("چاپگر کار نمی‌کند")) + "?=";
+        var r = await h.IngestAsync(Mails.Customer("=?utf-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes("مریم")) + "?= <customer7@example.test>",
+            subject, id, body: "سلام، چاپگر من از دیروز کار نمی‌کند. لطفاً کمک کنید.\n"));
+        Assert.That((await new OutboxSender(h.Runtime, "test").RunOnceAsync()).Sent, Is.EqualTo(1));
+
+        var ack = await FindInInboxAsync("customer7", $"<{id}>");
+        Assert.That(ack, Is.Not.Null);
+        Assert.That(ack!.Subject, Does.Contain($"[#{r.Ticket}]").And.Contain("چاپگر"));
+        Assert.That(ack.Headers["Content-Language"], Is.EqualTo("fa"));
+        Assert.That(ack.HtmlBody, Does.Contain("dir=\"rtl\""));
+        Assert.That(ack.TextBody, Does.Contain("مریم"));
+        Assert.That(ack.TextBody, Does.Match("[۰-۹]"), "Persian digits in the resolution time");
+        var ticket = (await h.TicketAsync(r.Ticket!.Value))!;
+        Assert.That((ticket.Ticket.Language, ticket.Ticket.EstimateSource), Is.EqualTo(("fa", "sla")));
+        TestContext.Out.WriteLine(ack.TextBody);
+    }
+
     [TestCase("agent1@example.test", "[#99] internal")]
     [TestCase("support@example.test", "loop")]
     [TestCase("support+t1-abcdefghij@example.test", "loop via token")]
