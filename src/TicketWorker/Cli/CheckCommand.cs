@@ -38,7 +38,7 @@ public static class CheckCommand
         catch (ConfigException e) { problems.AddRange(e.Errors); }
         var templatesPath = settings?.Resolve(settings.Options.TemplatesPath)
             ?? Path.GetFullPath(Path.Combine(configDirectory, new TicketWorkerOptions().TemplatesPath));
-        problems.AddRange(TemplateValidator.Validate(templatesPath));
+        problems.AddRange(TemplateValidator.Validate(templatesPath, settings?.Options.DefaultLanguage ?? "en"));
         return problems;
     }
 }

@@ -34,7 +34,8 @@ public sealed class TicketWorkerRuntime
         // Without templates (an empty or missing folder) the built-in English text is used.
         Acknowledger = new Replies.Acknowledger(this, Templates.Templates.Count == 0
             ? Replies.Acknowledger.DefaultContent
-            : new Replies.TemplateAckRenderer(Templates, new Threading.SubjectTag(settings.Options.Threading.SubjectTag), settings.Options.DefaultLanguage).Render);
+            : Replies.AckTemplates.Renderer(Templates, new Threading.SubjectTag(settings.Options.Threading.SubjectTag),
+                supportAddress: settings.Options.Mailboxes.FirstOrDefault()?.Address));
         Context = new IngestContext(settings.Options, () => policy.Current);
         Ingest = new IngestPipeline(this, new TicketWriter(this), loggers.CreateLogger<IngestPipeline>());
     }

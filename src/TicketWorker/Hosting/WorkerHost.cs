@@ -20,6 +20,9 @@ public static class WorkerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(minimum).AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; }));
         var runtime = await TicketWorkerRuntime.OpenAsync(configDirectory, loggers: loggers, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Broken templates do not stop the worker (the affected mails fail with the reason), but they are said at once.
+        var startup = loggers.CreateLogger("TicketWorker.Startup");
+        foreach (var problem in runtime.Templates.Problems) startup.LogWarning("template problem: {Problem}", problem.ToString());
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton<WorkerIdentity>();
         builder.Services.AddHostedService<IntakeService>();

@@ -19,13 +19,13 @@ public static class AckTemplates
     /// <param name="timeZoneId">IANA zone for other dates (the team's calendar); UTC when null.</param>
     public static Func<AckModel, AckContent> Renderer(TemplateRenderer renderer, SubjectTag tag,
         Func<AckModel, EstimateModel?>? estimate = null, string? supportAddress = null, string? timeZoneId = null) =>
-        ack => Render(renderer, tag, ack, estimate?.Invoke(ack), supportAddress, timeZoneId);
+        ack => Render(renderer, tag, ack, estimate is null ? (ack.Estimate is { } e ? ToEstimateModel(e.Phrase) : null) : estimate(ack), supportAddress, timeZoneId);
 
     /// <summary>Renders the acknowledgement for one ticket in the customer's language (with fallback).</summary>
     public static AckContent Render(TemplateRenderer renderer, SubjectTag tag, AckModel ack, EstimateModel? estimate,
         string? supportAddress = null, string? timeZoneId = null)
     {
-        var language = LanguageDetector.Detect(ack.CustomerText, ack.ContentLanguage, renderer.DefaultLanguage);
+        var language = ack.Language ?? LanguageDetector.Detect(ack.OriginalSubject + "\n" + ack.CustomerText, ack.ContentLanguage, renderer.DefaultLanguage);
         var model = new ReplyModel
         {
             TicketNumber = ack.TicketNumber,
@@ -39,7 +39,7 @@ public static class AckTemplates
             SupportAddress = supportAddress,
             TimeZoneId = timeZoneId ?? estimate?.TimeZoneId ?? "UTC",
         };
-        var reply = renderer.Render(TemplateNames.Ack, language, model);
+        var reply = renderer.Render(ack.TemplateName, language, model);
         return new AckContent(reply.Subject, reply.Text, reply.Html, reply.Language);
     }
 }
