@@ -111,7 +111,9 @@ public sealed class TicketWorkerRuntime
             ConnectionString = connectionString,
             RawMailPath = settings.Resolve(o.Storage.RawMailPath),
             StoreRawInDatabase = o.Storage.StoreRawInDatabase,
-            MaxMessageSize = o.Storage.MaxMessageSize,
+            // The raw store keeps every message, however large: mail over Storage:MaxMessageSize is
+            // quarantined by the pipeline with its bytes, never refused and lost.
+            MaxMessageSize = long.MaxValue,
         };
     }
 }
