@@ -69,6 +69,13 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
             {
                 error = "database: " + e.Message;
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug must not end this mailbox's intake for good (nor the other mailboxes'):
+                // say it with its stack trace once, back off, try again from the checkpoint.
+                error = $"unexpected {e.GetType().Name}: {e.Message}";
+                if (error != lastReported) Log.Unexpected(logger, e, mailbox.Name);
+            }
 
             if (error is not null)
             {
@@ -264,6 +271,9 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
 
         [LoggerMessage(13, LogLevel.Warning, "Mailbox {Mailbox}: marking processed mail failed: {Error}")]
         public static partial void MarkFailed(ILogger logger, string mailbox, string error);
+
+        [LoggerMessage(15, LogLevel.Error, "Mailbox {Mailbox}: unexpected failure; retrying with backoff")]
+        public static partial void Unexpected(ILogger logger, Exception exception, string mailbox);
 
         [LoggerMessage(14, LogLevel.Information, "Mailbox {Mailbox}: held by another worker; waiting")]
         public static partial void LeaseHeldElsewhere(ILogger logger, string mailbox);
