@@ -112,6 +112,8 @@ public static partial class AppSettingsLoader
             error(key + ":Security", $"Security '{s.Security}' is not one of None, StartTls, SslOnConnect");
         if (!string.IsNullOrEmpty(s.PasswordFile) && !File.Exists(Path.Combine(dir, s.PasswordFile)))
             error(key + ":PasswordFile", $"password file '{s.PasswordFile}' not found");
+        if (!string.IsNullOrEmpty(s.AccessTokenFile) && !File.Exists(Path.Combine(dir, s.AccessTokenFile)))
+            error(key + ":AccessTokenFile", $"access token file '{s.AccessTokenFile}' not found");
         if (!string.IsNullOrEmpty(s.TrustedCertificate) && !IsThumbprint(s.TrustedCertificate)
             && !File.Exists(Path.Combine(dir, s.TrustedCertificate)))
             error(key + ":TrustedCertificate", $"TrustedCertificate '{s.TrustedCertificate}' is neither a SHA-256 thumbprint nor an existing PEM file");
@@ -147,6 +149,10 @@ public sealed record LoadedSettings(string ConfigDirectory, TicketWorkerOptions 
 {
     /// <summary>A path from the settings made absolute against the config folder.</summary>
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(ConfigDirectory, path));
+
+    /// <summary>The OAuth2 access token of a server (first line of AccessTokenFile, read at each login), or null. Never logged.</summary>
+    public string? AccessToken(ServerOptions server) =>
+        string.IsNullOrEmpty(server.AccessTokenFile) ? null : File.ReadLines(Resolve(server.AccessTokenFile)).FirstOrDefault()?.Trim();
 
     /// <summary>The password of a server: its PasswordFile's first line, else Password, else null. Never logged.</summary>
     public string? Password(ServerOptions server) =>

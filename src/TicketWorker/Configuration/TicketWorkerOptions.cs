@@ -77,6 +77,11 @@ public class ServerOptions
     public string? Password { get; set; }
     /// <summary>A file holding the password (first line); wins over <see cref="Password"/>.</summary>
     public string? PasswordFile { get; set; }
+    /// <summary>
+    /// OAuth2 (Microsoft 365, Google): a file holding a current access token, kept fresh by the
+    /// admin's token helper; when set, the worker authenticates with XOAUTH2 instead of a password.
+    /// </summary>
+    public string? AccessTokenFile { get; set; }
     /// <summary>Trust this one certificate: a PEM file path or a SHA-256 thumbprint.</summary>
     public string? TrustedCertificate { get; set; }
 }

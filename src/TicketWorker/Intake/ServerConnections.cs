@@ -29,7 +29,9 @@ public static class ServerConnections
         {
             var port = server.Port > 0 ? server.Port : server.Security == "SslOnConnect" ? 993 : 143;
             await client.ConnectAsync(server.Host, port, ImapSecurityOf(server), Tls(settings, server), cancellationToken).ConfigureAwait(false);
-            if (!client.IsAuthenticated)
+            if (!client.IsAuthenticated && settings.AccessToken(server) is { Length: > 0 } token)
+                await client.AuthenticateAsync(new SaslXOAuth2(server.Username ?? mailbox.Address, token), cancellationToken).ConfigureAwait(false);
+            else if (!client.IsAuthenticated)
                 await client.LoginAsync(server.Username ?? mailbox.Address, settings.Password(server) ?? "", cancellationToken).ConfigureAwait(false);
             return client;
         }

@@ -21,7 +21,11 @@ public sealed class SmtpSessionFactory(LoadedSettings settings)
         try
         {
             await client.ConnectAsync(smtp.Host, port, security, ServerConnections.Tls(settings, smtp), cancellationToken).ConfigureAwait(false);
-            if (!string.IsNullOrEmpty(smtp.Username))
+            if (!string.IsNullOrEmpty(smtp.Username) && settings.AccessToken(smtp) is { Length: > 0 } token)
+            {
+                await client.AuthenticateAsync(new SaslXOAuth2(smtp.Username, token), cancellationToken).ConfigureAwait(false);
+            }
+            else if (!string.IsNullOrEmpty(smtp.Username))
             {
                 var password = settings.Password(smtp) ?? string.Empty;
                 // PLAIN is one round trip; LOGIN only for servers that offer nothing else.

@@ -174,6 +174,20 @@ public class MailboxIntakeTests
     }
 
     [Test]
+    public async Task AMailboxCanLogInWithAnOAuth2AccessTokenFile()
+    {
+        using var dir = new TempDirectory();
+        var tokenFile = dir.Write("support.token", MailStack.CreateAccessToken("support") + "\n");
+        // The password is wrong on purpose: only the token can log in.
+        using var h = await IngestHarness.StartAsync(mailboxes: IngestHarness.StackMailbox("support", _folder).Replace("\"secret\"", "\"wrong\"").Replace("\"Password\":", $"\"AccessTokenFile\": \"{tokenFile}\", \"Password\":"));
+        await AppendAsync("support", Mails.Customer("ann@example.org", "Token", "tok-1@example.org"));
+        var options = h.Runtime.Options.Mailboxes.Single();
+        await using var client = await ServerConnections.OpenImapAsync(h.Runtime.Settings, options, CancellationToken.None);
+        var folder = await client.SelectAsync(options.Folder);
+        Assert.That(await new MailboxIntake(h.Runtime, options, "test-worker", NullLogger.Instance).CatchUpAsync(client, folder, CancellationToken.None), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task AWrongPasswordIsReportedAsStatusNotAsACrash()
     {
         using var dir = new TempDirectory();
