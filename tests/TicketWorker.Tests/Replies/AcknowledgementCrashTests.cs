@@ -1,0 +1,93 @@
+using Microsoft.Data.Sqlite;
+using TicketWorker.Mail.Imap;
+using TicketWorker.Mail.Tests.Infrastructure;
+using TicketWorker.Tests.Intake;
+
+namespace TicketWorker.Tests.Replies;
+
+/// <summary>
+/// The real worker process killed (SIGKILL) after the ticket and its acknowledgement were committed
+/// but before the acknowledgement could be sent: after a restart the customer gets exactly one.
+/// </summary>
+public class AcknowledgementCrashTests
+{
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task AWorkerKilledBetweenCommitAndSendSendsExactlyOneAcknowledgementAfterRestart(CancellationToken cancellationToken)
+    {
+        var folder = "AckCrash-" + Guid.NewGuid().ToString("N")[..10];
+        var id = $"ackcrash-{Guid.NewGuid():N}@example.test";
+        await using (var client = await ConnectAsync("support", cancellationToken))
+            await client.CreateFolderAsync(folder, cancellationToken);
+
+        using var dir = new TempDirectory();
+        string Settings(int smtpPort) => $$"""
+            { "TicketWorker": {
+                "Database": { "Provider": "sqlite", "ConnectionString": "Data Source=../data/tw.db" },
+                "Mailboxes": [ {{IngestHarness.StackMailbox("support", folder, extra: "\"FirstStart\": \"Import\",")}} ],
+                "Smtp": { "Host": "127.0.0.1", "Port": {{smtpPort}}, "Security": "None" },
+                "Outbox": { "PollInterval": "00:00:00.200", "InitialRetryDelay": "00:00:01", "MaxRetryDelay": "00:00:02" } } }
+            """;
+        // First life: no SMTP server (a closed port), so the acknowledgement can only be queued.
+        var appsettings = dir.Write("config/appsettings.json", Settings(1));
+        var config = Path.GetDirectoryName(appsettings)!;
+        var database = $"Data Source={Path.Combine(dir.Path, "data", "tw.db")};Mode=ReadOnly";
+        try
+        {
+            using (var worker = WorkerProcess.Start(config))
+            {
+                await using (var client = await ConnectAsync("support", cancellationToken))
+                    await client.AppendAsync(folder, Mails.Customer("customer8@example.test", "Crash me", id).ReplaceLineEndings("\r\n"), cancellationToken);
+                while (await ScalarAsync(database, "SELECT COUNT(*) FROM outbox WHERE kind = 'ack'", cancellationToken) < 1)
+                    await Task.Delay(20, cancellationToken);
+                worker.Kill();
+            }
+            Assert.That(await ScalarAsync(database, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'", cancellationToken), Is.Zero);
+
+            // Second life: the SMTP server is reachable.
+            File.WriteAllText(appsettings, Settings(MailStack.SmtpPort));
+            using (var worker = WorkerProcess.Start(config))
+            {
+                while (await ScalarAsync(database, "SELECT COUNT(*) FROM outbox WHERE status = 'sent'", cancellationToken) < 1)
+                    await Task.Delay(50, cancellationToken);
+                await Task.Delay(2000, cancellationToken); // room for a wrong second send to show up
+                Assert.That(worker.Terminate(TimeSpan.FromSeconds(30)), Is.True);
+            }
+
+            Assert.That(await ScalarAsync(database, "SELECT COUNT(*) FROM outbox", cancellationToken), Is.EqualTo(1));
+            await using var inbox = await ConnectAsync("customer8", cancellationToken);
+            await inbox.SelectAsync("INBOX", cancellationToken);
+            Assert.That(await inbox.SearchAsync(SearchQuery.Header("In-Reply-To", $"<{id}>"), cancellationToken), Has.Count.EqualTo(1));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            await using var client = await ConnectAsync("support", CancellationToken.None);
+            await client.DeleteFolderAsync(folder, CancellationToken.None);
+        }
+    }
+
+    private static async Task<ImapClient> ConnectAsync(string user, CancellationToken cancellationToken)
+    {
+        var client = new ImapClient();
+        await client.ConnectAsync(MailStack.Host, MailStack.ImapPort, ImapSecurity.StartTls, MailStack.TrustedTls, cancellationToken);
+        await client.LoginAsync(MailStack.Address(user), MailStack.Password, cancellationToken);
+        return client;
+    }
+
+    private static async Task<long> ScalarAsync(string database, string sql, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new SqliteConnection(database);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken));
+        }
+        catch (SqliteException)
+        {
+            return 0; // the first worker has not created the database yet
+        }
+    }
+}
