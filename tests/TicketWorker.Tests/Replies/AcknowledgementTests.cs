@@ -29,7 +29,14 @@ public class AcknowledgementTests
         await client.ConnectAsync(MailStack.Host, MailStack.ImapPort, ImapSecurity.StartTls, MailStack.TrustedTls);
         await client.LoginAsync(MailStack.Address(user), MailStack.Password);
         await client.SelectAsync("INBOX");
+        // Postfix hands accepted mail to Dovecot a few milliseconds later: look for up to 10 s.
         var uids = await client.SearchAsync(SearchQuery.Header("In-Reply-To", inReplyTo));
+        for (var i = 0; i < 100 && uids.Count == 0; i++)
+        {
+            await Task.Delay(100);
+            await client.NoopAsync();
+            uids = await client.SearchAsync(SearchQuery.Header("In-Reply-To", inReplyTo));
+        }
         if (uids.Count == 0) return null;
         Assert.That(uids, Has.Count.EqualTo(1), "exactly one acknowledgement");
         await foreach (var m in client.FetchAsync(UidSet.Of(uids)))
