@@ -145,6 +145,8 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
             processed += done.Count;
             if (stopping.IsCancellationRequested) break;
             await MarkAsync(client, folder, done, stopping).ConfigureAwait(false);
+            // A long backlog must not outlive the lease: renew it per batch, give way if it was taken.
+            if (start + BatchSize < uids.Count && !await TryLeaseAsync(stopping).ConfigureAwait(false)) break;
         }
         return processed;
     }
