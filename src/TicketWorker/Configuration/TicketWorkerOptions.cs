@@ -84,6 +84,11 @@ public class ServerOptions
     public string? AccessTokenFile { get; set; }
     /// <summary>Trust this one certificate: a PEM file path or a SHA-256 thumbprint.</summary>
     public string? TrustedCertificate { get; set; }
+    /// <summary>
+    /// A file (relative to the config folder) that receives the protocol conversation with this
+    /// server, for troubleshooting; passwords and tokens are redacted. Off when empty.
+    /// </summary>
+    public string? ProtocolLog { get; set; }
 }
 
 public sealed class SmtpOptions : ServerOptions
