@@ -1,6 +1,6 @@
-using HandlebarsDotNet;
+using Scriban;
 
 namespace TicketWorker.Replies;
 
 /// <summary>One compiled part (subject, text or html) of a template.</summary>
-internal sealed record CompiledPart(string Part, HandlebarsTemplate<object, object> Template);
+internal sealed record CompiledPart(string Part, Template Template);

@@ -1,35 +1,69 @@
+using Scriban.Runtime;
+using Scriban.Syntax;
+
 namespace TicketWorker.Replies;
 
 /// <summary>A template file compiled for its language, or the reason it cannot be used.</summary>
-internal sealed class CompiledTemplate(TemplateFile file, IReadOnlyList<CompiledPart> parts, string? error = null)
+internal sealed class CompiledTemplate(TemplateFile file, LanguageEnvironment environment, TemplateSources sources,
+    IReadOnlyList<CompiledPart> parts, string? error = null)
 {
     public TemplateFile File { get; } = file;
 
     public string? Error { get; } = error;
 
-    public static CompiledTemplate Broken(TemplateFile file, string error) => new(file, [], error);
+    public static CompiledTemplate Broken(TemplateFile file, LanguageEnvironment environment, TemplateSources sources, string error) =>
+        new(file, environment, sources, [], error);
 
     /// <summary>Renders every part into strings before returning, so a failure leaves nothing half-rendered.</summary>
-    public RenderedReply Render(object data, string language)
+    /// <param name="strictVariables">Unknown variables and filters fail (check); otherwise an unknown variable renders as nothing.</param>
+    public RenderedReply Render(ScriptObject data, string language, TemplateLimits limits, bool strictVariables = false)
     {
-        if (Error is not null) throw new TemplateException($"template cannot be used: {Error}") { File = File.DisplayPath };
+        if (Error is not null) throw new TemplateException($"template cannot be used: {Error}") { File = File.DisplayPath, Reason = Error };
         var output = new Dictionary<string, string>();
-        foreach (var part in parts)
-        {
-            try
-            {
-                output[part.Part] = part.Template(data, null!);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                var reason = e.Message.Split("\n\n")[0].Trim();
-                throw new TemplateException($"{File.DisplayPath}: {part.Part}: {reason}", e) { File = File.DisplayPath, Part = part.Part };
-            }
-        }
+        foreach (var part in parts) output[part.Part] = RenderPart(part, data, limits, strictVariables);
         // A subject is one line (RFC 5322 §2.2.3 folding is the mail writer's job).
         var subject = string.Join(' ', output["subject"].Split((char[])['\r', '\n', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
         if (subject.Length == 0)
-            throw new TemplateException($"{File.DisplayPath}: subject: renders empty") { File = File.DisplayPath, Part = "subject" };
+            throw new TemplateException($"{File.DisplayPath}: subject: renders empty")
+                { File = File.DisplayPath, Part = "subject", Line = File.Subject!.Line, Column = File.Subject.Column, Reason = "renders empty" };
         return new RenderedReply(subject, output["text"], output["html"], language);
+    }
+
+    private string RenderPart(CompiledPart part, ScriptObject data, TemplateLimits limits, bool strictVariables)
+    {
+        var context = new ReplyTemplateContext(environment.Format, environment.Partials, part.Part == "html", limits, strictVariables);
+        // Filters below the model, the model read-only, the template's own assignments on top.
+        context.PushGlobal(environment.Filters);
+        context.PushGlobal(data);
+        context.PushGlobal(new ScriptObject());
+        using var timeout = new CancellationTokenSource(limits.Timeout);
+        context.CancellationToken = timeout.Token;
+        try
+        {
+            return part.Template.Render(context);
+        }
+        catch (ScriptRuntimeException e) when (timeout.IsCancellationRequested)
+        {
+            throw Failure(part, e.Span, $"rendering took longer than {limits.Timeout.TotalSeconds:0.#} s (stopped)", e);
+        }
+        catch (ScriptRuntimeException e)
+        {
+            throw Failure(part, e.Span, e.OriginalMessage, e);
+        }
+        catch (Exception e) when (e is InsufficientExecutionStackException or InvalidOperationException or ArgumentException or FormatException
+                                      or OverflowException or OperationCanceledException)
+        {
+            var reason = timeout.IsCancellationRequested ? $"rendering took longer than {limits.Timeout.TotalSeconds:0.#} s (stopped)" : e.Message;
+            throw Failure(part, context.CurrentSpan, reason, e);
+        }
+    }
+
+    private TemplateException Failure(CompiledPart part, Scriban.Parsing.SourceSpan span, string reason, Exception inner)
+    {
+        var at = sources.Locate(span, reason);
+        var file = at.Line > 0 ? at.File : File.DisplayPath;
+        var location = at.Line > 0 ? $"{at.File}:{at.Line}:{at.Column}" : File.DisplayPath;
+        return new TemplateException($"{location}: {part.Part}: {reason}", inner)
+            { File = file, Part = part.Part, Line = at.Line, Column = at.Column, Reason = reason };
     }
 }

@@ -1,4 +1,31 @@
+using Scriban.Runtime;
+
 namespace TicketWorker.Replies;
 
-/// <summary>The estimate as templates see it: <c>estimate.due</c> is shown in the estimate's own zone.</summary>
-internal sealed record EstimateValue(ZonedInstant Due, string TimeZone, bool AsBusinessDays, int BusinessDays);
+/// <summary>
+/// The estimate as templates see it: <c>estimate.due</c> (shown in the estimate's own zone),
+/// <c>estimate.timeZone</c>, <c>estimate.asBusinessDays</c>, <c>estimate.businessDays</c>. Read-only.
+/// </summary>
+internal sealed class EstimateValue : ScriptObject
+{
+    public EstimateValue(ZonedInstant due, string timeZone, bool asBusinessDays, int businessDays)
+    {
+        Due = due;
+        TimeZone = timeZone;
+        AsBusinessDays = asBusinessDays;
+        BusinessDays = businessDays;
+        SetValue("due", due, true);
+        SetValue("timeZone", timeZone, true);
+        SetValue("asBusinessDays", asBusinessDays, true);
+        SetValue("businessDays", businessDays, true);
+        IsReadOnly = true;
+    }
+
+    public ZonedInstant Due { get; }
+
+    public string TimeZone { get; }
+
+    public bool AsBusinessDays { get; }
+
+    public int BusinessDays { get; }
+}

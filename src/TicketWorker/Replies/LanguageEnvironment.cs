@@ -1,85 +1,54 @@
-using HandlebarsDotNet;
+using Scriban.Runtime;
 using TicketWorker.Configuration;
 
 namespace TicketWorker.Replies;
 
 /// <summary>
-/// The two Handlebars instances of one language (escaping for HTML, non-escaping for subject and
-/// text) with that language's helpers and partials (language-specific first, else language-neutral).
+/// What the templates of one language share: its filters (dates and phrases in that language) and
+/// its partials (language-specific first, else language-neutral), compiled once.
 /// </summary>
 internal sealed class LanguageEnvironment
 {
-    private readonly IHandlebars _plain;
-    private readonly IHandlebars _html;
-    private readonly HashSet<string> _partials = new(StringComparer.Ordinal);
+    private readonly TemplateSources _sources;
 
-    public LanguageEnvironment(string language, IEnumerable<TemplateFile> partials, List<ConfigError> problems)
+    public LanguageEnvironment(string language, IEnumerable<TemplateFile> partials, TemplateSources sources, List<ConfigError> problems)
     {
         Language = language;
-        _plain = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
-        _html = Handlebars.Create(new HandlebarsConfiguration());
-        var format = LanguageFormat.For(language);
-        TemplateHelpers.Register(_plain, format, html: false);
-        TemplateHelpers.Register(_html, format, html: true);
-
+        _sources = sources;
+        Format = LanguageFormat.For(language);
+        Filters = TemplateFilters.Create(Format);
+        var compiled = new Dictionary<string, CompiledPartial>(StringComparer.Ordinal);
         var chosen = partials.Where(p => p.Language == language || p.Language is null)
             .GroupBy(p => p.Name)
             .Select(g => g.OrderBy(p => p.Language is null ? 1 : 0).First());
         foreach (var partial in chosen)
         {
-            _partials.Add(partial.Name);
-            Register(_plain, partial, partial.Text, problems);
-            Register(_html, partial, partial.Html, problems);
+            var text = sources.Parse(partial, partial.Text, problems);
+            // A partial without sections has one body for both parts: report its errors once.
+            var same = partial.Html.Source == partial.Text.Source && partial.Html.Line == partial.Text.Line;
+            var html = sources.Parse(partial, partial.Html, same ? [] : problems);
+            compiled[partial.Name] = new CompiledPartial(partial, text, html);
         }
+        Partials = new PartialLoader(language, compiled);
     }
 
     public string Language { get; }
 
-    public bool HasPartial(string name) => _partials.Contains(name);
+    public LanguageFormat Format { get; }
+
+    /// <summary>The filters, read-only, shared by every render in this language.</summary>
+    public ScriptObject Filters { get; }
+
+    public PartialLoader Partials { get; }
 
     public CompiledTemplate Compile(TemplateFile file, List<ConfigError> problems)
     {
         var parts = new List<CompiledPart>();
-        foreach (var (section, instance) in new[] { (file.Subject!, _plain), (file.Text, _plain), (file.Html, _html) })
-        {
-            try
-            {
-                parts.Add(new CompiledPart(section.Part, instance.Compile(section.Source)));
-            }
-            catch (Exception e) when (e is HandlebarsException or InvalidOperationException or ArgumentException)
-            {
-                var error = CompileError(file.DisplayPath, section, e);
-                problems.Add(error);
-                return CompiledTemplate.Broken(file, error.ToString());
-            }
-        }
-        return new CompiledTemplate(file, parts);
-    }
-
-    private static void Register(IHandlebars instance, TemplateFile partial, TemplateSection section, List<ConfigError> problems)
-    {
-        try { instance.RegisterTemplate(partial.Name, section.Source); }
-        catch (Exception e) when (e is HandlebarsException or InvalidOperationException or ArgumentException)
-        {
-            var error = CompileError(partial.DisplayPath, section, e);
-            if (!problems.Contains(error)) problems.Add(error);
-        }
-    }
-
-    /// <summary>Maps a Handlebars.Net compile error into the file; its parser reports "Occured at: line:col" (0-based line).</summary>
-    internal static ConfigError CompileError(string file, TemplateSection section, Exception e)
-    {
-        var message = e.Message.Split("\n\n")[0].Trim();
-        var line = section.Line;
-        var column = section.Column;
-        var at = System.Text.RegularExpressions.Regex.Match(e.Message, @"Occured at: (\d+):(\d+)");
-        if (at.Success)
-        {
-            var l = int.Parse(at.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            var c = int.Parse(at.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
-            line = section.Line + l;
-            column = l == 0 ? section.Column + c : Math.Max(1, c);
-        }
-        return new ConfigError(file, line, column, $"{section.Part}: {message}");
+        var before = problems.Count;
+        foreach (var section in new[] { file.Subject!, file.Text, file.Html })
+            if (_sources.Parse(file, section, problems) is { } template) parts.Add(new CompiledPart(section.Part, template));
+        return problems.Count > before
+            ? CompiledTemplate.Broken(file, this, _sources, problems[before].ToString())
+            : new CompiledTemplate(file, this, _sources, parts);
     }
 }

@@ -10,9 +10,17 @@ public sealed class TemplateException : Exception
 
     public TemplateException(string message, Exception inner) : base(message, inner) { }
 
-    /// <summary>The template file, when known.</summary>
+    /// <summary>The template file, when known (the included partial when the error is in one).</summary>
     public string? File { get; init; }
 
-    /// <summary>The part that failed: <c>subject</c>, <c>text</c> or <c>html</c>, when known.</summary>
+    /// <summary>The part of the reply that failed: <c>subject</c>, <c>text</c> or <c>html</c>, when known.</summary>
     public string? Part { get; init; }
+
+    /// <summary>1-based line and column in <see cref="File"/>; 0 when unknown.</summary>
+    public int Line { get; init; }
+
+    public int Column { get; init; }
+
+    /// <summary>The reason without the location.</summary>
+    public string? Reason { get; init; }
 }

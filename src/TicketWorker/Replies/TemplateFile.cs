@@ -11,7 +11,7 @@ namespace TicketWorker.Replies;
 internal sealed partial class TemplateFile
 {
     public required string Name { get; init; }
-    /// <summary>Null for a language-neutral partial (<c>partials/footer.hbs</c>).</summary>
+    /// <summary>Null for a language-neutral partial (<c>partials/footer.liquid</c>).</summary>
     public string? Language { get; init; }
     public required string DisplayPath { get; init; }
     public TemplateSection? Subject { get; init; }
@@ -82,7 +82,7 @@ internal sealed partial class TemplateFile
         if (isPartial && bodies.Count == 0)
         {
             // A partial without sections: the whole file is used in text and HTML alike.
-            var whole = new TemplateSection("text", Join(header) + "\n", headerStart, 1);
+            var whole = new TemplateSection("text", Join(header), headerStart, 1);
             return new TemplateFile { Name = name, Language = language, DisplayPath = displayPath, Text = whole, Html = whole with { Part = "html" } };
         }
         if (isPartial && header.Any(l => l.Trim().Length > 0))
@@ -98,8 +98,9 @@ internal sealed partial class TemplateFile
                 errors.Add(new ConfigError(displayPath, lastLine, 1, $"missing '--- {part} ---' section"));
         if (errors.Count > before) return null;
 
-        // A partial ends with its newline, so "{{> footer}}" on a line of its own stays a line of its own.
-        TemplateSection Section(string part) => new(part, Join(bodies[part].Lines) + (isPartial ? "\n" : ""), bodies[part].Line, 1);
+        // A partial has no newline of its own at the end: "{% include 'footer' %}" on a line of its own
+        // keeps that line's newline, and an include within a line does not break it.
+        TemplateSection Section(string part) => new(part, Join(bodies[part].Lines), bodies[part].Line, 1);
         return new TemplateFile
         {
             Name = name, Language = language, DisplayPath = displayPath, Subject = subject,

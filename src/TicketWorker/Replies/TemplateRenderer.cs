@@ -1,29 +1,37 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using HandlebarsDotNet;
 using TicketWorker.Configuration;
 
 namespace TicketWorker.Replies;
 
 /// <summary>
-/// Renders reply templates from a folder (<c>{name}.{lang}.hbs</c>, partials in <c>partials/</c>).
-/// The subject and text use a non-escaping Handlebars instance, the HTML body an escaping one.
+/// Renders reply templates from a folder (<c>{name}.{lang}.liquid</c>, partials in <c>partials/</c>):
+/// Liquid, parsed and rendered by Scriban. Values are escaped on output in the HTML body only.
 /// A reply is all or nothing: any failure throws <see cref="TemplateException"/>.
 /// Thread-safe once loaded.
 /// </summary>
 public sealed partial class TemplateRenderer
 {
     private readonly Dictionary<(string Name, string Language), CompiledTemplate> _templates;
+    private readonly Dictionary<string, LanguageEnvironment> _environments;
+
+    /// <summary>The extension of template and partial files.</summary>
+    public const string Extension = ".liquid";
 
     private TemplateRenderer(string directory, string defaultLanguage, Dictionary<(string, string), CompiledTemplate> templates,
-        List<ConfigError> problems, List<TemplateFile> files)
+        List<ConfigError> problems, List<TemplateFile> files, TemplateLimits limits, Dictionary<string, LanguageEnvironment> environments)
     {
+        Limits = limits;
+        _environments = environments;
         Directory = directory;
         DefaultLanguage = defaultLanguage;
         _templates = templates;
         Problems = problems;
         Files = files;
     }
+
+    /// <summary>Loop, recursion, output and time limits of every render.</summary>
+    public TemplateLimits Limits { get; }
 
     /// <summary>The templates folder (full path).</summary>
     public string Directory { get; }
@@ -45,8 +53,10 @@ public sealed partial class TemplateRenderer
     private static partial Regex LanguageCode();
 
     /// <summary>Loads and compiles every template in <paramref name="directory"/>; never throws for bad templates (see <see cref="Problems"/>).</summary>
-    public static TemplateRenderer Load(string directory, string defaultLanguage = "en")
+    public static TemplateRenderer Load(string directory, string defaultLanguage = "en", TemplateLimits? limits = null)
     {
+        limits ??= TemplateLimits.Default;
+        var environments = new Dictionary<string, LanguageEnvironment>(StringComparer.Ordinal);
         var full = Path.GetFullPath(directory);
         var problems = new List<ConfigError>();
         var files = new List<TemplateFile>();
@@ -54,26 +64,33 @@ public sealed partial class TemplateRenderer
         if (!System.IO.Directory.Exists(full))
         {
             problems.Add(new ConfigError(AppSettingsLoader.DisplayPath(full), 0, 0, "templates folder not found (TemplatesPath in appsettings.json)"));
-            return new TemplateRenderer(full, defaultLanguage, templates, problems, files);
+            return new TemplateRenderer(full, defaultLanguage, templates, problems, files, limits, environments);
         }
+
+        // Handlebars files of older versions would silently not be read: say so.
+        foreach (var old in System.IO.Directory.EnumerateFiles(full, "*.hbs", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            problems.Add(new ConfigError(AppSettingsLoader.DisplayPath(old), 0, 0,
+                $"Handlebars templates are no longer read: convert it to Liquid as {Path.GetFileNameWithoutExtension(old)}{Extension} (see templates/README.md)"));
 
         var partials = new List<TemplateFile>();
         var partialDir = Path.Combine(full, "partials");
         if (System.IO.Directory.Exists(partialDir))
-            foreach (var path in System.IO.Directory.EnumerateFiles(partialDir, "*.hbs").Order(StringComparer.Ordinal))
+            foreach (var path in System.IO.Directory.EnumerateFiles(partialDir, "*" + Extension).Order(StringComparer.Ordinal))
                 if (ReadFile(path, isPartial: true, problems) is { } partial) partials.Add(partial);
         var mains = new List<TemplateFile>();
-        foreach (var path in System.IO.Directory.EnumerateFiles(full, "*.hbs").Order(StringComparer.Ordinal))
+        foreach (var path in System.IO.Directory.EnumerateFiles(full, "*" + Extension).Order(StringComparer.Ordinal))
             if (ReadFile(path, isPartial: false, problems) is { } main) mains.Add(main);
         files.AddRange(partials);
         files.AddRange(mains);
 
+        var sources = new TemplateSources();
         foreach (var group in mains.GroupBy(f => f.Language!))
         {
-            var environment = new LanguageEnvironment(group.Key, partials, problems);
+            var environment = new LanguageEnvironment(group.Key, partials, sources, problems);
+            environments[group.Key] = environment;
             foreach (var file in group) templates[(file.Name, group.Key)] = environment.Compile(file, problems);
         }
-        return new TemplateRenderer(full, defaultLanguage, templates, problems, files);
+        return new TemplateRenderer(full, defaultLanguage, templates, problems, files, limits, environments);
     }
 
     /// <summary>The language whose template will be used: <paramref name="language"/>, else the default language, else English; null when none exists.</summary>
@@ -85,15 +102,21 @@ public sealed partial class TemplateRenderer
     }
 
     /// <summary>Renders template <paramref name="name"/> in <paramref name="language"/> (with fallback); throws <see cref="TemplateException"/> on any failure.</summary>
-    public RenderedReply Render(string name, string? language, ReplyModel model)
+    public RenderedReply Render(string name, string? language, ReplyModel model) => Render(name, language, model, strictVariables: false);
+
+    /// <summary>As <see cref="Render(string, string?, ReplyModel)"/>; with <paramref name="strictVariables"/> an unknown variable or filter fails (check).</summary>
+    internal RenderedReply Render(string name, string? language, ReplyModel model, bool strictVariables)
     {
         ArgumentNullException.ThrowIfNull(model);
         var resolved = ResolveLanguage(name, language)
             ?? throw new TemplateException($"no template '{name}' for language '{language}', the default '{DefaultLanguage}' or English");
         var template = _templates[(name, resolved)];
         var data = TemplateData.From(model);
-        return template.Render(data, resolved);
+        return template.Render(data, resolved, Limits, strictVariables);
     }
+
+    /// <summary>Whether a partial of this name can be included in templates of <paramref name="language"/>.</summary>
+    internal bool HasPartial(string language, string name) => _environments.TryGetValue(language, out var e) && e.Partials.Has(name);
 
     /// <summary>"fa-IR" → "fa"; null for an empty value.</summary>
     internal static string? Normalize(string? language)
@@ -114,7 +137,7 @@ public sealed partial class TemplateRenderer
     private static TemplateFile? ReadFile(string path, bool isPartial, List<ConfigError> problems)
     {
         var display = AppSettingsLoader.DisplayPath(path);
-        var stem = Path.GetFileNameWithoutExtension(path);
+        var stem = Path.GetFileName(path)[..^Extension.Length];
         var dot = stem.LastIndexOf('.');
         string name;
         string? language;
@@ -122,7 +145,7 @@ public sealed partial class TemplateRenderer
         else if (isPartial) { name = stem; language = null; }
         else
         {
-            problems.Add(new ConfigError(display, 0, 0, "template file names are {name}.{language}.hbs, e.g. ack.en.hbs"));
+            problems.Add(new ConfigError(display, 0, 0, "template file names are {name}.{language}.liquid, e.g. ack.en.liquid"));
             return null;
         }
         if (language is not null && !IsKnownLanguage(language))

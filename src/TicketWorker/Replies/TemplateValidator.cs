@@ -4,9 +4,10 @@ namespace TicketWorker.Replies;
 
 /// <summary>
 /// Validates a templates folder for <c>ticketworker check</c>: file names and language codes, the
-/// file format, block structure, helpers and partials (with <c>file:line:col</c>), then compiles and
-/// renders every template with <see cref="SampleReplyModels"/>, because Handlebars.Net reports a
-/// missing partial or helper only when rendering. Also requires each template in the default language.
+/// file format, Liquid syntax, every include present for each language that uses it (all with
+/// <c>file:line:col</c>), then renders every template with <see cref="SampleReplyModels"/> under
+/// strict variables, so an unknown variable or filter is found before a customer's mail is due.
+/// Also requires each template in the default language.
 /// </summary>
 public static class TemplateValidator
 {
@@ -20,48 +21,52 @@ public static class TemplateValidator
 
         if (!TemplateRenderer.IsKnownLanguage(defaultLanguage))
             errors.Add(new ConfigError(display, 0, 0, $"unknown default language '{defaultLanguage}'"));
+        errors.AddRange(renderer.Problems);
+        var broken = renderer.Problems.Select(p => p.File).ToHashSet(StringComparer.Ordinal);
 
-        // Structure first: it has positions, which Handlebars.Net's own errors mostly lack.
-        var scanned = new HashSet<string>(StringComparer.Ordinal);
-        var languages = renderer.Files.Where(f => f.Subject is not null).Select(f => f.Language!).Distinct().ToList();
-        foreach (var file in renderer.Files)
+        // Includes, per language of the templates that may include them.
+        var languages = renderer.Templates.Values.SelectMany(l => l).Distinct().Order(StringComparer.Ordinal).ToList();
+        foreach (var file in renderer.Files.Where(f => !broken.Contains(f.DisplayPath)))
         {
-            // A language-neutral partial is checked against each language that uses it.
-            var fileLanguages = file.Language is { } l ? [l] : languages.DefaultIfEmpty("en").ToList();
-            foreach (var language in fileLanguages)
+            var fileLanguages = file.Language is { } l ? [l] : languages;
+            foreach (var section in new[] { file.Subject, file.Text, file.Html }.OfType<TemplateSection>().DistinctBy(s => s.Source + s.Line))
             {
-                var partials = renderer.Files.Where(f => f.Subject is null && (f.Language == language || f.Language is null))
-                    .Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-                foreach (var section in new[] { file.Subject, file.Text, file.Html }.OfType<TemplateSection>().DistinctBy(s => s.Source + s.Line))
+                var sources = new TemplateSources();
+                var template = sources.Parse(file, section, []);
+                if (template?.Page is null) continue;
+                foreach (var (name, span) in IncludeScanner.Scan(template.Page))
                 {
-                    foreach (var p in MustacheScanner.Scan(section.Source, TemplateHelpers.Names.Contains, partials.Contains))
+                    if (!PartialLoader.IsPartialName(name))
                     {
-                        var line = section.Line + p.Line - 1;
-                        var column = p.Line == 1 ? section.Column + p.Column - 1 : p.Column;
-                        var error = new ConfigError(file.DisplayPath, line, column, $"{section.Part}: {p.Message}");
+                        var error = sources.Locate(span, PartialLoader.NotAName(name));
                         if (!errors.Contains(error)) errors.Add(error);
-                        scanned.Add(file.DisplayPath);
+                        broken.Add(file.DisplayPath);
+                        continue;
+                    }
+                    foreach (var language in fileLanguages.Where(language => !renderer.HasPartial(language, name)))
+                    {
+                        var error = sources.Locate(span, $"include '{name}' not found for language '{language}' (expected partials/{name}.{language}{TemplateRenderer.Extension} or partials/{name}{TemplateRenderer.Extension})");
+                        if (!errors.Contains(error)) errors.Add(error);
+                        broken.Add(file.DisplayPath);
                     }
                 }
             }
         }
-        // Loading problems (names, format, compile errors) unless the scan already explained the file.
-        errors.AddRange(renderer.Problems.Where(p => !scanned.Contains(p.File) && !errors.Contains(p)));
 
         foreach (var (name, langs) in renderer.Templates)
         {
             foreach (var language in langs)
             {
                 var file = renderer.Files.First(f => f.Subject is not null && f.Name == name && f.Language == language);
-                if (scanned.Contains(file.DisplayPath) || renderer.Problems.Any(p => p.File == file.DisplayPath)) continue;
+                if (broken.Contains(file.DisplayPath)) continue;
                 foreach (var model in SampleReplyModels.All)
                 {
-                    try { renderer.Render(name, language, model); }
+                    try { renderer.Render(name, language, model, strictVariables: true); }
                     catch (TemplateException e)
                     {
-                        var section = e.Part switch { "subject" => file.Subject!, "html" => file.Html, _ => file.Text };
-                        var reason = e.InnerException?.Message.Split("\n\n")[0].Trim() ?? e.Message;
-                        errors.Add(new ConfigError(file.DisplayPath, section.Line, section.Column, $"{section.Part}: rendering with a sample ticket failed: {reason}"));
+                        var error = new ConfigError(e.File ?? file.DisplayPath, e.Line, e.Column,
+                            $"{e.Part}: rendering with a sample ticket failed: {e.Reason ?? e.Message}");
+                        if (!errors.Contains(error)) errors.Add(error);
                         break;
                     }
                 }
@@ -72,7 +77,8 @@ public static class TemplateValidator
         var normalized = TemplateRenderer.Normalize(defaultLanguage) ?? "en";
         foreach (var name in names)
             if (!renderer.Templates.TryGetValue(name, out var have) || !have.Contains(normalized))
-                errors.Add(new ConfigError(display, 0, 0, $"template '{name}' is missing in the default language '{normalized}' (add {name}.{normalized}.hbs)"));
+                errors.Add(new ConfigError(display, 0, 0,
+                    $"template '{name}' is missing in the default language '{normalized}' (add {name}.{normalized}{TemplateRenderer.Extension})"));
         return errors;
     }
 }

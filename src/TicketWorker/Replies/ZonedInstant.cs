@@ -1,16 +1,29 @@
-using System.Globalization;
+using Scriban.Runtime;
 
 namespace TicketWorker.Replies;
 
-/// <summary>An instant together with the zone it is shown in; what the date helpers receive.</summary>
-internal sealed record ZonedInstant(DateTimeOffset Instant, TimeZoneInfo Zone)
+/// <summary>
+/// An instant together with the zone it is shown in; what the date filters receive. A read-only
+/// <see cref="ScriptObject"/> without members, so a template can pass it on but not look inside
+/// the .NET values it carries.
+/// </summary>
+internal sealed class ZonedInstant : ScriptObject
 {
+    public ZonedInstant(DateTimeOffset instant, TimeZoneInfo zone)
+    {
+        Instant = instant;
+        Zone = zone;
+        IsReadOnly = true;
+    }
+
+    public DateTimeOffset Instant { get; }
+
+    public TimeZoneInfo Zone { get; }
+
     /// <summary>The wall-clock time in <see cref="Zone"/>.</summary>
     public DateTime Local => TimeZoneInfo.ConvertTime(Instant, Zone).DateTime;
 
     public string ZoneId => Zone.Id;
-
-    public override string ToString() => Local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     /// <summary>Finds an IANA zone (Linux and Windows: .NET maps IANA ids via ICU on Windows).</summary>
     public static TimeZoneInfo FindZone(string id)

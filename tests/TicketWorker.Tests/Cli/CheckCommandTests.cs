@@ -28,9 +28,9 @@ public class CheckCommandTests
     public void BrokenTemplateIsReportedWithFileAndLine()
     {
         using var temp = CopyOfShippedSetup();
-        temp.Write("templates/closed.el.hbs", "subject: {{tag}}\n--- text ---\nok\n{{#each x}}\n--- html ---\n<p>ok</p>\n");
+        temp.Write("templates/closed.el.liquid", "subject: {{ tag }}\n--- text ---\nok\n{% for x in y %}\n--- html ---\n<p>ok</p>\n");
         var problems = CheckCommand.Check(Path.Combine(temp.Path, "config"));
         Assert.That(problems, Has.Count.EqualTo(1), string.Join("\n", problems));
-        Assert.That(problems[0].ToString(), Does.Match(@"templates[/\\]closed\.el\.hbs:4:1: text: .*never closed"));
+        Assert.That(problems[0].ToString(), Does.Match(@"templates[/\\]closed\.el\.liquid:4:4: text: .*endfor"));
     }
 }

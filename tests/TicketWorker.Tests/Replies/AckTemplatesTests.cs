@@ -24,6 +24,20 @@ public class AckTemplatesTests
         Assert.That(content.Text, Does.Contain("تا سه\u200Cشنبه ۴ فروردین ۱۴۰۵، ساعت ۱۴:۰۰ به وقت Europe/Berlin"));
     }
 
+    [TestCase("en")]
+    [TestCase("fa")]
+    public void ScriptInTheDisplayNameIsEscapedInHtmlAndVerbatimInText(string language)
+    {
+        var renderer = TemplateRenderer.Load(TemplateFolder.Shipped());
+        var render = AckTemplates.Renderer(renderer, new SubjectTag());
+
+        var content = render(PersianMail with { CustomerName = "<script>alert(1)</script>", Language = language });
+
+        Assert.That(content.Language, Is.EqualTo(language));
+        Assert.That(content.Text, Does.Contain("<script>alert(1)</script>"));
+        Assert.That(content.Html, Does.Contain("&lt;script&gt;alert(1)&lt;/script&gt;").And.Not.Contain("<script>"));
+    }
+
     [Test]
     public void BusinessDayPhraseBecomesBusinessDayEstimate()
     {

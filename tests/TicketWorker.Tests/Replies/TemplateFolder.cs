@@ -28,10 +28,10 @@ internal sealed class TemplateFolder : IDisposable
     public static string Shipped() => System.IO.Path.Combine(RepoRoot.Path, "templates");
 
     public const string Simple = """
-        subject: Hello {{subject}} {{tag}}
+        subject: Hello {{ subject }} {{ tag }}
         --- text ---
-        Hi {{customer.name}}
+        Hi {{ customer.name }}
         --- html ---
-        <p>Hi {{customer.name}}</p>
+        <p>Hi {{ customer.name }}</p>
         """;
 }

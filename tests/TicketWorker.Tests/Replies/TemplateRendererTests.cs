@@ -36,7 +36,7 @@ public class TemplateRendererTests
             Assert.That(reply.Subject, Does.Not.Contain("\n"));
             Assert.That(reply.Text, Does.Contain(model.TicketTag).Or.Contain(model.Body?.Split('\n')[0] ?? "\u0000"));
             Assert.That(reply.Html, Does.Contain($"lang=\"{language}\""));
-            Assert.That(reply.Text + reply.Html, Does.Not.Contain("{{"));
+            Assert.That(reply.Text + reply.Html, Does.Not.Contain("{{").And.Not.Contain("{%"));
         }
     }
 
@@ -142,7 +142,7 @@ public class TemplateRendererTests
     public void TemplateFailingAtRenderTimeThrowsAndReturnsNothing()
     {
         using var folder = new TemplateFolder();
-        folder.Write("ack.en.hbs", "subject: ok {{tag}}\n--- text ---\nfine\n--- html ---\n<p>{{> nowhere}}</p>\n");
+        folder.Write("ack.en.liquid", "subject: ok {{ tag }}\n--- text ---\nfine\n--- html ---\n<p>{% include 'nowhere' %}</p>\n");
         var renderer = TemplateRenderer.Load(folder.Path);
         var e = Assert.Throws<TemplateException>(() => renderer.Render("ack", "en", BerlinAck()));
         Assert.That(e!.Part, Is.EqualTo("html"));
@@ -153,7 +153,7 @@ public class TemplateRendererTests
     public void TemplateWithSyntaxErrorIsReportedAtLoadAndThrowsOnRender()
     {
         using var folder = new TemplateFolder();
-        folder.Write("ack.en.hbs", "subject: ok\n--- text ---\n{{#if tag}}open\n--- html ---\n<p>x</p>\n");
+        folder.Write("ack.en.liquid", "subject: ok\n--- text ---\n{% if tag %}open\n--- html ---\n<p>x</p>\n");
         var renderer = TemplateRenderer.Load(folder.Path);
         Assert.That(renderer.Problems, Has.Count.EqualTo(1));
         Assert.That(() => renderer.Render("ack", "en", BerlinAck()), Throws.TypeOf<TemplateException>());
@@ -170,8 +170,9 @@ public class TemplateRendererTests
     public void DateHelpersShowInstantsInTheModelTimeZone()
     {
         using var folder = new TemplateFolder();
-        folder.Write("t.en.hbs", "subject: {{date created}}\n--- text ---\n{{weekday created}} {{time created}} {{duration 26.5}}\n--- html ---\n{{datetime created}}\n");
-        folder.Write("t.fa.hbs", "subject: {{date created}}\n--- text ---\n{{weekday created}} {{time created}} {{duration 26.5}}\n--- html ---\n{{datetime created}}\n");
+        const string template = "subject: {{ created | date }}\n--- text ---\n{{ created | weekday }} {{ created | time }} {{ 26.5 | duration }}\n--- html ---\n{{ created | datetime }}\n";
+        folder.Write("t.en.liquid", template);
+        folder.Write("t.fa.liquid", template);
         var renderer = TemplateRenderer.Load(folder.Path);
         var model = BerlinAck() with { CreatedAt = new DateTimeOffset(2026, 3, 29, 22, 30, 0, TimeSpan.Zero), TimeZoneId = "Asia/Tehran" };
         var en = renderer.Render("t", "en", model);

@@ -1,0 +1,79 @@
+using System.Text;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Syntax;
+
+namespace TicketWorker.Replies;
+
+/// <summary>
+/// The Liquid context one part of a reply renders in. In the HTML part every value written by
+/// <c>{{ … }}</c> is escaped here, on output, unless it is <see cref="HtmlMarkup"/> we made
+/// ourselves, so a template author cannot forget it and nothing is escaped twice. The limits of
+/// <see cref="TemplateLimits"/> apply, and exceeding one is an error, never a truncated mail.
+/// </summary>
+internal sealed class ReplyTemplateContext : LiquidTemplateContext
+{
+    private readonly LanguageFormat _format;
+    private readonly PartialLoader _partials;
+
+    public ReplyTemplateContext(LanguageFormat format, PartialLoader partials, bool html, TemplateLimits limits, bool strictVariables)
+    {
+        _format = format;
+        _partials = partials;
+        Html = html;
+        TemplateLoader = partials;
+        LoopLimit = limits.LoopLimit;
+        RecursiveLimit = limits.RecursiveLimit;
+        OutputLimit = limits.OutputLimit;
+        OnOutputLimit = ScriptLimitBehavior.Throw;
+        LimitToString = limits.OutputLimit;
+        OnStringLimit = ScriptLimitBehavior.Throw;
+        StrictVariables = strictVariables;
+        // The model is ScriptObjects only; should a .NET object slip in, none of its members is visible.
+        MemberFilter = _ => false;
+    }
+
+    /// <summary>True in the HTML part: values are escaped on output.</summary>
+    public bool Html { get; }
+
+    public override TemplateContext Write(SourceSpan span, object? textAsObject)
+    {
+        if (!Html || textAsObject is null or HtmlMarkup) return base.Write(span, textAsObject);
+        var text = ObjectToString(textAsObject);
+        if (text is not null) Write(Escape(text));
+        return this;
+    }
+
+    public override string? ObjectToString(object? value, bool nested = false) => value switch
+    {
+        HtmlMarkup markup => markup.Value,
+        ZonedInstant instant => _format.DateTime(instant.Local),
+        EstimateValue estimate => TemplateFilters.Due(_format, estimate),
+        _ => base.ObjectToString(value, nested),
+    };
+
+    // Includes were compiled when the folder was loaded; the loader only says which one is meant.
+    protected override Template CreateTemplate(string templatePath, ScriptNode? callerContext) =>
+        _partials.Compiled(templatePath)
+        ?? throw new ScriptRuntimeException(callerContext?.Span ?? CurrentSpan, $"'{templatePath}' has errors (see ticketworker check)");
+
+    /// <summary>HTML-escapes the five characters that matter in text and attribute values; other characters stay as they are (the mail is UTF-8).</summary>
+    internal static string Escape(string text)
+    {
+        if (text.AsSpan().IndexOfAny("<>&\"'") < 0) return text;
+        var b = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            b.Append(c switch
+            {
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '&' => "&amp;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                _ => null,
+            } ?? c.ToString());
+        }
+        return b.ToString();
+    }
+}
