@@ -1,6 +1,11 @@
 namespace TicketWorker.Tests;
 
-/// <summary>A clock tests move by hand (the TimeProvider testing package is not available here).</summary>
+/// <summary>
+/// A clock tests set and move by hand. Not FakeTimeProvider (Microsoft.Extensions.TimeProvider.Testing)
+/// on purpose: tests set it back to earlier days (AcknowledgementPolicyTests), which FakeTimeProvider
+/// refuses, and the intake and outbox services wait with <c>Task.Delay(…, time)</c>, which must pass
+/// in real time here, while FakeTimeProvider's timers only fire when the test advances the clock.
+/// </summary>
 public sealed class FakeTime(DateTimeOffset start) : TimeProvider
 {
     private DateTimeOffset _now = start;

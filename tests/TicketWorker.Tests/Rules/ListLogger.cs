@@ -1,20 +1,11 @@
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace TicketWorker.Tests.Rules;
 
-/// <summary>A logger that keeps formatted messages for assertions.</summary>
-public sealed class ListLogger : ILogger
+/// <summary>
+/// The testing package's <see cref="FakeLogger"/>, with the formatted messages as the tests read them.
+/// </summary>
+public sealed class ListLogger : FakeLogger
 {
-    private readonly List<string> _messages = [];
-
-    public IReadOnlyList<string> Messages { get { lock (_messages) return [.. _messages]; } }
-
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        lock (_messages) _messages.Add(formatter(state, exception));
-    }
+    public IReadOnlyList<string> Messages => [.. Collector.GetSnapshot().Select(r => r.Message)];
 }
