@@ -7,6 +7,7 @@ IBenchmark[] benchmarks =
     new ParseBenchmark(),
     new LargeMessageBenchmark(),
     new IngestBacklogBenchmark(),
+    new RenderBenchmark(),
     new DelegateBenchmark("imap-fetch", "[--messages N] [--rounds R] [--python PATH] [--port P]  UID FETCH rate: ours vs imaplib vs raw socket", ImapFetchBenchmark.RunAsync),
 ];
 

@@ -31,16 +31,13 @@ internal sealed class CompiledTemplate(TemplateFile file, LanguageEnvironment en
 
     private string RenderPart(CompiledPart part, ScriptObject data, TemplateLimits limits, bool strictVariables)
     {
-        var context = new ReplyTemplateContext(environment.Format, environment.Partials, part.Part == "html", limits, strictVariables);
-        // Filters below the model, the model read-only, the template's own assignments on top.
-        context.PushGlobal(environment.Filters);
-        context.PushGlobal(data);
-        context.PushGlobal(new ScriptObject());
         using var timeout = new CancellationTokenSource(limits.Timeout);
-        context.CancellationToken = timeout.Token;
+        var context = environment.Rent(part.Part == "html", data, strictVariables, timeout.Token);
         try
         {
-            return part.Template.Render(context);
+            var output = part.Template.Render(context);
+            environment.Return(context);
+            return output;
         }
         catch (ScriptRuntimeException e) when (timeout.IsCancellationRequested)
         {

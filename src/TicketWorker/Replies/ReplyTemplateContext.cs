@@ -1,6 +1,8 @@
 using System.Text;
 using Scriban;
+using Scriban.Functions;
 using Scriban.Parsing;
+using Scriban.Runtime;
 using Scriban.Syntax;
 
 namespace TicketWorker.Replies;
@@ -11,13 +13,24 @@ namespace TicketWorker.Replies;
 /// ourselves, so a template author cannot forget it and nothing is escaped twice. The limits of
 /// <see cref="TemplateLimits"/> apply, and exceeding one is an error, never a truncated mail.
 /// </summary>
-internal sealed class ReplyTemplateContext : LiquidTemplateContext
+internal sealed class ReplyTemplateContext : TemplateContext
 {
+    // Liquid's built-in filters, built once: LiquidTemplateContext builds them anew for every context,
+    // which was most of the time and memory of a reply. Read-only all the way down, so one template
+    // cannot change them for the next.
+    private static readonly ScriptObject LiquidBuiltins = ReadOnly(new LiquidBuiltinsFunctions());
+
     private readonly LanguageFormat _format;
     private readonly PartialLoader _partials;
 
-    public ReplyTemplateContext(LanguageFormat format, PartialLoader partials, bool html, TemplateLimits limits, bool strictVariables)
+    public ReplyTemplateContext(LanguageFormat format, PartialLoader partials, bool html, TemplateLimits limits)
+        : base(LiquidBuiltins)
     {
+        // What LiquidTemplateContext sets, less its template loading (ours are compiled at load).
+        Language = ScriptLang.Liquid;
+        IsLiquid = true;
+        EnableBreakAndContinueAsReturnOutsideLoop = true;
+        EnableRelaxedTargetAccess = true;
         _format = format;
         _partials = partials;
         Html = html;
@@ -28,7 +41,6 @@ internal sealed class ReplyTemplateContext : LiquidTemplateContext
         OnOutputLimit = ScriptLimitBehavior.Throw;
         LimitToString = limits.OutputLimit;
         OnStringLimit = ScriptLimitBehavior.Throw;
-        StrictVariables = strictVariables;
         // The model is ScriptObjects only; should a .NET object slip in, none of its members is visible.
         MemberFilter = _ => false;
     }
@@ -56,6 +68,14 @@ internal sealed class ReplyTemplateContext : LiquidTemplateContext
     protected override Template CreateTemplate(string templatePath, ScriptNode? callerContext) =>
         _partials.Compiled(templatePath)
         ?? throw new ScriptRuntimeException(callerContext?.Span ?? CurrentSpan, $"'{templatePath}' has errors (see ticketworker check)");
+
+    private static ScriptObject ReadOnly(ScriptObject o)
+    {
+        foreach (var value in o.Values)
+            if (value is ScriptObject { IsReadOnly: false } inner) ReadOnly(inner);
+        o.IsReadOnly = true;
+        return o;
+    }
 
     /// <summary>HTML-escapes the five characters that matter in text and attribute values; other characters stay as they are (the mail is UTF-8).</summary>
     internal static string Escape(string text)

@@ -86,7 +86,7 @@ public sealed partial class TemplateRenderer
         var sources = new TemplateSources();
         foreach (var group in mains.GroupBy(f => f.Language!))
         {
-            var environment = new LanguageEnvironment(group.Key, partials, sources, problems);
+            var environment = new LanguageEnvironment(group.Key, partials, sources, limits, problems);
             environments[group.Key] = environment;
             foreach (var file in group) templates[(file.Name, group.Key)] = environment.Compile(file, problems);
         }

@@ -89,6 +89,22 @@ public class TemplateSafetyTests
     }
 
     [Test]
+    public void NothingOfOneRenderIsSeenByTheNext()
+    {
+        using var folder = new TemplateFolder();
+        folder.Write("set.en.liquid", "subject: s\n--- text ---\n{% assign leaked = 'yes' %}{{ leaked }}\n--- html ---\n{% assign leaked = 'yes' %}\n");
+        folder.Write("loop.en.liquid", "subject: s\n--- text ---\n{% for i in (1..5000) %}{% assign leaked = 'loop' %}{% endfor %}\n--- html ---\nx\n");
+        var renderer = Load(folder, "[{{ leaked }}]", "[{{ leaked }}]");
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That(renderer.Render("set", "en", Model).Text, Is.EqualTo("yes"));
+            Assert.Throws<TemplateException>(() => renderer.Render("loop", "en", Model));
+            var reply = renderer.Render("t", "en", Model);
+            Assert.That((reply.Text, reply.Html), Is.EqualTo(("[]", "[]")));
+        }
+    }
+
+    [Test]
     public void DatesAndEstimatesExposeNoDotNetMembers()
     {
         using var folder = new TemplateFolder();
