@@ -41,7 +41,7 @@ internal sealed class CompiledTemplate(TemplateFile file, LanguageEnvironment en
         }
         catch (ScriptRuntimeException e) when (timeout.IsCancellationRequested)
         {
-            throw Failure(part, e.Span, $"rendering took longer than {limits.Timeout.TotalSeconds:0.#} s (stopped)", e);
+            throw Failure(part, e.Span, TookTooLong(limits), e);
         }
         catch (ScriptRuntimeException e)
         {
@@ -50,10 +50,13 @@ internal sealed class CompiledTemplate(TemplateFile file, LanguageEnvironment en
         catch (Exception e) when (e is InsufficientExecutionStackException or InvalidOperationException or ArgumentException or FormatException
                                       or OverflowException or OperationCanceledException)
         {
-            var reason = timeout.IsCancellationRequested ? $"rendering took longer than {limits.Timeout.TotalSeconds:0.#} s (stopped)" : e.Message;
+            var reason = timeout.IsCancellationRequested ? TookTooLong(limits) : e.Message;
             throw Failure(part, context.CurrentSpan, reason, e);
         }
     }
+
+    private static string TookTooLong(TemplateLimits limits) =>
+        FormattableString.Invariant($"rendering took longer than {limits.Timeout.TotalSeconds:0.#} s (stopped)");
 
     private TemplateException Failure(CompiledPart part, Scriban.Parsing.SourceSpan span, string reason, Exception inner)
     {

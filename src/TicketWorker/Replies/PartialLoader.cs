@@ -51,6 +51,3 @@ internal sealed partial class PartialLoader(string language, IReadOnlyDictionary
         return null;
     }
 }
-
-/// <summary>A partial file with its text and HTML sections compiled (null where the section has errors).</summary>
-internal sealed record CompiledPartial(TemplateFile File, Template? Text, Template? Html);

@@ -44,6 +44,15 @@ public class TemplateSafetyTests
     }
 
     [Test]
+    public void WithoutALoopLimitTheTimeLimitStopsTheRender()
+    {
+        using var folder = new TemplateFolder();
+        var limits = new TemplateLimits { LoopLimit = 0, Timeout = TimeSpan.FromMilliseconds(200) };
+        var renderer = Load(folder, "{% for i in (1..2000000000) %}{% assign a = i %}{% endfor %}", limits: limits);
+        Assert.That(Fails(renderer).Message, Does.Contain("took longer than 0.2 s"));
+    }
+
+    [Test]
     public void PartialIncludingItselfStopsAtTheRecursionLimit()
     {
         using var folder = new TemplateFolder();
