@@ -1,3 +1,4 @@
+using System.Text;
 using TicketWorker.Configuration;
 using TicketWorker.Outbox;
 using TicketWorker.Storage;
@@ -33,7 +34,7 @@ public sealed class OutboxSenderScriptedTests
     }
 
     [Test, CancelAfter(30_000)]
-    public async Task OneConnectionCarriesTheWholeBatchWithResetBetweenMessages()
+    public async Task OneConnectionCarriesTheWholeBatch()
     {
         await using var server = new ScriptedSmtpServer("250 2.0.0 Ok: queued as 4F1");
         using var h = await OutboxHarness.StartAsync(server.Port);
@@ -46,7 +47,44 @@ public sealed class OutboxSenderScriptedTests
 
         Assert.That(result.Sent, Is.EqualTo(3));
         Assert.That(server.Connections, Is.EqualTo(1));
-        Assert.That((server.Count("MAIL"), server.Count("DATA"), server.Count("RSET"), server.Count("QUIT")), Is.EqualTo((3, 3, 2, 1)));
+        // RFC 5321 §4.1.4: a completed transaction needs no RSET before the next MAIL.
+        Assert.That((server.Count("MAIL"), server.Count("DATA"), server.Count("QUIT")), Is.EqualTo((3, 3, 1)));
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task ARefusedMessageIsResetAndTheNextGoesOverTheSameConnection()
+    {
+        await using var server = new ScriptedSmtpServer("554 5.7.1 Message refused");
+        using var h = await OutboxHarness.StartAsync(server.Port);
+        for (var i = 0; i < 3; i++)
+        {
+            await h.EnqueueAsync("customer7@example.test");
+        }
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That((result.Sent, result.Failed), Is.EqualTo((0, 3)));
+        Assert.That(server.Connections, Is.EqualTo(1));
+        Assert.That((server.Count("MAIL"), server.Count("RSET"), server.Count("QUIT")), Is.EqualTo((3, 3, 1)));
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task TheServerReceivesTheStoredBytesOfEachRowExactly()
+    {
+        await using var server = new ScriptedSmtpServer("250 2.0.0 Ok");
+        using var h = await OutboxHarness.StartAsync(server.Port);
+        var written = (await h.EnqueueAsync("customer8@example.test", subject: "Ответ — Απάντηση — پاسخ", text: "سلام\n.\n..two dots\nЗдравствуйте\n")).Item;
+        // A row written elsewhere: raw 8-bit UTF-8 declared 8bit, odd folding and an unusual header.
+        var legacyRaw = Encoding.UTF8.GetBytes(
+            "From: support@example.test\r\nTo: customer8@example.test\r\nSubject: =?utf-8?Q?Gr=C3=BC=C3=9Fe?=\r\n" +
+            "Message-ID: <legacy-1@example.test>\r\nX-Odd:   spaced\r\n\tfolded value\r\nMIME-Version: 1.0\r\n" +
+            "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße — سلام\r\n.\r\nend\r\n");
+        var legacy = (await h.EnqueueRawAsync(legacyRaw, "legacy-1@example.test", ["customer8@example.test"])).Item;
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That(result.Sent, Is.EqualTo(2));
+        Assert.That(server.Messages.ToArray(), Is.EqualTo(new[] { written.Raw, legacy.Raw }));
     }
 
     [Test, CancelAfter(30_000)]
