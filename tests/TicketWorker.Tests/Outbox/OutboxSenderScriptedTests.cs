@@ -88,6 +88,73 @@ public sealed class OutboxSenderScriptedTests
     }
 
     [Test, CancelAfter(30_000)]
+    public async Task EveryRecipientRefusedTransientlyIsRetriedAndPermanentlyIsFailedEachNamedWithItsReply()
+    {
+        await using var server = new ScriptedSmtpServer("250 2.0.0 Ok")
+        {
+            RecipientReply = address => address.StartsWith("busy", StringComparison.Ordinal) ? "450 4.2.1 Mailbox busy" : "550 5.1.1 No such user",
+        };
+        using var h = await OutboxHarness.StartAsync(server.Port);
+        var busy = (await h.EnqueueAsync("busy1@example.test", recipients: ["busy1@example.test", "busy2@example.test"])).Item;
+        var gone = (await h.EnqueueAsync("gone@example.test", recipients: ["busy3@example.test", "gone@example.test"])).Item;
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That((result.Sent, result.Rescheduled, result.Failed), Is.EqualTo((0, 1, 1)));
+        var retried = await h.RowAsync(busy.Id);
+        Assert.That(retried.Status, Is.EqualTo(OutboxStatus.Queued));
+        Assert.That(retried.LastError, Is.EqualTo("every recipient refused: <busy1@example.test>: 450 4.2.1 Mailbox busy; <busy2@example.test>: 450 4.2.1 Mailbox busy"));
+        var failed = await h.RowAsync(gone.Id);
+        Assert.That(failed.Status, Is.EqualTo(OutboxStatus.Failed));
+        Assert.That(failed.LastError, Does.StartWith("every recipient refused:").And.Contain("<gone@example.test>: 550 5.1.1 No such user"));
+        Assert.That((server.Count("DATA"), server.Connections), Is.EqualTo((0, 1)), "no data without a recipient; one session");
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task ARecipientRefusedTransientlyIsRecordedWhileTheOthersGetTheMessage()
+    {
+        await using var server = new ScriptedSmtpServer("250 2.0.0 Ok") { RecipientReply = a => a == "busy@example.test" ? "452 4.2.2 Over quota" : null };
+        using var h = await OutboxHarness.StartAsync(server.Port);
+        var queued = (await h.EnqueueAsync("customer8@example.test", recipients: ["customer8@example.test", "busy@example.test"])).Item;
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That(result.Sent, Is.EqualTo(1));
+        var row = await h.RowAsync(queued.Id);
+        Assert.That((row.Status, row.LastError), Is.EqualTo((OutboxStatus.Sent, "sent; refused recipients: <busy@example.test>: 452 4.2.2 Over quota")));
+        Assert.That(server.Messages, Has.Count.EqualTo(1));
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task AServerClosingWith421RetriesTheRowAndTheNextRowOpensANewSession()
+    {
+        await using var server = new ScriptedSmtpServer("421 4.3.2 Shutting down");
+        using var h = await OutboxHarness.StartAsync(server.Port);
+        var first = (await h.EnqueueAsync("customer7@example.test")).Item;
+        await h.EnqueueAsync("customer7@example.test");
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That((result.Sent, result.Rescheduled, result.Failed), Is.EqualTo((0, 2, 0)));
+        Assert.That((await h.RowAsync(first.Id)).LastError, Does.StartWith("421 4.3.2 Shutting down"));
+        Assert.That(server.Connections, Is.EqualTo(2));
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task ANonAsciiEnvelopeAddressFailsTheRowWhereTheServerLacksSmtpUtf8()
+    {
+        await using var server = new ScriptedSmtpServer("250 2.0.0 Ok");
+        using var h = await OutboxHarness.StartAsync(server.Port);
+        var queued = (await h.EnqueueAsync("customer8@example.test", recipients: ["мария@example.test"])).Item;
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That(result.Failed, Is.EqualTo(1));
+        Assert.That((await h.RowAsync(queued.Id)).LastError, Does.StartWith("not sendable:").And.Contain("SMTPUTF8"));
+        Assert.That(server.Count("MAIL"), Is.Zero);
+    }
+
+    [Test, CancelAfter(30_000)]
     public async Task EnvelopeSenderFallsBackToTheMailboxSmtpFromAndRecipientsAreTheRows()
     {
         await using var server = new ScriptedSmtpServer("250 2.0.0 Ok");

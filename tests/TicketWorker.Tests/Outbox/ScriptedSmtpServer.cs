@@ -37,6 +37,9 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
     /// <summary>Extensions announced in the EHLO reply (e.g. "DSN", "SIZE 1000"); none by default.</summary>
     public IReadOnlyList<string> Extensions { get; init; } = [];
 
+    /// <summary>The reply to RCPT per address (e.g. "450 4.2.1 Mailbox busy"); 250 when null or when it returns null.</summary>
+    public Func<string, string?>? RecipientReply { get; init; }
+
     /// <summary>The data of each message received, dot-stuffing undone (RFC 5321 §4.5.2), in order.</summary>
     public ConcurrentQueue<byte[]> Messages { get; } = new();
 
@@ -99,6 +102,10 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
 
                         Messages.Enqueue(Encoding.Latin1.GetBytes(message.ToString()));
                         await Reply(DataReply);
+                        break;
+                    case "RCPT":
+                        var address = line[(line.IndexOf('<') + 1)..line.IndexOf('>')];
+                        await Reply(RecipientReply?.Invoke(address) ?? "250 2.1.5 OK");
                         break;
                     case "EHLO":
                         await ReplyLines(["scripted.example.test", .. Extensions]);
