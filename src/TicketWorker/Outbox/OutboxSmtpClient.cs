@@ -37,7 +37,7 @@ public sealed class OutboxSmtpClient : SmtpClient
     /// says why per recipient.
     /// </summary>
     /// <param name="envelopeId">The DSN envelope id (the outbox row's key); a key longer than RFC 3461 allows is replaced by <paramref name="fallbackEnvelopeId"/>.</param>
-    /// <exception cref="NotSupportedException">An envelope address needs SMTPUTF8 and the server lacks it, or the message exceeds the server's SIZE.</exception>
+    /// <exception cref="NotSupportedException">The server lacks what the row needs (SMTPUTF8 for its envelope, 8BITMIME for 8-bit bytes) or its SIZE is too small.</exception>
     public async Task<SmtpDelivery> SendStoredAsync(byte[] raw, string sender, IReadOnlyList<string> recipients, string envelopeId, string fallbackEnvelopeId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(raw);
@@ -48,6 +48,13 @@ public sealed class OutboxSmtpClient : SmtpClient
         if (international && !Capabilities.HasFlag(SmtpCapabilities.UTF8))
         {
             throw new NotSupportedException("An envelope address is not ASCII and the server does not offer SMTPUTF8 (RFC 6531).");
+        }
+
+        // RFC 6152 §3: 8-bit data only to a server that offers 8BITMIME. MailKit would re-encode the
+        // parts instead, and then the row's bytes would no longer be what goes out.
+        if (!Capabilities.HasFlag(SmtpCapabilities.EightBitMime) && raw.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xff) >= 0)
+        {
+            throw new NotSupportedException("The stored message has 8-bit content and the server does not offer 8BITMIME (RFC 6152).");
         }
 
         // RFC 1870 §6: what the server announced it would refuse is not offered to it.
@@ -87,7 +94,7 @@ public sealed class OutboxSmtpClient : SmtpClient
     {
         // Deliberately nothing: MailKit would re-encode parts here (8bit for a server without
         // 8BITMIME), and then a retry would not send the bytes the row holds. MailWriter stores
-        // 7-bit mail, which every server takes as it is.
+        // 7-bit mail, which every server takes as it is; 8-bit rows go only where 8BITMIME is offered.
         options.International = false;
     }
 

@@ -71,7 +71,7 @@ public sealed class OutboxSenderScriptedTests
     [Test, CancelAfter(30_000)]
     public async Task TheServerReceivesTheStoredBytesOfEachRowExactly()
     {
-        await using var server = new ScriptedSmtpServer("250 2.0.0 Ok");
+        await using var server = new ScriptedSmtpServer("250 2.0.0 Ok") { Extensions = ["8BITMIME"] };
         using var h = await OutboxHarness.StartAsync(server.Port);
         var written = (await h.EnqueueAsync("customer8@example.test", subject: "Ответ — Απάντηση — پاسخ", text: "سلام\n.\n..two dots\nЗдравствуйте\n")).Item;
         // A row written elsewhere: raw 8-bit UTF-8 declared 8bit, odd folding and an unusual header.
@@ -85,6 +85,25 @@ public sealed class OutboxSenderScriptedTests
 
         Assert.That(result.Sent, Is.EqualTo(2));
         Assert.That(server.Messages.ToArray(), Is.EqualTo(new[] { written.Raw, legacy.Raw }));
+        Assert.That(server.Commands.Where(c => c.StartsWith("MAIL", StringComparison.Ordinal)), Is.EqualTo(new[]
+        {
+            "MAIL FROM:<support@example.test>", "MAIL FROM:<support@example.test> BODY=8BITMIME",
+        }), "only the 8-bit row is declared 8BITMIME");
+    }
+
+    [Test, CancelAfter(30_000)]
+    public async Task AnEightBitRowIsNotSentToAServerWithout8BitMimeRatherThanReEncoded()
+    {
+        await using var server = new ScriptedSmtpServer("250 2.0.0 Ok");
+        using var h = await OutboxHarness.StartAsync(server.Port);
+        var raw = Encoding.UTF8.GetBytes("From: support@example.test\r\nMessage-ID: <8bit-1@example.test>\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n");
+        var queued = (await h.EnqueueRawAsync(raw, "8bit-1@example.test", ["customer8@example.test"])).Item;
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That(result.Failed, Is.EqualTo(1));
+        Assert.That((await h.RowAsync(queued.Id)).LastError, Does.StartWith("not sendable:").And.Contain("8BITMIME"));
+        Assert.That(server.Count("MAIL"), Is.Zero);
     }
 
     [Test, CancelAfter(30_000)]
