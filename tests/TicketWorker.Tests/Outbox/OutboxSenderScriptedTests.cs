@@ -92,6 +92,21 @@ public sealed class OutboxSenderScriptedTests
     }
 
     [Test, CancelAfter(30_000)]
+    public async Task TheAnnouncedSizeIsTheStoredSizeAndARowAboveTheServersLimitFailsUnsent()
+    {
+        await using var server = new ScriptedSmtpServer("250 2.0.0 Ok") { Extensions = ["SIZE 2000"] };
+        using var h = await OutboxHarness.StartAsync(server.Port);
+        var small = (await h.EnqueueAsync("customer8@example.test")).Item;
+        var large = (await h.EnqueueAsync("customer8@example.test", text: new string('x', 3000))).Item;
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That((result.Sent, result.Failed), Is.EqualTo((1, 1)));
+        Assert.That(server.Commands.Single(c => c.StartsWith("MAIL", StringComparison.Ordinal)), Is.EqualTo($"MAIL FROM:<support@example.test> SIZE={small.Raw.Length}"));
+        Assert.That((await h.RowAsync(large.Id)).LastError, Does.StartWith("not sendable:").And.Contain("limit of 2000 bytes"));
+    }
+
+    [Test, CancelAfter(30_000)]
     public async Task AnEightBitRowIsNotSentToAServerWithout8BitMimeRatherThanReEncoded()
     {
         await using var server = new ScriptedSmtpServer("250 2.0.0 Ok");
