@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TicketWorker.Configuration;
 using TicketWorker.Hosting;
-using TicketWorker.Mail.Protocol;
-using TicketWorker.Mail.Security;
-using TicketWorker.Mail.Smtp;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
 using TicketWorker.Storage;
 
 namespace TicketWorker.Outbox;
@@ -59,7 +59,7 @@ public sealed partial class OutboxSender
 
         Log.Claimed(_log, claimed.Count, _worker);
         var round = new Round(claimed.Count);
-        SmtpClient? client = null;
+        OutboxSmtpClient? client = null;
         try
         {
             for (var i = 0; i < claimed.Count; i++)
@@ -94,7 +94,7 @@ public sealed partial class OutboxSender
                     {
                         // Our relay is down or refuses us: the messages are fine, so they wait for it
                         // (never failed for this, whatever their attempt count).
-                        var settingsRefused = ex is AuthenticationFailedException or TlsCertificateException;
+                        var settingsRefused = ex is AuthenticationException or SslHandshakeException;
                         if (settingsRefused)
                         {
                             Log.SmtpSettingsRefused(_log, claimed.Count - i, OneLine(ex));
@@ -110,10 +110,16 @@ public sealed partial class OutboxSender
                     }
                 }
 
-                await SendOneAsync(client, row, round).ConfigureAwait(false);
+                if (!await SendOneAsync(client, row, round).ConfigureAwait(false))
+                {
+                    // The server wants a login we do not have: like a refused login, the rest waits.
+                    await RescheduleAllAsync(claimed.Skip(i + 1), "SMTP login or certificate refused: the server requires authentication", round).ConfigureAwait(false);
+                    break;
+                }
+
                 if (!client.IsConnected)
                 {
-                    await client.DisposeAsync().ConfigureAwait(false);
+                    client.Dispose();
                     client = null;
                 }
             }
@@ -147,47 +153,55 @@ public sealed partial class OutboxSender
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task SendOneAsync(SmtpClient client, OutboxItem row, Round round)
+    /// <summary>Sends one row and records the outcome; false when the server requires a login we do not have (the row is rescheduled).</summary>
+    private async Task<bool> SendOneAsync(OutboxSmtpClient client, OutboxItem row, Round round)
     {
-        SmtpEnvelope envelope;
-        try
+        if (EnvelopeSender(row) is not { } sender)
         {
-            envelope = new SmtpEnvelope(EnvelopeSender(row) ?? throw new ArgumentException("no envelope sender: the row has none and its mailbox no address"), row.Recipients);
-            if (row.Raw.Length == 0)
-            {
-                throw new ArgumentException("the row holds no message bytes");
-            }
-        }
-        catch (ArgumentException ex)
-        {
-            await FailAsync(row, "not sendable: " + ex.Message, round).ConfigureAwait(false);
-            return;
+            await FailAsync(row, "not sendable: no envelope sender: the row has none and its mailbox no address", round).ConfigureAwait(false);
+            return true;
         }
 
-        SmtpSendResult result;
+        if (row.Raw.Length == 0 || row.Recipients.Count == 0)
+        {
+            await FailAsync(row, row.Raw.Length == 0 ? "not sendable: the row holds no message bytes" : "not sendable: the row has no recipients", round).ConfigureAwait(false);
+            return true;
+        }
+
+        SmtpDelivery delivery;
         long accepted;
         try
         {
             // Not cancellable: once MAIL is on the wire the message is finished or abandoned by the
             // server, never cut off by us; the client's Timeout bounds the wait.
-            result = await client.SendAsync(envelope, new MemoryStream(row.Raw, writable: false), CancellationToken.None).ConfigureAwait(false);
+            delivery = await client.SendStoredAsync(row.Raw, sender, row.Recipients, row.IdempotencyKey, $"outbox-row-{row.Id}", CancellationToken.None).ConfigureAwait(false);
             accepted = Stopwatch.GetTimestamp();
         }
-        catch (MailCommandException ex) when (!ex.IsTransient)
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or FormatException or MimeKit.ParseException)
         {
-            await FailAsync(row, Describe(ex), round).ConfigureAwait(false);
-            return;
+            await FailAsync(row, "not sendable: " + OneLine(ex), round).ConfigureAwait(false);
+            return true;
         }
-        catch (Exception ex) when (ex is MailProtocolException or IOException or System.Net.Sockets.SocketException or TimeoutException or ObjectDisposedException)
+        catch (ServiceNotAuthenticatedException ex)
         {
-            // 4xx, or the connection died during this message's transaction: try it again later.
-            await RetryLaterAsync(row, ex is MailCommandException command ? Describe(command) : OneLine(ex), round).ConfigureAwait(false);
-            return;
+            await RescheduleAllAsync([row], "SMTP login or certificate refused: " + OneLine(ex), round).ConfigureAwait(false);
+            return false;
+        }
+        catch (SmtpCommandException ex)
+        {
+            await CommandRefusedAsync(client, row, ex, round).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is ProtocolException or IOException or System.Net.Sockets.SocketException or TimeoutException or ObjectDisposedException or ServiceNotConnectedException or OperationCanceledException)
+        {
+            // The connection died during this message's transaction (MailKit has disconnected): try it again later.
+            await RetryLaterAsync(row, OneLine(ex), round).ConfigureAwait(false);
+            return true;
         }
 
         // The crash window: from the server's 250 to this commit. Nothing else happens in between.
         var sentAt = Time.GetUtcNow();
-        var note = RejectionNote(result);
+        var note = delivery.Refused.Count == 0 ? null : "sent; refused recipients: " + string.Join("; ", delivery.Refused);
         await _runtime.Database.InTransactionAsync(
             async tx =>
             {
@@ -197,13 +211,14 @@ public sealed partial class OutboxSender
             CancellationToken.None).ConfigureAwait(false);
         var window = Stopwatch.GetElapsedTime(accepted);
         round.Sent(window);
-        Log.Sent(_log, row.Id, row.TicketId, row.MessageId, row.Recipients.Count - result.Rejected.Count(), row.Attempts, result.QueueId, window.TotalMilliseconds);
+        Log.Sent(_log, row.Id, row.TicketId, row.MessageId, row.Recipients.Count - delivery.Refused.Count, row.Attempts, delivery.QueueId, window.TotalMilliseconds);
         if (note is not null)
         {
             Log.SomeRecipientsRefused(_log, row.Id, row.TicketId, row.MessageId, note);
         }
 
         await CopyToSentFolderAsync(row, sentAt).ConfigureAwait(false);
+        return true;
     }
 
     private async Task CopyToSentFolderAsync(OutboxItem row, DateTimeOffset sentAt)
@@ -316,38 +331,7 @@ public sealed partial class OutboxSender
             },
             CancellationToken.None);
 
-    private static string? RejectionNote(SmtpSendResult result)
-    {
-        var rejected = result.Rejected.ToList();
-        return rejected.Count == 0
-            ? null
-            : "sent; refused recipients: " + string.Join("; ", rejected.Select(r => $"<{r.Address}>: {r.Reply}"));
-    }
-
-    private static string Describe(MailCommandException ex) => ex switch
-    {
-        SmtpRecipientsRejectedException all => "every recipient refused: " + all.ServerText,
-        _ => OneLine(ex),
-    };
-
     private static string OneLine(Exception ex) => ex.Message.ReplaceLineEndings(" ");
-
-    private async Task QuitQuietlyAsync(SmtpClient client)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await client.QuitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is MailProtocolException or IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            Log.QuitFailed(_log, OneLine(ex));
-        }
-        finally
-        {
-            await client.DisposeAsync().ConfigureAwait(false);
-        }
-    }
 
     private sealed class Round(int claimed)
     {

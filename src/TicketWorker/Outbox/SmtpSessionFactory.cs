@@ -1,45 +1,34 @@
 using TicketWorker.Configuration;
-using TicketWorker.Intake;
-using TicketWorker.Mail.Security;
-using TicketWorker.Mail.Smtp;
+using TicketWorker.Mail;
 
 namespace TicketWorker.Outbox;
 
-/// <summary>Opens an SMTP session as <c>TicketWorker:Smtp</c> describes it: connect, TLS, and AUTH when a user name is set.</summary>
+/// <summary>Opens an SMTP session as <c>TicketWorker:Smtp</c> describes it: connect, TLS as configured, and AUTH when a user name is set.</summary>
 public sealed class SmtpSessionFactory(LoadedSettings settings)
 {
     /// <summary>True when an SMTP host is configured at all.</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(settings.Options.Smtp.Host);
 
-    /// <summary>A connected (and, with a user name, authenticated) client; throws the client's exceptions when that fails.</summary>
-    public async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// A connected (and, with a user name, authenticated) client. Throws MailKit's exceptions when
+    /// that fails: socket errors, <c>SslHandshakeException</c>, <c>AuthenticationException</c>.
+    /// </summary>
+    public async Task<OutboxSmtpClient> ConnectAsync(CancellationToken cancellationToken = default)
     {
         var smtp = settings.Options.Smtp;
-        var security = Enum.Parse<SmtpSecurity>(smtp.Security, ignoreCase: true);
-        var port = smtp.Port > 0 ? smtp.Port : security == SmtpSecurity.SslOnConnect ? 465 : 587;
-        var client = new SmtpClient { Timeout = settings.Options.Outbox.SmtpTimeout };
+        var log = MailServer.ProtocolLogger(settings, smtp);
+        var client = log is null ? new OutboxSmtpClient() : new OutboxSmtpClient(log);
         try
         {
-            await client.ConnectAsync(smtp.Host, port, security, ServerConnections.Tls(settings, smtp), cancellationToken).ConfigureAwait(false);
-            if (!string.IsNullOrEmpty(smtp.Username) && settings.AccessToken(smtp) is { Length: > 0 } token)
-            {
-                await client.AuthenticateAsync(new SaslXOAuth2(smtp.Username, token), cancellationToken).ConfigureAwait(false);
-            }
-            else if (!string.IsNullOrEmpty(smtp.Username))
-            {
-                var password = settings.Password(smtp) ?? string.Empty;
-                // PLAIN is one round trip; LOGIN only for servers that offer nothing else.
-                SaslMechanism mechanism = client.AuthenticationMechanisms.Contains("PLAIN") || !client.AuthenticationMechanisms.Contains("LOGIN")
-                    ? new SaslPlain(smtp.Username, password)
-                    : new SaslLogin(smtp.Username, password);
-                await client.AuthenticateAsync(mechanism, cancellationToken).ConfigureAwait(false);
-            }
-
+            MailServer.Prepare(client, MailServer.Trust(settings, smtp), settings.Options.Outbox.SmtpTimeout);
+            // RFC 8314 §3.3: 465 for implicit TLS; RFC 6409 §3.1: 587 for submission.
+            var port = MailServer.Port(smtp, tlsDefault: 465, plainDefault: 587);
+            await MailServer.ConnectAndAuthenticateAsync(client, settings, smtp, port, defaultUser: null, cancellationToken).ConfigureAwait(false);
             return client;
         }
         catch
         {
-            await client.DisposeAsync().ConfigureAwait(false);
+            client.Dispose();
             throw;
         }
     }

@@ -1,7 +1,7 @@
 using TicketWorker.Classification;
 using TicketWorker.Hosting;
 using TicketWorker.Intake;
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Writing;
 using TicketWorker.Storage;
 using TicketWorker.Threading;
 
@@ -30,6 +30,7 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
         if (!ruleAllows) return AckDecision.Skip("a rule turned the acknowledgement off");
         if (inbound.Source.IsHistory) return AckDecision.Skip("mail from before the first start");
         if (string.IsNullOrEmpty(sender) || !sender.Contains('@')) return AckDecision.Skip("no sender address");
+        if (!OutgoingAddress.IsWritable(sender)) return AckDecision.Skip($"the sender address {sender} cannot be written as 7-bit mail");
         var ours = runtime.Context.MailboxAddresses;
         if (ours.Any(a => string.Equals(a, sender, StringComparison.OrdinalIgnoreCase)) || ReplyToken.FromAddress(sender, ours) is not null)
             return AckDecision.Skip("the sender is one of our own mailboxes");
@@ -66,25 +67,29 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
         }
 
         var key = await runtime.SettingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
-        var builder = new MessageBuilder
+        var thread = MailThread.ReplyTo(inbound.MessageId, message.References, message.InReplyTo);
+        var written = await new MailWriter(runtime.Time).WriteAsync(new OutgoingMail
         {
-            From = new MailboxAddress(null, fromAddress),
+            From = OutgoingAddress.Of(fromAddress),
+            To = [new OutgoingAddress(message.From.FirstOrDefault()?.Name, sender)],
+            // Replies come back with the ticket's token, whatever the customer's client does with headers.
+            ReplyTo = [OutgoingAddress.Of(new ReplyToken(key).Address(mailbox.Address, ticket.Number))],
             Subject = content.Subject,
-            TextBody = content.Text,
-            HtmlBody = content.Html,
+            Text = content.Text,
+            Html = content.Html,
+            Date = now,
             MessageIdDomain = fromAddress[(fromAddress.IndexOf('@') + 1)..],
-            TimeProvider = runtime.Time,
-        };
-        builder.To.Add(new MailboxAddress(message.From.FirstOrDefault()?.Name, sender));
-        // Replies come back with the ticket's token, whatever the customer's client does with headers.
-        builder.ReplyTo.Add(new MailboxAddress(null, new ReplyToken(key).Address(mailbox.Address, ticket.Number)));
-        builder.ThreadAsReplyTo(inbound.MessageId, message.References, message.InReplyTo);
-        // RFC 3834 §5: marks the mail automatic, so well-behaved responders do not answer it.
-        builder.Headers["Auto-Submitted"] = "auto-replied";
-        builder.Headers["X-Auto-Response-Suppress"] = "All";
-        builder.Headers["Content-Language"] = content.Language;
-        var raw = builder.ToBytes();
-        var messageId = builder.EnsureMessageId();
+            Thread = thread,
+            Headers =
+            [
+                // RFC 3834 §5: marks the mail automatic, so well-behaved responders do not answer it.
+                new("Auto-Submitted", "auto-replied"),
+                new("X-Auto-Response-Suppress", "All"),
+                new("Content-Language", content.Language),
+            ],
+        }, cancellationToken).ConfigureAwait(false);
+        var raw = written.Raw;
+        var messageId = written.MessageId;
 
         var queued = await runtime.Outbox.EnqueueAsync(tx, new OutboxItem
         {
@@ -108,7 +113,7 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
             Kind = "ack",
             MessageId = messageId,
             InReplyTo = inbound.MessageId,
-            References = builder.References.ToList(),
+            References = thread.References.ToList(),
             From = fromAddress,
             To = [sender],
             Subject = content.Subject,

@@ -1,5 +1,5 @@
 using TicketWorker.Hosting;
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Writing;
 using TicketWorker.Outbox;
 using TicketWorker.Storage;
 
@@ -19,6 +19,9 @@ internal sealed class OutboxHarness : IDisposable
     public FakeTime Time { get; private set; } = new();
 
     public TicketWorkerRuntime Runtime { get; private set; } = null!;
+
+    /// <summary>The temporary folder holding config/ and data/.</summary>
+    public string Root => _dir.Path;
 
     /// <summary>Starts a runtime; <paramref name="outboxSettings"/> is the JSON body of TicketWorker:Outbox.</summary>
     /// <remarks><paramref name="smtp"/>, when given, is the whole JSON object of TicketWorker:Smtp (then <paramref name="smtpPort"/> is ignored).</remarks>
@@ -56,21 +59,20 @@ internal sealed class OutboxHarness : IDisposable
         Runtime = await TicketWorkerRuntime.OpenAsync(Path.Combine(_dir.Path, "config"), Time);
     }
 
-    /// <summary>Builds a message to <paramref name="to"/> and queues it (due now) under a key, by default a fresh one.</summary>
+    /// <summary>Writes a message to <paramref name="to"/> and queues it (due now) under a key, by default a fresh one.</summary>
     public async Task<OutboxEnqueueResult> EnqueueAsync(
-        string to, string? key = null, IReadOnlyList<string>? recipients = null, string mailbox = "support", string? envelopeFrom = "support@example.test")
+        string to, string? key = null, IReadOnlyList<string>? recipients = null, string mailbox = "support", string? envelopeFrom = "support@example.test",
+        string? subject = null, string? text = null)
     {
-        var builder = new MessageBuilder
+        var written = await new MailWriter(Time).WriteAsync(new OutgoingMail
         {
-            From = new MailboxAddress("Support", "support@example.test"),
-            Subject = "[#1] We received your request",
-            TextBody = "Thank you, we answer within a day.\n",
+            From = new OutgoingAddress("Support", "support@example.test"),
+            To = [OutgoingAddress.Of(to)],
+            Subject = subject ?? "[#1] We received your request",
+            Text = text ?? "Thank you, we answer within a day.\n",
             MessageIdDomain = "outbox-test.example.test",
-            TimeProvider = Time,
-        };
-        builder.To.Add(new MailboxAddress(null, to));
-        builder.Headers["Auto-Submitted"] = "auto-replied";
-        var messageId = builder.EnsureMessageId();
+            Headers = [new("Auto-Submitted", "auto-replied")],
+        });
         var item = new OutboxItem
         {
             IdempotencyKey = key ?? "test:" + Guid.NewGuid().ToString("N"),
@@ -78,8 +80,26 @@ internal sealed class OutboxHarness : IDisposable
             Mailbox = mailbox,
             EnvelopeFrom = envelopeFrom,
             Recipients = recipients ?? [to],
+            MessageId = written.MessageId,
+            Raw = written.Raw,
+            NextAttemptAt = Time.GetUtcNow(),
+            CreatedAt = Time.GetUtcNow(),
+        };
+        return await Runtime.Database.InTransactionAsync(tx => Runtime.Outbox.EnqueueAsync(tx, item));
+    }
+
+    /// <summary>Queues bytes as they are (due now) from support@example.test to <paramref name="recipients"/>.</summary>
+    public async Task<OutboxEnqueueResult> EnqueueRawAsync(byte[] raw, string messageId, IReadOnlyList<string> recipients, string? key = null)
+    {
+        var item = new OutboxItem
+        {
+            IdempotencyKey = key ?? "test:" + Guid.NewGuid().ToString("N"),
+            Kind = "reply",
+            Mailbox = "support",
+            EnvelopeFrom = "support@example.test",
+            Recipients = recipients,
             MessageId = messageId,
-            Raw = builder.ToBytes(),
+            Raw = raw,
             NextAttemptAt = Time.GetUtcNow(),
             CreatedAt = Time.GetUtcNow(),
         };

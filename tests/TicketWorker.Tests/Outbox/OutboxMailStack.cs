@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 namespace TicketWorker.Tests.Outbox;
 
@@ -110,6 +112,21 @@ internal static class OutboxMailStack
         }
 
         return counts;
+    }
+
+    /// <summary>
+    /// An OAuth2 access token (HS256 JWT) for <paramref name="user"/>@example.test that the stack
+    /// (Dovecot's oauth2 passdb, which Postfix submission asks) accepts for XOAUTH2, valid one hour.
+    /// </summary>
+    public static string AccessToken(string user)
+    {
+        var dir = Environment.GetEnvironmentVariable("TICKETWORKER_MAILSTACK_DIR") ?? "/tmp/ticketworker-mailstack";
+        var key = Convert.FromBase64String(File.ReadAllText(Path.Combine(dir, "oauth2", "keys", "default", "HS256", "default")).Trim());
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        static string B64(byte[] b) => Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var header = B64(Encoding.UTF8.GetBytes("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"));
+        var claims = B64(JsonSerializer.SerializeToUtf8Bytes(new { sub = $"{user}@example.test", iat = now - 5, nbf = now - 5, exp = now + 3600 }));
+        return $"{header}.{claims}.{B64(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes($"{header}.{claims}")))}";
     }
 
     /// <summary>A local port nothing listens on (bound once, then released).</summary>

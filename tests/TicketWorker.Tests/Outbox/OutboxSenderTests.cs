@@ -161,6 +161,36 @@ public sealed class OutboxSenderTests
         Assert.That(await OutboxMailStack.CopiesDeliveredAsync("customer16", queued.MessageId), Is.EqualTo(1));
     }
 
+    [Test, CancelAfter(60_000)]
+    public async Task SubmissionWithAnOAuth2AccessTokenFileDeliversTheRow()
+    {
+        using var secrets = new TempDirectory();
+        var tokenFile = secrets.Write("smtp.token", OutboxMailStack.AccessToken("support") + "\n");
+        // The password is wrong on purpose: only the token can log in.
+        using var h = await OutboxHarness.StartAsync(smtp: Submission($"\"Password\": \"wrong\", \"AccessTokenFile\": \"{tokenFile}\""));
+        var queued = (await h.EnqueueAsync("customer16@example.test")).Item;
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That((result.Sent, result.Rescheduled), Is.EqualTo((1, 0)), (await h.RowAsync(queued.Id)).LastError);
+        Assert.That(await OutboxMailStack.CopiesDeliveredAsync("customer16", queued.MessageId), Is.EqualTo(1));
+    }
+
+    [Test, CancelAfter(60_000)]
+    public async Task TheSmtpProtocolLogShowsTheConversationButNeverThePassword()
+    {
+        using var h = await OutboxHarness.StartAsync(smtp: Submission("\"Password\": \"secret\", \"ProtocolLog\": \"../data/smtp.log\""));
+        var queued = (await h.EnqueueAsync("customer16@example.test")).Item;
+
+        var result = await h.Sender().RunOnceAsync();
+
+        Assert.That(result.Sent, Is.EqualTo(1), (await h.RowAsync(queued.Id)).LastError);
+        var log = await File.ReadAllTextAsync(Path.Combine(h.Root, "data", "smtp.log"));
+        var plain = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("\0support@example.test\0secret"));
+        Assert.That(log, Does.Contain("C: AUTH ").And.Contain("C: MAIL FROM:<support@example.test>"));
+        Assert.That(log, Does.Not.Contain("secret").And.Not.Contain(plain).And.Not.Contain(Convert.ToBase64String("secret"u8.ToArray())));
+    }
+
     [Test, CancelAfter(30_000)]
     public async Task RefusedSmtpLoginKeepsTheRowsQueued()
     {
