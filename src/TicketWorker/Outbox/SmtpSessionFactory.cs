@@ -1,5 +1,4 @@
 using TicketWorker.Configuration;
-using TicketWorker.Intake;
 using TicketWorker.Mail.Security;
 using TicketWorker.Mail.Smtp;
 
@@ -20,7 +19,7 @@ public sealed class SmtpSessionFactory(LoadedSettings settings)
         var client = new SmtpClient { Timeout = settings.Options.Outbox.SmtpTimeout };
         try
         {
-            await client.ConnectAsync(smtp.Host, port, security, ServerConnections.Tls(settings, smtp), cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(smtp.Host, port, security, Tls(smtp), cancellationToken).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(smtp.Username) && settings.AccessToken(smtp) is { Length: > 0 } token)
             {
                 await client.AuthenticateAsync(new SaslXOAuth2(smtp.Username, token), cancellationToken).ConfigureAwait(false);
@@ -43,4 +42,10 @@ public sealed class SmtpSessionFactory(LoadedSettings settings)
             throw;
         }
     }
+
+    // Moved here from Intake/ServerConnections when IMAP intake went to MailKit; goes with this file's own move to MailKit.
+    private TlsOptions Tls(ServerOptions server) =>
+        string.IsNullOrEmpty(server.TrustedCertificate) ? TlsOptions.Default
+        : AppSettingsLoader.IsThumbprint(server.TrustedCertificate) ? TlsOptions.TrustingThumbprint(server.TrustedCertificate)
+        : TlsOptions.TrustingCertificateFile(settings.Resolve(server.TrustedCertificate));
 }
