@@ -136,7 +136,8 @@ public class AcknowledgementTests
         var ack = await FindInInboxAsync("customer7", $"<{id}>");
         Assert.That(ack, Is.Not.Null);
         Assert.That(ack!.Subject, Does.Contain($"[#{r.Ticket}]").And.Contain("چاپگر"));
-        Assert.That(ack.Headers["Content-Language"], Is.EqualTo("fa"));
+        // MimeKit files Content-* headers of the top level under the body part (RFC 2045 §9 MIME headers).
+        Assert.That(ack.Headers["Content-Language"] ?? ack.Body?.Headers["Content-Language"], Is.EqualTo("fa"));
         Assert.That(ack.HtmlBody, Does.Contain("dir=\"rtl\""));
         Assert.That(ack.TextBody, Does.Contain("مریم"));
         Assert.That(ack.TextBody, Does.Match("[۰-۹]"), "Persian digits in the resolution time");
