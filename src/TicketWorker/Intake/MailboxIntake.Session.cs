@@ -23,7 +23,9 @@ public sealed partial class MailboxIntake
     /// <summary>One connected session: select, catch up, wait for news, repeat until the connection or the worker stops.</summary>
     private async Task SessionAsync(ImapClient client, CancellationToken stopping)
     {
-        var folder = await OpenFolderAsync(client, stopping).ConfigureAwait(false);
+        // IMAP commands are not cancelled by stopping (a cancelled MailKit command drops the
+        // connection): they are short, bounded by the client's timeout, and the session then logs out.
+        var folder = await OpenFolderAsync(client, CancellationToken.None).ConfigureAwait(false);
         // Set by EXISTS (RFC 3501 §7.3.1) whenever it arrives, also during a catch-up, so news that
         // came before IDLE started is not left waiting for the next IDLE round.
         var news = false;
@@ -68,7 +70,7 @@ public sealed partial class MailboxIntake
                     {
                         return;
                     }
-                    await client.NoOpAsync(stopping).ConfigureAwait(false);
+                    await client.NoOpAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }
@@ -94,7 +96,7 @@ public sealed partial class MailboxIntake
         // RFC 3501 §6.4.8: "n:*" always includes the highest UID, even when it is below n, so what
         // the server returns is filtered again.
         var from = new UniqueId(folder.UidValidity, (uint)Math.Min(lastUid + 1, uint.MaxValue));
-        var uids = (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(from, UniqueId.MaxValue)), stopping).ConfigureAwait(false))
+        var uids = (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(from, UniqueId.MaxValue)), CancellationToken.None).ConfigureAwait(false))
             .Where(u => u.Id > lastUid).OrderBy(u => u.Id).ToList();
         await RecordStatusAsync(true, null, uids.Count, stopping, validity, lastUid).ConfigureAwait(false);
         var processed = 0;
@@ -119,7 +121,7 @@ public sealed partial class MailboxIntake
             await RecordStatusAsync(true, null, uids.Count - start - done.Count, CancellationToken.None, validity, lastUid).ConfigureAwait(false);
             processed += done.Count;
             if (halted || stopping.IsCancellationRequested) break;
-            await MarkAsync(client, folder, done, stopping).ConfigureAwait(false);
+            await MarkAsync(client, folder, done, CancellationToken.None).ConfigureAwait(false);
             // A long backlog must not outlive the lease: renew it per batch, give way if it was taken.
             if (start + BatchSize < uids.Count && !await TryLeaseAsync(stopping).ConfigureAwait(false)) break;
         }
@@ -171,7 +173,7 @@ public sealed partial class MailboxIntake
         if (folder.UidNext is { } next) boundary = next.Id;
         else
         {
-            var highest = await ImapFolders.HighestUidAsync(folder, cancellationToken).ConfigureAwait(false);
+            var highest = await ImapFolders.HighestUidAsync(folder, CancellationToken.None).ConfigureAwait(false);
             Log.NoUidNext(logger, mailbox.Name, highest);
             boundary = highest + 1L;
         }

@@ -40,6 +40,7 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
         while (!stopping.IsCancellationRequested)
         {
             string? error = null;
+            ImapClient? client = null;
             try
             {
                 if (!await TryLeaseAsync(stopping).ConfigureAwait(false))
@@ -48,16 +49,15 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
                     await Task.Delay(LeaseDuration / 3, Time, stopping).ConfigureAwait(false);
                     continue;
                 }
-                using var client = await ServerConnections.OpenImapAsync(runtime.Settings, mailbox, stopping).ConfigureAwait(false);
+                client = await ServerConnections.OpenImapAsync(runtime.Settings, mailbox, stopping).ConfigureAwait(false);
                 Log.Connected(logger, mailbox.Name, mailbox.Imap.Host, client.Capabilities.HasFlag(ImapCapabilities.Idle));
                 lastReported = null;
                 backoff.Reset();
                 await SessionAsync(client, stopping).ConfigureAwait(false);
-                await LogoutQuietlyAsync(client).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                break;
+                // Stopping: logged out below.
             }
             catch (Exception e) when (Describe(e) is { } described)
             {
@@ -70,6 +70,16 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
                 error = $"unexpected {e.GetType().Name}: {e.Message}";
                 if (error != lastReported) Log.Unexpected(logger, e, mailbox.Name);
             }
+            finally
+            {
+                if (client is not null)
+                {
+                    // RFC 3501 §6.1.3: LOGOUT on the way out, whenever the connection still stands.
+                    await LogoutQuietlyAsync(client).ConfigureAwait(false);
+                    client.Dispose();
+                }
+            }
+            if (stopping.IsCancellationRequested) break;
 
             if (error is not null)
             {
@@ -174,7 +184,7 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await client.DisconnectAsync(quit: true, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ImapProtocolException or ImapCommandException or IOException or SocketException or OperationCanceledException)
+        catch (Exception e) when (e is ImapProtocolException or ImapCommandException or ServiceNotConnectedException or IOException or SocketException or OperationCanceledException)
         {
             // Leaving anyway.
         }

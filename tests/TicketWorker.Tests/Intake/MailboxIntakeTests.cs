@@ -262,6 +262,27 @@ public class MailboxIntakeTests(string profileName)
     }
 
     [Test]
+    public async Task IdleIsLeftAndReenteredWithinMaxIdleAndStillSeesNewMail()
+    {
+        using var dir = new TempDirectory();
+        var log = Path.Combine(dir.Path, "imap.log");
+        using var h = await IngestHarness.StartAsync(mailboxes: Mailbox("support").Replace("\"Password\":", $"\"ProtocolLog\": \"{log}\", \"Password\":"));
+        var options = h.Runtime.Options.Mailboxes.Single();
+        using var stop = new CancellationTokenSource();
+        var running = new MailboxIntake(h.Runtime, options, "test-worker", NullLogger.Instance) { MaxIdle = TimeSpan.FromMilliseconds(300) }.RunAsync(stop.Token);
+        int Idles() => File.Exists(log) ? File.ReadLines(log).Count(l => l.StartsWith("C: ", StringComparison.Ordinal) && l.EndsWith(" IDLE", StringComparison.Ordinal)) : 0;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Idles() < 3 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await AppendAsync("support", Mails.Customer("ann@example.org", "After idles", "idle-1@example.org"));
+        while ((await h.TicketsAsync()).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        stop.Cancel();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(Idles(), Is.GreaterThanOrEqualTo(3), "IDLE re-entered after MaxIdle");
+        Assert.That((await h.TicketsAsync()).Select(t => t.Ticket.Subject), Is.EqualTo(new[] { "After idles" }));
+        Assert.That(File.ReadLines(log).Any(l => l.Contains("LOGOUT", StringComparison.Ordinal)), "the session logs out on stop");
+    }
+
+    [Test]
     public async Task AMailboxCanLogInWithAnOAuth2AccessTokenFile()
     {
         using var dir = new TempDirectory();
@@ -270,6 +291,20 @@ public class MailboxIntakeTests(string profileName)
         using var h = await IngestHarness.StartAsync(mailboxes: Mailbox("support").Replace("\"secret\"", "\"wrong\"").Replace("\"Password\":", $"\"AccessTokenFile\": \"{tokenFile}\", \"Password\":"));
         await AppendAsync("support", Mails.Customer("ann@example.org", "Token", "tok-1@example.org"));
         Assert.That(await CatchUpAsync(harness: h), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task TheProtocolLogIsWrittenWhenConfiguredWithTheSecretsRedacted()
+    {
+        using var dir = new TempDirectory();
+        var log = Path.Combine(dir.Path, "logs", "imap.log");
+        using var h = await IngestHarness.StartAsync(mailboxes: Mailbox("support").Replace("\"Password\":", $"\"ProtocolLog\": \"{log}\", \"Password\":"));
+        await AppendAsync("support", Mails.Customer("ann@example.org", "Logged", "log-1@example.org"));
+        Assert.That(await CatchUpAsync(harness: h), Is.EqualTo(1));
+        var text = await File.ReadAllTextAsync(log);
+        Assert.That(text, Does.Contain("UID FETCH"));
+        Assert.That(text, Does.Not.Contain("secret"));
+        Assert.That(text, Does.Not.Contain(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("\0support@example.test\0secret"))));
     }
 
     [Test]
