@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using TicketWorker.Hosting;
 using TicketWorker.Intake;
+using TicketWorker.Mail.ImapSessions;
 
 namespace TicketWorker.Bench;
 
@@ -14,13 +15,15 @@ namespace TicketWorker.Bench;
 internal sealed class IngestBacklogBenchmark : IBenchmark
 {
     public string Name => "ingest";
-    public string Usage => "[--messages N] [--port P] [--large-mb M]  backlog intake rate vs raw UID FETCH rate (SQLite, local Dovecot); --large-mb adds one message with an M MB attachment and reports peak RSS";
+    public string Usage => "[--messages N] [--port P] [--large-mb M] [--spool-threshold BYTES]  backlog intake rate vs raw UID FETCH rate (SQLite, local Dovecot); --large-mb adds one message with an M MB attachment and reports peak RSS";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var messages = Option(args, "--messages", 10_000);
         var port = Option(args, "--port", int.TryParse(Environment.GetEnvironmentVariable("TICKETWORKER_IMAP_PORT"), out var p) ? p : 10143);
         var largeMb = Option(args, "--large-mb", 0);
+        // For comparison only: a threshold above the message size keeps every literal in memory, as MailKit does by default.
+        var spool = SpoolOptions.Default with { Threshold = Option(args, "--spool-threshold", SpoolOptions.Default.Threshold) };
         var folder = largeMb > 0 ? $"bench-fetch-{messages}-large{largeMb}" : $"bench-fetch-{messages}";
         var largePath = Path.Combine(Path.GetTempPath(), $"tw-bench-large-{Environment.ProcessId}.eml");
         IReadOnlyList<Func<Stream>>? extra = null;
@@ -60,7 +63,7 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
             var mailbox = runtime.Options.Mailboxes.Single();
             var before = Process.GetCurrentProcess().PeakWorkingSet64;
             var watch = Stopwatch.StartNew();
-            using var client = await ServerConnections.OpenImapAsync(runtime.Settings, mailbox, cancellationToken);
+            using var client = await ServerConnections.OpenImapAsync(runtime.Settings, mailbox, cancellationToken, spool);
             var intake = new MailboxIntake(runtime, mailbox, "bench", NullLogger.Instance);
             var info = await intake.OpenFolderAsync(client, cancellationToken);
             var processed = await intake.CatchUpAsync(client, info, cancellationToken);
