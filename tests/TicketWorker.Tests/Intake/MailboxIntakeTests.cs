@@ -220,7 +220,7 @@ public class MailboxIntakeTests(string profileName)
     [TestCase("Quiet", 2)]
     public async Task WithoutUidNextTheFirstStartBoundaryIsTheHighestUidPresent(string firstStart, int oldTicketed)
     {
-        await using var proxy = new UidNextStrippingProxy(_profile.Port);
+        await using var proxy = new RewritingImapProxy(_profile.Port);
         var mailbox = Mailbox("support", extra: $"\"FirstStart\": \"{firstStart}\",")
             .Replace($"\"Port\": {_profile.Port}, \"Security\": \"StartTls\"", $"\"Port\": {proxy.Port}, \"Security\": \"None\"");
         using var h = await IngestHarness.StartAsync(mailboxes: mailbox);
@@ -280,6 +280,30 @@ public class MailboxIntakeTests(string profileName)
         Assert.That(Idles(), Is.GreaterThanOrEqualTo(3), "IDLE re-entered after MaxIdle");
         Assert.That((await h.TicketsAsync()).Select(t => t.Ticket.Subject), Is.EqualTo(new[] { "After idles" }));
         Assert.That(File.ReadLines(log).Any(l => l.Contains("LOGOUT", StringComparison.Ordinal)), "the session logs out on stop");
+    }
+
+    [Test]
+    public async Task WithoutIdleTheIntakePollsAndStillSeesNewMail()
+    {
+        await using var proxy = new RewritingImapProxy(_profile.Port, "IDLE");
+        using var dir = new TempDirectory();
+        var log = Path.Combine(dir.Path, "imap.log");
+        var mailbox = Mailbox("support")
+            .Replace($"\"Port\": {_profile.Port}, \"Security\": \"StartTls\"", $"\"Port\": {proxy.Port}, \"Security\": \"None\"")
+            .Replace("\"Password\":", $"\"ProtocolLog\": \"{log}\", \"Password\":");
+        using var h = await IngestHarness.StartAsync(mailboxes: mailbox);
+        using var stop = new CancellationTokenSource();
+        var running = new MailboxIntake(h.Runtime, h.Runtime.Options.Mailboxes.Single(), "test-worker", NullLogger.Instance).RunAsync(stop.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((!File.Exists(log) || !File.ReadLines(log).Any(l => l.Contains("UID SEARCH", StringComparison.Ordinal))) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await AppendAsync("support", Mails.Customer("ann@example.org", "Polled", "poll-1@example.org"));
+        while ((await h.TicketsAsync()).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        stop.Cancel();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That((await h.TicketsAsync()).Select(t => t.Ticket.Subject), Is.EqualTo(new[] { "Polled" }));
+        var commands = File.ReadLines(log).Where(l => l.StartsWith("C: ", StringComparison.Ordinal)).ToList();
+        Assert.That(commands.Any(l => l.EndsWith(" NOOP", StringComparison.Ordinal)), "polled with NOOP (PollInterval 1 s)");
+        Assert.That(commands.Any(l => l.EndsWith(" IDLE", StringComparison.Ordinal)), Is.False, "no IDLE where the server does not offer it");
     }
 
     [Test]

@@ -7,9 +7,10 @@ namespace TicketWorker.Tests.Infrastructure;
 /// <summary>
 /// A loopback TCP proxy to an IMAP server (plain, no TLS) that removes every
 /// <c>* OK [UIDNEXT n]</c> line from the server's answers: RFC 3501 §7.3.1 lets a server leave
-/// UIDNEXT out of SELECT, Dovecot never does, some widely used servers do.
+/// UIDNEXT out of SELECT, Dovecot never does, some widely used servers do. Optionally it also hides
+/// capabilities (IDLE, for the polling fallback) from every CAPABILITY list.
 /// </summary>
-public sealed class UidNextStrippingProxy : IAsyncDisposable
+public sealed class RewritingImapProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -18,9 +19,12 @@ public sealed class UidNextStrippingProxy : IAsyncDisposable
     private readonly List<Task> _connections = [];
     private int _stripped;
 
-    public UidNextStrippingProxy(int upstreamPort)
+    private readonly string[] _hiddenCapabilities;
+
+    public RewritingImapProxy(int upstreamPort, params string[] hiddenCapabilities)
     {
         _upstreamPort = upstreamPort;
+        _hiddenCapabilities = hiddenCapabilities;
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -90,12 +94,20 @@ public sealed class UidNextStrippingProxy : IAsyncDisposable
                 if (buffer[i] != (byte)'\n') continue;
                 var text = Encoding.Latin1.GetString(line.GetBuffer(), 0, (int)line.Length);
                 if (text.StartsWith("* OK [UIDNEXT ", StringComparison.Ordinal)) Interlocked.Increment(ref _stripped);
+                else if (_hiddenCapabilities.Length > 0 && text.Contains("CAPABILITY ", StringComparison.Ordinal)) output.Write(Encoding.Latin1.GetBytes(HideCapabilities(text)));
                 else output.Write(line.GetBuffer(), 0, (int)line.Length);
                 literal = LiteralLength(text);
                 line.SetLength(0);
             }
             await client.WriteAsync(output.GetBuffer().AsMemory(0, (int)output.Length), _stop.Token);
         }
+    }
+
+    private string HideCapabilities(string line)
+    {
+        foreach (var name in _hiddenCapabilities)
+            line = line.Replace(" " + name + " ", " ", StringComparison.Ordinal).Replace(" " + name + "]", "]", StringComparison.Ordinal).Replace(" " + name + "\r", "\r", StringComparison.Ordinal);
+        return line;
     }
 
     private static long LiteralLength(string line)
