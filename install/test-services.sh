@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (on first use) and starts the servers the tests talk to, all on 127.0.0.1:
-# the mail stack (Dovecot + Postfix, install/mailstack.sh) and PostgreSQL (install/postgres.sh).
+# the mail stack (Dovecot in two profiles + Postfix, install/mailstack.sh) and PostgreSQL (install/postgres.sh).
 # Both scripts are idempotent: an already running service is left alone.
 #   install/test-services.sh up|down|status
 set -euo pipefail

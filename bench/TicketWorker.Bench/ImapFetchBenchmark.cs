@@ -2,14 +2,20 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
-using TicketWorker.Mail.Imap;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using MimeKit;
+using TicketWorker.Mail.ImapSessions;
 
 namespace TicketWorker.Bench;
 
 /// <summary>
-/// UID FETCH download rate of <see cref="ImapClient"/> against the local Dovecot, next to Python's
-/// imaplib and a minimal raw-socket reader (the practical limit), measured in the same run and
-/// interleaved per round because the machine's speed varies (see MAILSTACK-NOTES: ±40 %).
+/// UID FETCH download rate of MailKit's <c>ImapFolder.GetStreamsAsync</c> (as intake uses it: our
+/// spooling client, one UID FETCH for the whole folder and in intake's batches of 500 UIDs) against
+/// the local Dovecot, next to Python's imaplib and a minimal raw-socket reader (the practical
+/// limit), measured in the same run and interleaved per round because the machine's speed varies
+/// (see MAILSTACK-NOTES: ±40 %).
 /// </summary>
 public static class ImapFetchBenchmark
 {
@@ -31,13 +37,15 @@ public static class ImapFetchBenchmark
         var results = new Dictionary<string, List<(int Messages, long Bytes, double Seconds)>>
         {
             ["raw socket"] = [],
-            ["ImapClient"] = [],
+            ["MailKit"] = [],
+            ["MailKit 500/cmd"] = [],
             ["python imaplib"] = [],
         };
         for (var round = 0; round < rounds; round++)
         {
             results["raw socket"].Add(await RawSocketAsync(port, folder).ConfigureAwait(false));
-            results["ImapClient"].Add(await ImapClientAsync(port, folder).ConfigureAwait(false));
+            results["MailKit"].Add(await MailKitAsync(port, folder, batch: int.MaxValue).ConfigureAwait(false));
+            results["MailKit 500/cmd"].Add(await MailKitAsync(port, folder, batch: 500).ConfigureAwait(false));
             results["python imaplib"].Add(await PythonAsync(python, port, folder).ConfigureAwait(false));
         }
 
@@ -56,31 +64,55 @@ public static class ImapFetchBenchmark
         return 0;
     }
 
-    internal static async Task<long> SeedAsync(int port, string folder, int count)
+    internal static async Task<ImapClient> ConnectAsync(int port)
     {
-        await using var client = new ImapClient();
-        await client.ConnectAsync(Host, port, ImapSecurity.None).ConfigureAwait(false);
-        await client.LoginAsync(User, Password).ConfigureAwait(false);
+        var client = new SpoolingImapClient(SpoolOptions.Default);
+        await client.ConnectAsync(Host, port, SecureSocketOptions.None).ConfigureAwait(false);
+        await client.AuthenticateAsync(User, Password).ConfigureAwait(false);
+        return client;
+    }
+
+    /// <summary>Makes <paramref name="folder"/> hold exactly <paramref name="count"/> benchmark messages (plus <paramref name="extra"/>); returns their total size.</summary>
+    internal static async Task<long> SeedAsync(int port, string folder, int count, IReadOnlyList<Func<Stream>>? extra = null)
+    {
+        using var client = await ConnectAsync(port).ConfigureAwait(false);
+        var expected = count + (extra?.Count ?? 0);
         try
         {
-            var info = await client.SelectAsync(folder).ConfigureAwait(false);
-            if (info.Exists == count)
-                return (await client.FetchSummariesAsync(UidSet.All).ConfigureAwait(false)).Sum(s => s.Size);
-            await client.CloseFolderAsync().ConfigureAwait(false);
-            await client.DeleteFolderAsync(folder).ConfigureAwait(false);
+            var existing = await ImapFolders.GetAsync(client, folder).ConfigureAwait(false);
+            if (existing.Exists)
+            {
+                await existing.OpenAsync(FolderAccess.ReadOnly).ConfigureAwait(false);
+                if (existing.Count == expected)
+                    return (await existing.FetchAsync(0, -1, MessageSummaryItems.Size).ConfigureAwait(false)).Sum(s => (long)(s.Size ?? 0));
+                await existing.CloseAsync().ConfigureAwait(false);
+                await existing.DeleteAsync().ConfigureAwait(false);
+            }
         }
-        catch (TicketWorker.Mail.Protocol.MailCommandException)
+        catch (FolderNotFoundException)
         {
             // The folder does not exist yet.
         }
-        await client.CreateFolderAsync(folder).ConfigureAwait(false);
-        await client.SelectAsync(folder).ConfigureAwait(false);
+        var target = await ImapFolders.GetOrCreateAsync(client, folder).ConfigureAwait(false);
+        await target.OpenAsync(FolderAccess.ReadWrite).ConfigureAwait(false);
         long total = 0;
         for (var start = 0; start < count; start += 500)
         {
-            var batch = Enumerable.Range(start, Math.Min(500, count - start)).Select(i => new AppendMessage(Message(i))).ToList();
-            total += batch.Sum(m => m.Data.Length);
-            await client.AppendAsync(folder, batch).ConfigureAwait(false);
+            var batch = new List<IAppendRequest>();
+            for (var i = start; i < Math.Min(count, start + 500); i++)
+            {
+                var bytes = Message(i);
+                total += bytes.Length;
+                batch.Add(new AppendRequest(await MimeMessage.LoadAsync(new MemoryStream(bytes)).ConfigureAwait(false)));
+            }
+            await target.AppendAsync(batch).ConfigureAwait(false);
+        }
+        foreach (var open in extra ?? [])
+        {
+            await using var stream = open();
+            total += stream.Length;
+            using var message = await MimeMessage.LoadAsync(stream, persistent: true).ConfigureAwait(false);
+            await target.AppendAsync(new AppendRequest(message)).ConfigureAwait(false);
         }
         return total;
     }
@@ -99,24 +131,30 @@ public static class ImapFetchBenchmark
         return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
-    internal static async Task<(int, long, double)> ImapClientAsync(int port, string folder)
+    // As intake reads: UID SEARCH, then UID FETCH BODY.PEEK[] of the UIDs, each message handed over as its literal arrives.
+    internal static async Task<(int, long, double)> MailKitAsync(int port, string folder, int batch)
     {
-        await using var client = new ImapClient();
-        await client.ConnectAsync(Host, port, ImapSecurity.None).ConfigureAwait(false);
-        await client.LoginAsync(User, Password).ConfigureAwait(false);
-        await client.ExamineAsync(folder).ConfigureAwait(false);
+        using var client = await ConnectAsync(port).ConfigureAwait(false);
+        var imap = (ImapFolder)await ImapFolders.GetAsync(client, folder).ConfigureAwait(false);
+        await imap.OpenAsync(FolderAccess.ReadOnly).ConfigureAwait(false);
         var buffer = new byte[81920];
         var messages = 0;
         long bytes = 0;
         var watch = Stopwatch.StartNew();
-        await foreach (var message in client.FetchAsync(UidSet.All).ConfigureAwait(false))
+        var uids = await imap.SearchAsync(MailKit.Search.SearchQuery.All).ConfigureAwait(false);
+        foreach (var chunk in uids.Chunk(Math.Min(batch, Math.Max(uids.Count, 1))))
         {
-            int n;
-            while ((n = await message.Body.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-                bytes += n;
-            messages++;
+            await imap.GetStreamsAsync(chunk, async (_, _, _, stream, cancellationToken) =>
+            {
+                int n;
+                while ((n = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    bytes += n;
+                messages++;
+            }).ConfigureAwait(false);
         }
-        return (messages, bytes, watch.Elapsed.TotalSeconds);
+        var seconds = watch.Elapsed.TotalSeconds;
+        await client.DisconnectAsync(true).ConfigureAwait(false);
+        return (messages, bytes, seconds);
     }
 
     // The practical limit: send the command and count bytes until the tagged completion, parsing nothing.

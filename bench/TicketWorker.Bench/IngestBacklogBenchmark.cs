@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using TicketWorker.Hosting;
 using TicketWorker.Intake;
+using TicketWorker.Mail.ImapSessions;
 
 namespace TicketWorker.Bench;
 
@@ -14,15 +15,33 @@ namespace TicketWorker.Bench;
 internal sealed class IngestBacklogBenchmark : IBenchmark
 {
     public string Name => "ingest";
-    public string Usage => "[--messages N] [--port P]  backlog intake rate vs raw UID FETCH rate (SQLite, local Dovecot)";
+    public string Usage => "[--messages N] [--port P] [--large-mb M] [--spool-threshold BYTES]  backlog intake rate vs raw UID FETCH rate (SQLite, local Dovecot); --large-mb adds one message with an M MB attachment and reports peak RSS";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var messages = Option(args, "--messages", 10_000);
         var port = Option(args, "--port", int.TryParse(Environment.GetEnvironmentVariable("TICKETWORKER_IMAP_PORT"), out var p) ? p : 10143);
-        var folder = $"bench-fetch-{messages}";
-        var bytes = await ImapFetchBenchmark.SeedAsync(port, folder, messages);
-        Console.WriteLine($"folder {folder}: {messages} messages, {bytes / 1048576.0:F1} MB");
+        var largeMb = Option(args, "--large-mb", 0);
+        // For comparison only: a threshold above the message size keeps every literal in memory, as MailKit does by default.
+        var spool = SpoolOptions.Default with { Threshold = Option(args, "--spool-threshold", SpoolOptions.Default.Threshold) };
+        var folder = largeMb > 0 ? $"bench-fetch-{messages}-large{largeMb}" : $"bench-fetch-{messages}";
+        var largePath = Path.Combine(Path.GetTempPath(), $"tw-bench-large-{Environment.ProcessId}.eml");
+        IReadOnlyList<Func<Stream>>? extra = null;
+        if (largeMb > 0)
+        {
+            await WriteLargeMessageAsync(largePath, largeMb << 20, cancellationToken);
+            extra = [() => File.OpenRead(largePath)];
+        }
+        long bytes;
+        try
+        {
+            bytes = await ImapFetchBenchmark.SeedAsync(port, folder, messages, extra);
+        }
+        finally
+        {
+            File.Delete(largePath);
+        }
+        Console.WriteLine($"folder {folder}: {messages} messages{(largeMb > 0 ? $" + one with a {largeMb} MB attachment" : "")}, {bytes / 1048576.0:F1} MB");
 
         var (rawCount, _, rawSeconds) = await ImapFetchBenchmark.RawSocketAsync(port, folder);
         var rawRate = rawCount / rawSeconds;
@@ -32,6 +51,7 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
         await File.WriteAllTextAsync(Path.Combine(dir, "config", "appsettings.json"), $$"""
             { "TicketWorker": {
                 "Database": { "Provider": "sqlite", "ConnectionString": "Data Source=../data/tw.db" },
+                "Storage": { "MaxMessageSize": 209715200 },
                 "Mailboxes": [ { "Name": "bench", "Address": "customer20@example.test", "Folder": "{{folder}}", "FirstStart": "Import",
                                  "ProcessedKeyword": null,
                                  "Imap": { "Host": "127.0.0.1", "Port": {{port}}, "Security": "None", "Password": "secret" } } ],
@@ -43,14 +63,15 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
             var mailbox = runtime.Options.Mailboxes.Single();
             var before = Process.GetCurrentProcess().PeakWorkingSet64;
             var watch = Stopwatch.StartNew();
-            await using var client = await ServerConnections.OpenImapAsync(runtime.Settings, mailbox, cancellationToken);
-            var info = await client.SelectAsync(folder, cancellationToken);
-            var processed = await new MailboxIntake(runtime, mailbox, "bench", NullLogger.Instance).CatchUpAsync(client, info, cancellationToken);
+            using var client = await ServerConnections.OpenImapAsync(runtime.Settings, mailbox, cancellationToken, spool);
+            var intake = new MailboxIntake(runtime, mailbox, "bench", NullLogger.Instance);
+            var info = await intake.OpenFolderAsync(client, cancellationToken);
+            var processed = await intake.CatchUpAsync(client, info, cancellationToken);
             watch.Stop();
             var rate = processed / watch.Elapsed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw UID FETCH (socket) {rawRate,10:F0} msg/s"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"intake (SQLite)        {rate,10:F0} msg/s  ({processed} messages in {watch.Elapsed.TotalSeconds:F1} s) = {rate / rawRate:P1} of raw"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (before intake {before / 1048576.0:F0} MB)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak working set (RSS high-water mark) {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MB (before intake {before / 1048576.0:F0} MB)"));
             return 0;
         }
         finally
@@ -58,6 +79,27 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    // One text part and one base64 attachment of `size` random bytes, written as a mail client would.
+    private static async Task WriteLargeMessageAsync(string path, int size, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        await using var writer = new StreamWriter(file, new System.Text.UTF8Encoding(false)) { NewLine = "\r\n" };
+        await writer.WriteAsync("From: Customer Large <customer19@example.test>\r\nTo: support@example.test\r\nSubject: Large attachment\r\n" +
+            "Message-ID: <bench-large@example.test>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\n" +
+            "Content-Type: multipart/mixed; boundary=\"big\"\r\n\r\n--big\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n--big\r\n" +
+            "Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"big.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+        var random = new Random(7);
+        var chunk = new byte[57 * 1024];
+        for (var written = 0; written < size; written += chunk.Length)
+        {
+            var count = Math.Min(chunk.Length, size - written);
+            random.NextBytes(chunk.AsSpan(0, count));
+            for (var offset = 0; offset < count; offset += 57)
+                await writer.WriteLineAsync(Convert.ToBase64String(chunk, offset, Math.Min(57, count - offset)).AsMemory(), cancellationToken);
+        }
+        await writer.WriteAsync("--big--\r\n");
     }
 
     private static int Option(IReadOnlyList<string> args, string name, int fallback)

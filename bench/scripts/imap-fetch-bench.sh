@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # IMAP download benchmark (not a test): UID FETCH of N messages (~10 KB each, default 10,000) from
-# the local Dovecot, by our ImapClient, by Python's imaplib and by a raw-socket reader, in one run.
+# the local Dovecot, by MailKit (GetStreamsAsync, as intake), by Python's imaplib and by a raw-socket reader, in one run.
 # Starts the mail stack if needed and installs python3 when it is missing.
 #   bench/scripts/imap-fetch-bench.sh [--messages N] [--rounds R]
 set -euo pipefail

@@ -1,9 +1,10 @@
-using System.Globalization;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using TicketWorker.Configuration;
 using TicketWorker.Hosting;
-using TicketWorker.Mail.Imap;
-using TicketWorker.Mail.Protocol;
 using TicketWorker.Storage;
 
 namespace TicketWorker.Intake;
@@ -22,6 +23,11 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(90);
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// IDLE is left and re-entered at least this often (and at least every two thirds of the lease):
+    /// hosted servers drop connections idle near 10 minutes, well before RFC 2177 §3's 29.
+    /// </summary>
+    public TimeSpan MaxIdle { get; init; } = TimeSpan.FromMinutes(9);
 
     private IMailboxStateStore State => runtime.MailboxState;
     private TimeProvider Time => runtime.Time;
@@ -34,6 +40,7 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
         while (!stopping.IsCancellationRequested)
         {
             string? error = null;
+            ImapClient? client = null;
             try
             {
                 if (!await TryLeaseAsync(stopping).ConfigureAwait(false))
@@ -42,32 +49,19 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
                     await Task.Delay(LeaseDuration / 3, Time, stopping).ConfigureAwait(false);
                     continue;
                 }
-                await using var client = await ServerConnections.OpenImapAsync(runtime.Settings, mailbox, stopping).ConfigureAwait(false);
+                client = await ServerConnections.OpenImapAsync(runtime.Settings, mailbox, stopping).ConfigureAwait(false);
                 Log.Connected(logger, mailbox.Name, mailbox.Imap.Host, client.Capabilities.HasFlag(ImapCapabilities.Idle));
                 lastReported = null;
                 backoff.Reset();
                 await SessionAsync(client, stopping).ConfigureAwait(false);
-                await LogoutQuietlyAsync(client).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                break;
+                // Stopping: logged out below.
             }
-            catch (AuthenticationFailedException e)
+            catch (Exception e) when (Describe(e) is { } described)
             {
-                error = "login failed: " + e.Message;
-            }
-            catch (MailProtocolException e)
-            {
-                error = e.Message;
-            }
-            catch (IOException e)
-            {
-                error = "connection: " + e.Message;
-            }
-            catch (StorageException e)
-            {
-                error = "database: " + e.Message;
+                error = described;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -76,6 +70,16 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
                 error = $"unexpected {e.GetType().Name}: {e.Message}";
                 if (error != lastReported) Log.Unexpected(logger, e, mailbox.Name);
             }
+            finally
+            {
+                if (client is not null)
+                {
+                    // RFC 3501 §6.1.3: LOGOUT on the way out, whenever the connection still stands.
+                    await LogoutQuietlyAsync(client).ConfigureAwait(false);
+                    client.Dispose();
+                }
+            }
+            if (stopping.IsCancellationRequested) break;
 
             if (error is not null)
             {
@@ -91,100 +95,25 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
         await RecordStatusAsync(connected: false, null, null, CancellationToken.None).ConfigureAwait(false);
     }
 
-    /// <summary>One connected session: select, catch up, wait for news, repeat until the connection or the worker stops.</summary>
-    private async Task SessionAsync(ImapClient client, CancellationToken stopping)
+    /// <summary>
+    /// The status line for an expected failure, or null for a bug. Connection lost and refused
+    /// commands end the session and are retried with backoff; a wrong login stays one clear line.
+    /// </summary>
+    private string? Describe(Exception e) => e switch
     {
-        var folder = await client.SelectAsync(mailbox.Folder, stopping).ConfigureAwait(false);
-        while (!stopping.IsCancellationRequested)
-        {
-            await CatchUpAsync(client, folder, stopping).ConfigureAwait(false);
-            if (stopping.IsCancellationRequested) return;
-            if (!await TryLeaseAsync(stopping).ConfigureAwait(false)) return;
-            if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
-            {
-                // Re-issued well before the 29-minute limit (RFC 2177 §3), and often enough to renew the lease.
-                await client.IdleAsync(LeaseDuration * 2 / 3, stopping).ConfigureAwait(false);
-            }
-            else
-            {
-                await Task.Delay(mailbox.PollInterval, Time, stopping).ConfigureAwait(false);
-                await client.NoopAsync(stopping).ConfigureAwait(false);
-            }
-            folder = client.SelectedFolder ?? folder;
-        }
-    }
+        AuthenticationException => "login failed: " + OneLine(e.Message),
+        SslHandshakeException => "TLS: " + OneLine(e.Message),
+        FolderNotFoundException => $"folder '{mailbox.Folder}' not found on the server",
+        ImapCommandException => "command refused: " + OneLine(e.Message),
+        ImapProtocolException or ServiceNotConnectedException or IOException or SocketException => "connection: " + OneLine(e.Message),
+        StorageException => "database: " + e.Message,
+        _ => null,
+    };
 
-    /// <summary>Ingests every message after the checkpoint; returns how many were processed.</summary>
-    public async Task<int> CatchUpAsync(ImapClient client, FolderInfo folder, CancellationToken stopping)
+    private static string OneLine(string text)
     {
-        var checkpoint = await runtime.Database.InReadAsync(tx => State.GetCheckpointAsync(tx, mailbox.Name, mailbox.Folder, stopping), stopping).ConfigureAwait(false);
-        var historyBelow = await HistoryBoundaryAsync(folder, stopping).ConfigureAwait(false);
-        long lastUid = 0;
-        if (checkpoint is not null && checkpoint.UidValidity == folder.UidValidity) lastUid = checkpoint.LastUid;
-        else if (checkpoint is not null) Log.UidValidityChanged(logger, mailbox.Name, checkpoint.UidValidity, folder.UidValidity);
-        if (checkpoint is null && mailbox.FirstStart == "Skip") lastUid = Math.Max(0, (long)folder.UidNext - 1);
-
-        var uids = (await client.SearchAsync(SearchQuery.Uids(UidSet.Range((uint)lastUid + 1)), stopping).ConfigureAwait(false))
-            .Where(u => u > lastUid).Order().ToList();
-        await RecordStatusAsync(true, null, uids.Count, stopping, folder.UidValidity, lastUid).ConfigureAwait(false);
-        var processed = 0;
-        for (var start = 0; start < uids.Count && !stopping.IsCancellationRequested; start += BatchSize)
-        {
-            var batch = uids.Skip(start).Take(BatchSize).ToList();
-            var done = new List<uint>(batch.Count);
-            await foreach (var message in client.FetchAsync(UidSet.Of(batch), stopping).ConfigureAwait(false))
-            {
-                // The message in hand is finished even when stopping: its commit must not be torn.
-                var source = new IngestSource(mailbox.Name, message.Uid, IsHistory: message.Uid < historyBelow && mailbox.FirstStart == "Quiet");
-                await runtime.Ingest.IngestAsync(message.Body, source, CancellationToken.None).ConfigureAwait(false);
-                done.Add(message.Uid);
-                lastUid = Math.Max(lastUid, message.Uid);
-                if (stopping.IsCancellationRequested) break;
-            }
-            await RecordStatusAsync(true, null, uids.Count - start - done.Count, CancellationToken.None, folder.UidValidity, lastUid).ConfigureAwait(false);
-            processed += done.Count;
-            if (stopping.IsCancellationRequested) break;
-            await MarkAsync(client, folder, done, stopping).ConfigureAwait(false);
-            // A long backlog must not outlive the lease: renew it per batch, give way if it was taken.
-            if (start + BatchSize < uids.Count && !await TryLeaseAsync(stopping).ConfigureAwait(false)) break;
-        }
-        return processed;
-    }
-
-    /// <summary>Marks processed mail for humans (keyword or folder); the checkpoint, not the mark, is the truth.</summary>
-    private async Task MarkAsync(ImapClient client, FolderInfo folder, List<uint> uids, CancellationToken cancellationToken)
-    {
-        if (uids.Count == 0) return;
-        try
-        {
-            if (!string.IsNullOrEmpty(mailbox.MoveToFolder))
-                await client.MoveAsync(UidSet.Of(uids), mailbox.MoveToFolder, cancellationToken: cancellationToken).ConfigureAwait(false);
-            else if (!string.IsNullOrEmpty(mailbox.ProcessedKeyword) && AllowsKeyword(folder, mailbox.ProcessedKeyword))
-                await client.StoreAsync(UidSet.Of(uids), StoreAction.Add, [mailbox.ProcessedKeyword], cancellationToken).ConfigureAwait(false);
-        }
-        catch (MailCommandException e)
-        {
-            Log.MarkFailed(logger, mailbox.Name, e.Message);
-        }
-    }
-
-    private static bool AllowsKeyword(FolderInfo folder, string keyword) =>
-        folder.PermanentFlags.Contains("\\*") || folder.PermanentFlags.Contains(keyword, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>UIDs below this were in the folder at the first start (kept in settings so a restart mid-import agrees).</summary>
-    private async Task<long> HistoryBoundaryAsync(FolderInfo folder, CancellationToken cancellationToken)
-    {
-        var key = $"intake:{mailbox.Name}:{mailbox.Folder}:history";
-        return await runtime.Database.InTransactionAsync(async tx =>
-        {
-            var stored = await runtime.SettingsStore.GetAsync(tx, key, cancellationToken).ConfigureAwait(false);
-            if (stored?.Split(':') is [var validity, var below] && validity == folder.UidValidity.ToString(CultureInfo.InvariantCulture))
-                return long.Parse(below, CultureInfo.InvariantCulture);
-            // First start (or a new UIDVALIDITY: the folder was rebuilt, its mail is history too).
-            var value = (long)folder.UidNext;
-            await runtime.SettingsStore.SetAsync(tx, key, $"{folder.UidValidity}:{value}", cancellationToken).ConfigureAwait(false);
-            return value;
-        }, cancellationToken).ConfigureAwait(false);
+        var end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
     }
 
     private async Task<bool> TryLeaseAsync(CancellationToken cancellationToken)
@@ -249,35 +178,15 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
 
     private static async Task LogoutQuietlyAsync(ImapClient client)
     {
+        if (!client.IsConnected) return;
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await client.LogoutAsync(timeout.Token).ConfigureAwait(false);
+            await client.DisconnectAsync(quit: true, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is MailProtocolException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is ImapProtocolException or ImapCommandException or ServiceNotConnectedException or IOException or SocketException or OperationCanceledException)
         {
             // Leaving anyway.
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(10, LogLevel.Information, "Mailbox {Mailbox}: connected to {Host} (IDLE: {Idle})")]
-        public static partial void Connected(ILogger logger, string mailbox, string host, bool idle);
-
-        [LoggerMessage(11, LogLevel.Warning, "Mailbox {Mailbox}: {Error}; retrying with backoff")]
-        public static partial void IntakeFailed(ILogger logger, string mailbox, string error);
-
-        [LoggerMessage(12, LogLevel.Warning, "Mailbox {Mailbox}: UIDVALIDITY changed from {Old} to {New}; re-scanning the folder (duplicates are caught by Message-ID)")]
-        public static partial void UidValidityChanged(ILogger logger, string mailbox, long old, long @new);
-
-        [LoggerMessage(13, LogLevel.Warning, "Mailbox {Mailbox}: marking processed mail failed: {Error}")]
-        public static partial void MarkFailed(ILogger logger, string mailbox, string error);
-
-        [LoggerMessage(15, LogLevel.Error, "Mailbox {Mailbox}: unexpected failure; retrying with backoff")]
-        public static partial void Unexpected(ILogger logger, Exception exception, string mailbox);
-
-        [LoggerMessage(14, LogLevel.Information, "Mailbox {Mailbox}: held by another worker; waiting")]
-        public static partial void LeaseHeldElsewhere(ILogger logger, string mailbox);
     }
 }

@@ -1,43 +1,31 @@
+using MailKit.Net.Imap;
 using TicketWorker.Configuration;
-using TicketWorker.Mail.Imap;
-using TicketWorker.Mail.Security;
+using TicketWorker.Mail;
+using TicketWorker.Mail.ImapSessions;
 
 namespace TicketWorker.Intake;
 
-/// <summary>Turns server settings into connected, authenticated clients (TLS validated unless a certificate is trusted explicitly).</summary>
+/// <summary>Turns a mailbox's settings into a connected, authenticated IMAP client (TLS validated, see <see cref="MailServer"/>).</summary>
 public static class ServerConnections
 {
-    /// <summary>TLS settings: the system's roots, or the one certificate (PEM file or SHA-256 thumbprint) the admin named.</summary>
-    public static TlsOptions Tls(LoadedSettings settings, ServerOptions server) =>
-        string.IsNullOrEmpty(server.TrustedCertificate) ? TlsOptions.Default
-        : AppSettingsLoader.IsThumbprint(server.TrustedCertificate) ? TlsOptions.TrustingThumbprint(server.TrustedCertificate)
-        : TlsOptions.TrustingCertificateFile(settings.Resolve(server.TrustedCertificate));
+    /// <summary>How long one IMAP read or write may stall before the connection counts as lost.</summary>
+    public static TimeSpan ImapTimeout { get; } = TimeSpan.FromMinutes(2);
 
-    public static ImapSecurity ImapSecurityOf(ServerOptions server) => server.Security switch
+    /// <summary>Connects and logs in (XOAUTH2 with an access token file, else the password); the caller disposes the client.</summary>
+    public static async Task<ImapClient> OpenImapAsync(LoadedSettings settings, MailboxOptions mailbox, CancellationToken cancellationToken, SpoolOptions? spool = null)
     {
-        "None" => ImapSecurity.None,
-        "StartTls" => ImapSecurity.StartTls,
-        _ => ImapSecurity.SslOnConnect,
-    };
-
-    /// <summary>Connects and logs in; the caller disposes the client.</summary>
-    public static async Task<ImapClient> OpenImapAsync(LoadedSettings settings, MailboxOptions mailbox, CancellationToken cancellationToken)
-    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(mailbox);
         var server = mailbox.Imap;
-        var client = new ImapClient();
+        var client = MailServer.CreateImapClient(settings, server, ImapTimeout, spool);
         try
         {
-            var port = server.Port > 0 ? server.Port : server.Security == "SslOnConnect" ? 993 : 143;
-            await client.ConnectAsync(server.Host, port, ImapSecurityOf(server), Tls(settings, server), cancellationToken).ConfigureAwait(false);
-            if (!client.IsAuthenticated && settings.AccessToken(server) is { Length: > 0 } token)
-                await client.AuthenticateAsync(new SaslXOAuth2(server.Username ?? mailbox.Address, token), cancellationToken).ConfigureAwait(false);
-            else if (!client.IsAuthenticated)
-                await client.LoginAsync(server.Username ?? mailbox.Address, settings.Password(server) ?? "", cancellationToken).ConfigureAwait(false);
+            await MailServer.ConnectAndAuthenticateAsync(client, settings, server, MailServer.Port(server, 993, 143), mailbox.Address, cancellationToken).ConfigureAwait(false);
             return client;
         }
         catch
         {
-            await client.DisposeAsync().ConfigureAwait(false);
+            client.Dispose();
             throw;
         }
     }

@@ -5,6 +5,7 @@ using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using TicketWorker.Configuration;
+using TicketWorker.Mail.ImapSessions;
 
 namespace TicketWorker.Mail;
 
@@ -76,11 +77,13 @@ public static class MailServer
         return client;
     }
 
-    /// <summary>Creates an IMAP client with trust, timeout and protocol log applied (not yet connected).</summary>
-    public static ImapClient CreateImapClient(LoadedSettings settings, ServerOptions server, TimeSpan timeout)
+    /// <summary>
+    /// Creates an IMAP client with trust, timeout and protocol log applied (not yet connected); its
+    /// folders spool fetched literals above <paramref name="spool"/>'s threshold to disk.
+    /// </summary>
+    public static ImapClient CreateImapClient(LoadedSettings settings, ServerOptions server, TimeSpan timeout, SpoolOptions? spool = null)
     {
-        var log = ProtocolLogger(settings, server);
-        var client = log is null ? new ImapClient() : new ImapClient(log);
+        var client = new SpoolingImapClient(spool ?? SpoolOptions.Default, ProtocolLogger(settings, server));
         Prepare(client, Trust(settings, server), timeout);
         return client;
     }

@@ -130,6 +130,12 @@ public sealed partial class OutboxSender
             {
                 await QuitQuietlyAsync(client).ConfigureAwait(false);
             }
+
+            // One IMAP session per batch for the Sent-folder copies: closed here, opened by the first copy.
+            if (_sentFolder is not null)
+            {
+                await _sentFolder.EndBatchAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         return round.ToResult();

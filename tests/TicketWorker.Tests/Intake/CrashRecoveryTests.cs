@@ -1,15 +1,18 @@
 using Microsoft.Data.Sqlite;
-using TicketWorker.Mail.Imap;
-using TicketWorker.Mail.Tests.Infrastructure;
+using TicketWorker.Tests.Infrastructure;
 
 namespace TicketWorker.Tests.Intake;
 
 /// <summary>
 /// The worker process killed with SIGKILL at several points while it ingests a backlog, restarted
-/// each time: every message ends up in exactly one ticket, none twice.
+/// each time: every message ends up in exactly one ticket, none twice. On both IMAP server profiles.
 /// </summary>
-public class CrashRecoveryTests
+[TestFixture(ImapProfile.DefaultName)]
+[TestFixture(ImapProfile.HostedName)]
+public class CrashRecoveryTests(string profileName)
 {
+    private readonly ImapProfile _profile = ImapProfile.Of(profileName);
+
     private const int Messages = 500;
 
     [Test]
@@ -17,14 +20,10 @@ public class CrashRecoveryTests
     public async Task KilledAndRestartedWorkersLoseNothingAndDuplicateNothing(CancellationToken cancellationToken)
     {
         var folder = "Crash-" + Guid.NewGuid().ToString("N")[..10];
-        await using (var client = new ImapClient())
+        using (var mailbox = await TestMailbox.ConnectAsync("support", _profile, cancellationToken))
         {
-            await client.ConnectAsync(MailStack.Host, MailStack.ImapPort, ImapSecurity.StartTls, MailStack.TrustedTls, cancellationToken);
-            await client.LoginAsync(MailStack.Address("support"), MailStack.Password, cancellationToken);
-            await client.CreateFolderAsync(folder, cancellationToken);
-            await client.SelectAsync(folder, cancellationToken);
-            for (var i = 0; i < Messages; i++)
-                await client.AppendAsync(folder, Mails.Customer($"customer{i}@example.org", $"Question {i}", $"crash-{i}@example.org").ReplaceLineEndings("\r\n"), cancellationToken);
+            await mailbox.CreateFolderAsync(folder, cancellationToken);
+            await mailbox.AppendAsync(folder, Enumerable.Range(0, Messages).Select(i => Mails.Customer($"customer{i}@example.org", $"Question {i}", $"crash-{i}@example.org")), cancellationToken);
         }
 
         using var dir = new TempDirectory();
@@ -32,7 +31,7 @@ public class CrashRecoveryTests
             { "TicketWorker": {
                 "Database": { "Provider": "sqlite", "ConnectionString": "Data Source=../data/tw.db" },
                 "Storage": { "RawMailPath": "../data/raw" },
-                "Mailboxes": [ {{IngestHarness.StackMailbox("support", folder, extra: "\"FirstStart\": \"Import\",")}} ],
+                "Mailboxes": [ {{IngestHarness.StackMailbox("support", folder, extra: "\"FirstStart\": \"Import\",", port: _profile.Port)}} ],
                 "Smtp": { "Host": "127.0.0.1", "Port": {{MailStack.SmtpPort}}, "Security": "None" } } }
             """);
         var config = Path.Combine(dir.Path, "config");
@@ -68,10 +67,8 @@ public class CrashRecoveryTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            await using var client = new ImapClient();
-            await client.ConnectAsync(MailStack.Host, MailStack.ImapPort, ImapSecurity.StartTls, MailStack.TrustedTls, CancellationToken.None);
-            await client.LoginAsync(MailStack.Address("support"), MailStack.Password, CancellationToken.None);
-            await client.DeleteFolderAsync(folder, CancellationToken.None);
+            using var mailbox = await TestMailbox.ConnectAsync("support", _profile, CancellationToken.None);
+            await mailbox.DeleteFolderAsync(folder, CancellationToken.None);
         }
     }
 

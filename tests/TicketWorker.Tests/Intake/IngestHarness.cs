@@ -15,10 +15,11 @@ public sealed class IngestHarness : IDisposable
     public TicketWorkerRuntime Runtime { get; private set; } = null!;
 
     /// <summary>Mailbox settings for the local mail stack (user support@example.test, a given folder).</summary>
-    public static string StackMailbox(string name, string folder, string user = "support", string extra = "") => $$"""
+    /// <param name="port">The IMAP port (a profile's, see <see cref="Infrastructure.ImapProfile"/>); the default Dovecot's when null.</param>
+    public static string StackMailbox(string name, string folder, string user = "support", string extra = "", int? port = null) => $$"""
         { "Name": "{{name}}", "Address": "{{user}}@example.test", "Folder": "{{folder}}", "PollInterval": "00:00:01", {{extra}}
-          "Imap": { "Host": "{{Mail.Tests.Infrastructure.MailStack.Host}}", "Port": {{Mail.Tests.Infrastructure.MailStack.ImapPort}}, "Security": "StartTls",
-                    "Username": "{{user}}@example.test", "Password": "secret", "TrustedCertificate": "{{Mail.Tests.Infrastructure.MailStack.CertificatePath}}" } }
+          "Imap": { "Host": "{{Infrastructure.MailStack.Host}}", "Port": {{port ?? Infrastructure.MailStack.ImapPort}}, "Security": "StartTls",
+                    "Username": "{{user}}@example.test", "Password": "secret", "TrustedCertificate": "{{Infrastructure.MailStack.CertificatePath}}" } }
         """;
 
     public static async Task<IngestHarness> StartAsync(string? extraSettings = null, string? mailboxes = null, string? rules = null, DateTimeOffset? now = null)

@@ -1,14 +1,20 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
 using Microsoft.Extensions.Logging.Abstractions;
 using TicketWorker.Intake;
-using TicketWorker.Mail.Imap;
-using TicketWorker.Mail.Tests.Infrastructure;
+using TicketWorker.Mail.ImapSessions;
 using TicketWorker.Storage;
+using TicketWorker.Tests.Infrastructure;
 
 namespace TicketWorker.Tests.Intake;
 
-/// <summary>IMAP intake against the local Dovecot: each test works in its own folder of support@ and sales@.</summary>
-public class MailboxIntakeTests
+/// <summary>IMAP intake against both Dovecot profiles: each test works in its own folder of support@ and sales@.</summary>
+[TestFixture(ImapProfile.DefaultName)]
+[TestFixture(ImapProfile.HostedName)]
+public class MailboxIntakeTests(string profileName)
 {
+    private readonly ImapProfile _profile = ImapProfile.Of(profileName);
     private string _folder = null!;
     private IngestHarness _h = null!;
 
@@ -16,12 +22,12 @@ public class MailboxIntakeTests
     public async Task SetUp()
     {
         _folder = "Intake-" + Guid.NewGuid().ToString("N")[..10];
-        await using var client = await ConnectAsync("support");
-        await client.CreateFolderAsync(_folder);
-        await using var sales = await ConnectAsync("sales");
-        await sales.CreateFolderAsync(_folder);
-        _h = await IngestHarness.StartAsync(mailboxes:
-            IngestHarness.StackMailbox("support", _folder) + ",\n" + IngestHarness.StackMailbox("sales", _folder, user: "sales"));
+        foreach (var user in new[] { "support", "sales" })
+        {
+            using var mailbox = await TestMailbox.ConnectAsync(user, _profile);
+            await mailbox.CreateFolderAsync(_folder);
+        }
+        _h = await IngestHarness.StartAsync(mailboxes: Mailbox("support") + ",\n" + Mailbox("sales", user: "sales"));
     }
 
     [TearDown]
@@ -30,32 +36,29 @@ public class MailboxIntakeTests
         _h.Dispose();
         foreach (var user in new[] { "support", "sales" })
         {
-            await using var client = await ConnectAsync(user);
-            await client.DeleteFolderAsync(_folder);
+            using var mailbox = await TestMailbox.ConnectAsync(user, _profile);
+            await mailbox.DeleteFolderAsync(_folder);
         }
     }
 
-    private static async Task<ImapClient> ConnectAsync(string user)
-    {
-        var client = new ImapClient();
-        await client.ConnectAsync(MailStack.Host, MailStack.ImapPort, ImapSecurity.StartTls, MailStack.TrustedTls);
-        await client.LoginAsync(MailStack.Address(user), MailStack.Password);
-        return client;
-    }
+    private string Mailbox(string name, string user = "support", string extra = "") =>
+        IngestHarness.StackMailbox(name, _folder, user, extra, _profile.Port);
 
     private async Task AppendAsync(string user, params string[] messages)
     {
-        await using var client = await ConnectAsync(user);
-        foreach (var m in messages) await client.AppendAsync(_folder, m.ReplaceLineEndings("\r\n"));
+        using var mailbox = await TestMailbox.ConnectAsync(user, _profile);
+        await mailbox.AppendAsync(_folder, messages);
     }
 
     /// <summary>One catch-up pass of a mailbox, as the worker's loop does after every (re)connect.</summary>
-    private async Task<int> CatchUpAsync(string mailbox = "support")
+    private async Task<int> CatchUpAsync(string mailbox = "support", IngestHarness? harness = null, SpoolOptions? spool = null)
     {
-        var options = _h.Runtime.Options.Mailboxes.Single(m => m.Name == mailbox);
-        await using var client = await ServerConnections.OpenImapAsync(_h.Runtime.Settings, options, CancellationToken.None);
-        var folder = await client.SelectAsync(options.Folder);
-        return await new MailboxIntake(_h.Runtime, options, "test-worker", NullLogger.Instance).CatchUpAsync(client, folder, CancellationToken.None);
+        var h = harness ?? _h;
+        var options = h.Runtime.Options.Mailboxes.Single(m => m.Name == mailbox);
+        using var client = await ServerConnections.OpenImapAsync(h.Runtime.Settings, options, CancellationToken.None, spool);
+        var intake = new MailboxIntake(h.Runtime, options, "test-worker", NullLogger.Instance);
+        var folder = await intake.OpenFolderAsync(client, CancellationToken.None);
+        return await intake.CatchUpAsync(client, folder, CancellationToken.None);
     }
 
     [Test]
@@ -78,6 +81,7 @@ public class MailboxIntakeTests
     {
         await AppendAsync("support", Mails.Customer("ann@example.org", "One", "r1@example.org"));
         Assert.That(await CatchUpAsync(), Is.EqualTo(1));
+        // UID FETCH/SEARCH n:* answers with the last message even when nothing is newer (RFC 3501 §6.4.8).
         Assert.That(await CatchUpAsync(), Is.EqualTo(0));
         await AppendAsync("support", Mails.Customer("ann@example.org", "Two", "r2@example.org"));
         Assert.That(await CatchUpAsync(), Is.EqualTo(1));
@@ -85,13 +89,39 @@ public class MailboxIntakeTests
     }
 
     [Test]
+    public async Task ABacklogLargerThanOneBatchIsReadInFullInOrder()
+    {
+        await AppendAsync("support", Enumerable.Range(0, 12).Select(i => Mails.Customer($"c{i}@example.org", $"Batch {i}", $"batch-{i}@example.org")).ToArray());
+        var options = _h.Runtime.Options.Mailboxes.Single(m => m.Name == "support");
+        using var client = await ServerConnections.OpenImapAsync(_h.Runtime.Settings, options, CancellationToken.None);
+        var intake = new MailboxIntake(_h.Runtime, options, "test-worker", NullLogger.Instance) { BatchSize = 5 };
+        var folder = await intake.OpenFolderAsync(client, CancellationToken.None);
+        Assert.That(await intake.CatchUpAsync(client, folder, CancellationToken.None), Is.EqualTo(12));
+        var checkpoint = await _h.Runtime.Database.InReadAsync(tx => _h.Runtime.MailboxState.GetCheckpointAsync(tx, "support", _folder));
+        Assert.That((checkpoint!.LastUid, checkpoint.Backlog), Is.EqualTo((12L, 0L)));
+    }
+
+    [Test]
+    public async Task AMessageLargerThanTheSpoolThresholdArrivesIntact()
+    {
+        var body = string.Concat(Enumerable.Repeat("A line of a long customer message that goes on and on.\n", 2000));
+        await AppendAsync("support", Mails.Customer("ann@example.org", "Long", "long-1@example.org", body));
+        using var spool = new TempDirectory();
+        Assert.That(await CatchUpAsync(spool: new SpoolOptions(1024, spool.Path)), Is.EqualTo(1));
+        var ticket = (await _h.TicketAsync((await _h.TicketsAsync()).Single().Ticket.Number))!;
+        Assert.That(ticket.Messages.Single().Text!.ReplaceLineEndings("\n").TrimEnd(), Is.EqualTo(body.TrimEnd()));
+        Assert.That(Directory.EnumerateFiles(spool.Path), Is.Empty, "the spool file is deleted after use");
+    }
+
+    [Test]
     public async Task MailAlreadyMarkedSeenByAnAgentIsStillTicketed()
     {
         await AppendAsync("support", Mails.Customer("ann@example.org", "Seen", "s1@example.org"));
-        await using (var agent = await ConnectAsync("support"))
+        using (var agent = await TestMailbox.ConnectAsync("support", _profile))
         {
-            await agent.SelectAsync(_folder);
-            await agent.StoreAsync(UidSet.All, StoreAction.Add, ["\\Seen"]);
+            var folder = await agent.FolderAsync(_folder);
+            await folder.OpenAsync(FolderAccess.ReadWrite);
+            await folder.AddFlagsAsync(await folder.SearchAsync(SearchQuery.All), MessageFlags.Seen, silent: true);
         }
         Assert.That(await CatchUpAsync(), Is.EqualTo(1));
         Assert.That((await _h.TicketsAsync()).Single().Ticket.Subject, Is.EqualTo("Seen"));
@@ -113,9 +143,39 @@ public class MailboxIntakeTests
     {
         await AppendAsync("support", Mails.Customer("ann@example.org", "Mark", "k1@example.org"));
         await CatchUpAsync();
-        await using var client = await ConnectAsync("support");
-        await client.SelectAsync(_folder);
-        Assert.That(await client.SearchAsync(SearchQuery.Keyword("$Ticketed")), Has.Count.EqualTo(1));
+        using var mailbox = await TestMailbox.ConnectAsync("support", _profile);
+        Assert.That(await mailbox.SearchAsync(_folder, SearchQuery.HasKeyword("$Ticketed")), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ProcessedMailIsMovedToAFolderCreatedWhenMissingAndMailAnAgentDeletedStays()
+    {
+        var target = _folder + "-done";
+        using var h = await IngestHarness.StartAsync(mailboxes: Mailbox("support", extra: $"\"FirstStart\": \"Skip\", \"MoveToFolder\": \"{target}\","));
+        // Old mail (skipped at the first start) that an agent then flags \Deleted: moving ours must not
+        // expunge it (no plain EXPUNGE where MOVE is missing, RFC 4315 UID EXPUNGE instead).
+        await AppendAsync("support", Mails.Customer("spam@example.org", "Agent deletes this", "m0@example.org"));
+        Assert.That(await CatchUpAsync(harness: h), Is.Zero);
+        using (var agent = await TestMailbox.ConnectAsync("support", _profile))
+        {
+            var folder = await agent.FolderAsync(_folder);
+            await folder.OpenAsync(FolderAccess.ReadWrite);
+            await folder.AddFlagsAsync(await folder.SearchAsync(SearchQuery.All), MessageFlags.Deleted, silent: true);
+        }
+        await AppendAsync("support", Mails.Customer("ann@example.org", "Move me", "m1@example.org"), Mails.Customer("bob@example.org", "Move me too", "m2@example.org"));
+        Assert.That(await CatchUpAsync(harness: h), Is.EqualTo(2));
+
+        using var mailbox = await TestMailbox.ConnectAsync("support", _profile);
+        try
+        {
+            Assert.That(await mailbox.SearchAsync(target, SearchQuery.All), Has.Count.EqualTo(2), "both tickets' mail moved");
+            Assert.That(await mailbox.SearchAsync(_folder, SearchQuery.All), Has.Count.EqualTo(1), "only the agent's deleted message is left");
+            Assert.That(await mailbox.SearchAsync(_folder, SearchQuery.Deleted), Has.Count.EqualTo(1));
+        }
+        finally
+        {
+            await mailbox.DeleteFolderAsync(target);
+        }
     }
 
     [Test]
@@ -124,10 +184,10 @@ public class MailboxIntakeTests
         await AppendAsync("support", Mails.Customer("ann@example.org", "Validity", "v1@example.org"));
         await CatchUpAsync();
         // The folder is rebuilt (as after a server migration): same mail, new UIDVALIDITY.
-        await using (var client = await ConnectAsync("support"))
+        using (var mailbox = await TestMailbox.ConnectAsync("support", _profile))
         {
-            await client.DeleteFolderAsync(_folder);
-            await client.CreateFolderAsync(_folder);
+            await mailbox.DeleteFolderAsync(_folder);
+            await mailbox.CreateFolderAsync(_folder);
         }
         await AppendAsync("support",
             Mails.Customer("ann@example.org", "Validity", "v1@example.org"),
@@ -145,15 +205,39 @@ public class MailboxIntakeTests
     {
         await AppendAsync("support", Mails.Customer("ann@example.org", "Old", "h1@example.org"));
         var options = _h.Runtime.Options.Mailboxes.Single(m => m.Name == "support");
-        await using var client = await ServerConnections.OpenImapAsync(_h.Runtime.Settings, options, CancellationToken.None);
-        var folder = await client.SelectAsync(options.Folder);
+        using var client = await ServerConnections.OpenImapAsync(_h.Runtime.Settings, options, CancellationToken.None);
         var intake = new MailboxIntake(_h.Runtime, options, "test-worker", NullLogger.Instance);
+        var folder = await intake.OpenFolderAsync(client, CancellationToken.None);
         await intake.CatchUpAsync(client, folder, CancellationToken.None);
         await AppendAsync("support", Mails.Customer("ann@example.org", "New", "h2@example.org"));
-        await client.NoopAsync();
-        await intake.CatchUpAsync(client, client.SelectedFolder!, CancellationToken.None);
+        await client.NoOpAsync();
+        await intake.CatchUpAsync(client, folder, CancellationToken.None);
         var boundary = await _h.Runtime.Database.InReadAsync(tx => _h.Runtime.SettingsStore.GetAsync(tx, $"intake:support:{_folder}:history"));
         Assert.That(boundary, Is.EqualTo($"{folder.UidValidity}:2"));
+    }
+
+    [TestCase("Skip", 0)]
+    [TestCase("Quiet", 2)]
+    public async Task WithoutUidNextTheFirstStartBoundaryIsTheHighestUidPresent(string firstStart, int oldTicketed)
+    {
+        await using var proxy = new RewritingImapProxy(_profile.Port);
+        var mailbox = Mailbox("support", extra: $"\"FirstStart\": \"{firstStart}\",")
+            .Replace($"\"Port\": {_profile.Port}, \"Security\": \"StartTls\"", $"\"Port\": {proxy.Port}, \"Security\": \"None\"");
+        using var h = await IngestHarness.StartAsync(mailboxes: mailbox);
+        await AppendAsync("support",
+            Mails.Customer("old1@example.org", "Old one", "nx-1@example.org"),
+            Mails.Customer("old2@example.org", "Old two", "nx-2@example.org"));
+
+        Assert.That(await CatchUpAsync(harness: h), Is.EqualTo(oldTicketed));
+        await AppendAsync("support", Mails.Customer("new@example.org", "New one", "nx-3@example.org"));
+        Assert.That(await CatchUpAsync(harness: h), Is.EqualTo(1));
+
+        Assert.That(proxy.Stripped, Is.GreaterThan(0), "the proxy removed UIDNEXT from SELECT");
+        var boundary = await h.Runtime.Database.InReadAsync(tx => h.Runtime.SettingsStore.GetAsync(tx, $"intake:support:{_folder}:history"));
+        Assert.That(boundary, Does.EndWith(":3"), "UIDs 1 and 2 were there at the first start");
+        // Only the new customer is acknowledged: old mail is history (Quiet) or not read at all (Skip).
+        var acks = await h.Runtime.Database.InReadAsync(tx => h.Runtime.Outbox.ListAsync(tx, null, 100));
+        Assert.That(acks.Select(a => string.Join(",", a.Recipients)), Is.EqualTo(new[] { "new@example.org" }));
     }
 
     [Test]
@@ -161,16 +245,65 @@ public class MailboxIntakeTests
     {
         var options = _h.Runtime.Options.Mailboxes.Single(m => m.Name == "support");
         using var stop = new CancellationTokenSource();
-        var intake = new MailboxIntake(_h.Runtime, options, "test-worker", Microsoft.Extensions.Logging.LoggerFactory.Create(b => Microsoft.Extensions.Logging.ConsoleLoggerExtensions.AddConsole(b)).CreateLogger("x"));
+        var intake = new MailboxIntake(_h.Runtime, options, "test-worker", NullLogger.Instance);
         var running = intake.RunAsync(stop.Token);
         await AppendAsync("support", Mails.Customer("ann@example.org", "Pushed", "p1@example.org"));
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while ((await _h.TicketsAsync()).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        // A second message after the first catch-up: only IDLE (or the poll) can bring it in.
+        await AppendAsync("support", Mails.Customer("bob@example.org", "Pushed again", "p2@example.org"));
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await _h.TicketsAsync()).Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(50);
         stop.Cancel();
         await running.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.That((await _h.TicketsAsync()).Single().Ticket.Subject, Is.EqualTo("Pushed"));
+        Assert.That((await _h.TicketsAsync()).Select(t => t.Ticket.Subject), Is.EquivalentTo(new[] { "Pushed", "Pushed again" }));
         var lease = await _h.Runtime.Database.InReadAsync(tx => _h.Runtime.MailboxState.GetLeaseAsync(tx, "support"));
         Assert.That(lease is null || lease.Value.Owner != "test-worker" || lease.Value.ExpiresAt <= _h.Time.GetUtcNow(), "the lease is released on stop");
+    }
+
+    [Test]
+    public async Task IdleIsLeftAndReenteredWithinMaxIdleAndStillSeesNewMail()
+    {
+        using var dir = new TempDirectory();
+        var log = Path.Combine(dir.Path, "imap.log");
+        using var h = await IngestHarness.StartAsync(mailboxes: Mailbox("support").Replace("\"Password\":", $"\"ProtocolLog\": \"{log}\", \"Password\":"));
+        var options = h.Runtime.Options.Mailboxes.Single();
+        using var stop = new CancellationTokenSource();
+        var running = new MailboxIntake(h.Runtime, options, "test-worker", NullLogger.Instance) { MaxIdle = TimeSpan.FromMilliseconds(300) }.RunAsync(stop.Token);
+        int Idles() => File.Exists(log) ? File.ReadLines(log).Count(l => l.StartsWith("C: ", StringComparison.Ordinal) && l.EndsWith(" IDLE", StringComparison.Ordinal)) : 0;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Idles() < 3 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await AppendAsync("support", Mails.Customer("ann@example.org", "After idles", "idle-1@example.org"));
+        while ((await h.TicketsAsync()).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        stop.Cancel();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(Idles(), Is.GreaterThanOrEqualTo(3), "IDLE re-entered after MaxIdle");
+        Assert.That((await h.TicketsAsync()).Select(t => t.Ticket.Subject), Is.EqualTo(new[] { "After idles" }));
+        Assert.That(File.ReadLines(log).Any(l => l.Contains("LOGOUT", StringComparison.Ordinal)), "the session logs out on stop");
+    }
+
+    [Test]
+    public async Task WithoutIdleTheIntakePollsAndStillSeesNewMail()
+    {
+        await using var proxy = new RewritingImapProxy(_profile.Port, "IDLE");
+        using var dir = new TempDirectory();
+        var log = Path.Combine(dir.Path, "imap.log");
+        var mailbox = Mailbox("support")
+            .Replace($"\"Port\": {_profile.Port}, \"Security\": \"StartTls\"", $"\"Port\": {proxy.Port}, \"Security\": \"None\"")
+            .Replace("\"Password\":", $"\"ProtocolLog\": \"{log}\", \"Password\":");
+        using var h = await IngestHarness.StartAsync(mailboxes: mailbox);
+        using var stop = new CancellationTokenSource();
+        var running = new MailboxIntake(h.Runtime, h.Runtime.Options.Mailboxes.Single(), "test-worker", NullLogger.Instance).RunAsync(stop.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((!File.Exists(log) || !File.ReadLines(log).Any(l => l.Contains("UID SEARCH", StringComparison.Ordinal))) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await AppendAsync("support", Mails.Customer("ann@example.org", "Polled", "poll-1@example.org"));
+        while ((await h.TicketsAsync()).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50);
+        stop.Cancel();
+        await running.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That((await h.TicketsAsync()).Select(t => t.Ticket.Subject), Is.EqualTo(new[] { "Polled" }));
+        var commands = File.ReadLines(log).Where(l => l.StartsWith("C: ", StringComparison.Ordinal)).ToList();
+        Assert.That(commands.Any(l => l.EndsWith(" NOOP", StringComparison.Ordinal)), "polled with NOOP (PollInterval 1 s)");
+        Assert.That(commands.Any(l => l.EndsWith(" IDLE", StringComparison.Ordinal)), Is.False, "no IDLE where the server does not offer it");
     }
 
     [Test]
@@ -179,20 +312,29 @@ public class MailboxIntakeTests
         using var dir = new TempDirectory();
         var tokenFile = dir.Write("support.token", MailStack.CreateAccessToken("support") + "\n");
         // The password is wrong on purpose: only the token can log in.
-        using var h = await IngestHarness.StartAsync(mailboxes: IngestHarness.StackMailbox("support", _folder).Replace("\"secret\"", "\"wrong\"").Replace("\"Password\":", $"\"AccessTokenFile\": \"{tokenFile}\", \"Password\":"));
+        using var h = await IngestHarness.StartAsync(mailboxes: Mailbox("support").Replace("\"secret\"", "\"wrong\"").Replace("\"Password\":", $"\"AccessTokenFile\": \"{tokenFile}\", \"Password\":"));
         await AppendAsync("support", Mails.Customer("ann@example.org", "Token", "tok-1@example.org"));
-        var options = h.Runtime.Options.Mailboxes.Single();
-        await using var client = await ServerConnections.OpenImapAsync(h.Runtime.Settings, options, CancellationToken.None);
-        var folder = await client.SelectAsync(options.Folder);
-        Assert.That(await new MailboxIntake(h.Runtime, options, "test-worker", NullLogger.Instance).CatchUpAsync(client, folder, CancellationToken.None), Is.EqualTo(1));
+        Assert.That(await CatchUpAsync(harness: h), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task TheProtocolLogIsWrittenWhenConfiguredWithTheSecretsRedacted()
+    {
+        using var dir = new TempDirectory();
+        var log = Path.Combine(dir.Path, "logs", "imap.log");
+        using var h = await IngestHarness.StartAsync(mailboxes: Mailbox("support").Replace("\"Password\":", $"\"ProtocolLog\": \"{log}\", \"Password\":"));
+        await AppendAsync("support", Mails.Customer("ann@example.org", "Logged", "log-1@example.org"));
+        Assert.That(await CatchUpAsync(harness: h), Is.EqualTo(1));
+        var text = await File.ReadAllTextAsync(log);
+        Assert.That(text, Does.Contain("UID FETCH"));
+        Assert.That(text, Does.Not.Contain("secret"));
+        Assert.That(text, Does.Not.Contain(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("\0support@example.test\0secret"))));
     }
 
     [Test]
     public async Task AWrongPasswordIsReportedAsStatusNotAsACrash()
     {
-        using var dir = new TempDirectory();
-        var harness = await IngestHarness.StartAsync(mailboxes: IngestHarness.StackMailbox("support", _folder).Replace("\"secret\"", "\"wrong\""));
-        using var _ = harness;
+        using var harness = await IngestHarness.StartAsync(mailboxes: Mailbox("support").Replace("\"secret\"", "\"wrong\""));
         var options = harness.Runtime.Options.Mailboxes.Single();
         using var stop = new CancellationTokenSource();
         var running = new MailboxIntake(harness.Runtime, options, "test-worker", NullLogger.Instance).RunAsync(stop.Token);
@@ -206,5 +348,15 @@ public class MailboxIntakeTests
         stop.Cancel();
         await running.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(checkpoint?.LastError, Does.StartWith("login failed"));
+        Assert.That(checkpoint!.LastError, Does.Not.Contain("\n"), "one line");
+    }
+
+    [Test]
+    public void ConfiguredFolderNamesFollowTheServersNamespace()
+    {
+        using var mailbox = TestMailbox.ConnectAsync("support", _profile).GetAwaiter().GetResult();
+        var expected = _profile.Name == ImapProfile.HostedName ? "INBOX.Archive.2026" : "Archive/2026";
+        Assert.That(ImapFolders.FullName(mailbox.Client, "Archive/2026"), Is.EqualTo(expected));
+        Assert.That(ImapFolders.FullName(mailbox.Client, "inbox"), Is.EqualTo("INBOX"));
     }
 }

@@ -1,19 +1,23 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using TicketWorker.Intake;
-using TicketWorker.Mail.Imap;
-using TicketWorker.Mail.Tests.Infrastructure;
+using TicketWorker.Tests.Infrastructure;
 
 namespace TicketWorker.Tests.Intake;
 
 /// <summary>
-/// The real mail stack stopped and started (install/mailstack.sh down/up) while the worker idles and
-/// while it fetches: intake resumes by itself and nothing is lost or doubled. It restarts the shared
-/// stack, so it runs alone (NUnit runs this assembly's tests one at a time).
+/// The IMAP server stopped and started while the worker idles and while it fetches: intake resumes
+/// by itself and nothing is lost or doubled. For the default profile that restarts the whole shared
+/// stack (install/mailstack.sh down/up), so it runs alone (NUnit runs this assembly's tests one at a
+/// time); the hosted profile restarts only its own Dovecot (hosted-down/hosted-up).
 /// </summary>
 [NonParallelizable]
-public class ServerRestartTests
+[TestFixture(ImapProfile.DefaultName)]
+[TestFixture(ImapProfile.HostedName)]
+public class ServerRestartTests(string profileName)
 {
+    private readonly ImapProfile _profile = ImapProfile.Of(profileName);
+
     private string _folder = null!;
     private IngestHarness _h = null!;
 
@@ -21,36 +25,32 @@ public class ServerRestartTests
     public async Task SetUp()
     {
         _folder = "Restart-" + Guid.NewGuid().ToString("N")[..10];
-        await using var client = await ConnectAsync();
-        await client.CreateFolderAsync(_folder);
-        _h = await IngestHarness.StartAsync(mailboxes: IngestHarness.StackMailbox("support", _folder, extra: "\"FirstStart\": \"Import\","));
+        using (var mailbox = await TestMailbox.ConnectAsync("support", _profile))
+            await mailbox.CreateFolderAsync(_folder);
+        _h = await IngestHarness.StartAsync(mailboxes: IngestHarness.StackMailbox("support", _folder, extra: "\"FirstStart\": \"Import\",", port: _profile.Port));
     }
 
     [TearDown]
     public async Task TearDown()
     {
         _h.Dispose();
-        Stack("up");
-        await using var client = await ConnectAsync();
-        await client.DeleteFolderAsync(_folder);
-    }
-
-    private static async Task<ImapClient> ConnectAsync()
-    {
-        var client = new ImapClient();
-        await client.ConnectAsync(MailStack.Host, MailStack.ImapPort, ImapSecurity.StartTls, MailStack.TrustedTls);
-        await client.LoginAsync(MailStack.Address("support"), MailStack.Password);
-        return client;
+        Stack(_profile.RestartVerbs.Up);
+        using var mailbox = await TestMailbox.ConnectAsync("support", _profile);
+        await mailbox.DeleteFolderAsync(_folder);
     }
 
     private static void Stack(string verb) => MailStackControl.Run(verb);
 
+    private void Restart()
+    {
+        Stack(_profile.RestartVerbs.Down);
+        Stack(_profile.RestartVerbs.Up);
+    }
+
     private async Task AppendAsync(int from, int count)
     {
-        await using var client = await ConnectAsync();
-        await client.SelectAsync(_folder);
-        for (var i = from; i < from + count; i++)
-            await client.AppendAsync(_folder, Mails.Customer($"c{i}@example.org", $"Restart {i}", $"restart-{i}@example.org").ReplaceLineEndings("\r\n"));
+        using var mailbox = await TestMailbox.ConnectAsync("support", _profile);
+        await mailbox.AppendAsync(_folder, Enumerable.Range(from, count).Select(i => Mails.Customer($"c{i}@example.org", $"Restart {i}", $"restart-{i}@example.org")));
     }
 
     private async Task WaitForTicketsAsync(int count, CancellationToken cancellationToken)
@@ -73,8 +73,7 @@ public class ServerRestartTests
         await AppendAsync(0, 1);
         await WaitForTicketsAsync(1, cancellationToken);
 
-        Stack("down");
-        Stack("up");
+        Restart();
         await AppendAsync(1, 1);
         await WaitForTicketsAsync(2, cancellationToken);
 
@@ -93,8 +92,7 @@ public class ServerRestartTests
         var running = Intake().RunAsync(stop.Token);
         await WaitForTicketsAsync(20, cancellationToken);
 
-        Stack("down");
-        Stack("up");
+        Restart();
         await WaitForTicketsAsync(count, cancellationToken);
 
         stop.Cancel();

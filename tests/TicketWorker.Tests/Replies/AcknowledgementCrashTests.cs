@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
-using TicketWorker.Mail.Imap;
-using TicketWorker.Mail.Tests.Infrastructure;
+using MailKit.Search;
+using TicketWorker.Tests.Infrastructure;
 using TicketWorker.Tests.Intake;
 
 namespace TicketWorker.Tests.Replies;
@@ -17,8 +17,8 @@ public class AcknowledgementCrashTests
     {
         var folder = "AckCrash-" + Guid.NewGuid().ToString("N")[..10];
         var id = $"ackcrash-{Guid.NewGuid():N}@example.test";
-        await using (var client = await ConnectAsync("support", cancellationToken))
-            await client.CreateFolderAsync(folder, cancellationToken);
+        using (var mailbox = await TestMailbox.ConnectAsync("support", cancellationToken: cancellationToken))
+            await mailbox.CreateFolderAsync(folder, cancellationToken);
 
         using var dir = new TempDirectory();
         string Settings(int smtpPort) => $$"""
@@ -37,8 +37,8 @@ public class AcknowledgementCrashTests
         {
             using (var worker = WorkerProcess.Start(config))
             {
-                await using (var client = await ConnectAsync("support", cancellationToken))
-                    await client.AppendAsync(folder, Mails.Customer("customer8@example.test", "Crash me", id).ReplaceLineEndings("\r\n"), cancellationToken);
+                using (var mailbox = await TestMailbox.ConnectAsync("support", cancellationToken: cancellationToken))
+                    await mailbox.AppendAsync(folder, [Mails.Customer("customer8@example.test", "Crash me", id)], cancellationToken);
                 while (await ScalarAsync(database, "SELECT COUNT(*) FROM outbox WHERE kind = 'ack'", cancellationToken) < 1)
                     await Task.Delay(20, cancellationToken);
                 worker.Kill();
@@ -56,31 +56,17 @@ public class AcknowledgementCrashTests
             }
 
             Assert.That(await ScalarAsync(database, "SELECT COUNT(*) FROM outbox", cancellationToken), Is.EqualTo(1));
-            await using var inbox = await ConnectAsync("customer8", cancellationToken);
-            await inbox.SelectAsync("INBOX", cancellationToken);
+            using var inbox = await TestMailbox.ConnectAsync("customer8", cancellationToken: cancellationToken);
             // Postfix hands accepted mail to Dovecot a few milliseconds later.
-            IReadOnlyList<uint> found = [];
-            for (var i = 0; i < 100 && found.Count == 0; i++)
-            {
-                found = await inbox.SearchAsync(SearchQuery.Header("In-Reply-To", $"<{id}>"), cancellationToken);
-                if (found.Count == 0) { await Task.Delay(100, cancellationToken); await inbox.NoopAsync(cancellationToken); }
-            }
+            var found = await inbox.WaitForAsync("INBOX", SearchQuery.HeaderContains("In-Reply-To", $"<{id}>"), cancellationToken);
             Assert.That(found, Has.Count.EqualTo(1));
         }
         finally
         {
             SqliteConnection.ClearAllPools();
-            await using var client = await ConnectAsync("support", CancellationToken.None);
-            await client.DeleteFolderAsync(folder, CancellationToken.None);
+            using var mailbox = await TestMailbox.ConnectAsync("support");
+            await mailbox.DeleteFolderAsync(folder, CancellationToken.None);
         }
-    }
-
-    private static async Task<ImapClient> ConnectAsync(string user, CancellationToken cancellationToken)
-    {
-        var client = new ImapClient();
-        await client.ConnectAsync(MailStack.Host, MailStack.ImapPort, ImapSecurity.StartTls, MailStack.TrustedTls, cancellationToken);
-        await client.LoginAsync(MailStack.Address(user), MailStack.Password, cancellationToken);
-        return client;
     }
 
     private static async Task<long> ScalarAsync(string database, string sql, CancellationToken cancellationToken)

@@ -1,9 +1,9 @@
 using System.Text;
-using TicketWorker.Mail.Imap;
-using TicketWorker.Mail.Mime;
-using TicketWorker.Mail.Tests.Infrastructure;
+using MailKit.Search;
+using MimeKit;
 using TicketWorker.Outbox;
 using TicketWorker.Storage;
+using TicketWorker.Tests.Infrastructure;
 using TicketWorker.Tests.Intake;
 
 namespace TicketWorker.Tests.Replies;
@@ -25,28 +25,12 @@ public class AcknowledgementTests
 
     private static async Task<MimeMessage?> FindInInboxAsync(string user, string inReplyTo)
     {
-        await using var client = new ImapClient();
-        await client.ConnectAsync(MailStack.Host, MailStack.ImapPort, ImapSecurity.StartTls, MailStack.TrustedTls);
-        await client.LoginAsync(MailStack.Address(user), MailStack.Password);
-        await client.SelectAsync("INBOX");
+        using var mailbox = await TestMailbox.ConnectAsync(user);
         // Postfix hands accepted mail to Dovecot a few milliseconds later: look for up to 10 s.
-        var uids = await client.SearchAsync(SearchQuery.Header("In-Reply-To", inReplyTo));
-        for (var i = 0; i < 100 && uids.Count == 0; i++)
-        {
-            await Task.Delay(100);
-            await client.NoopAsync();
-            uids = await client.SearchAsync(SearchQuery.Header("In-Reply-To", inReplyTo));
-        }
+        var uids = await mailbox.WaitForAsync("INBOX", SearchQuery.HeaderContains("In-Reply-To", inReplyTo));
         if (uids.Count == 0) return null;
         Assert.That(uids, Has.Count.EqualTo(1), "exactly one acknowledgement");
-        await foreach (var m in client.FetchAsync(UidSet.Of(uids)))
-        {
-            var copy = new MemoryStream();
-            await m.Body.CopyToAsync(copy);
-            copy.Position = 0;
-            return await MimeMessage.ParseAsync(copy);
-        }
-        return null;
+        return await mailbox.GetMessageAsync("INBOX", uids[0]);
     }
 
     [Test]
@@ -63,9 +47,9 @@ public class AcknowledgementTests
         var ack = await FindInInboxAsync("customer3", $"<{id}>");
         Assert.That(ack, Is.Not.Null, "the acknowledgement reached the customer's INBOX");
         Assert.That(ack!.Subject, Does.Contain($"[#{first.Ticket}]"));
-        Assert.That(ack.InReplyTo, Is.EqualTo(new[] { id }));
+        Assert.That(ack.InReplyTo, Is.EqualTo(id));
         Assert.That(ack.Headers["Auto-Submitted"], Is.EqualTo("auto-replied"));
-        var token = ack.ReplyTo.Single().Address;
+        var token = ack.ReplyTo.Mailboxes.Single().Address;
         Assert.That((await _h.ReplyTokensAsync()).Verify(token.Split('+')[1].Split('@')[0]), Is.EqualTo(first.Ticket));
 
         var ticket = (await _h.TicketAsync(first.Ticket!.Value))!;
@@ -152,7 +136,8 @@ public class AcknowledgementTests
         var ack = await FindInInboxAsync("customer7", $"<{id}>");
         Assert.That(ack, Is.Not.Null);
         Assert.That(ack!.Subject, Does.Contain($"[#{r.Ticket}]").And.Contain("چاپگر"));
-        Assert.That(ack.Headers["Content-Language"], Is.EqualTo("fa"));
+        // MimeKit files Content-* headers of the top level under the body part (RFC 2045 §9 MIME headers).
+        Assert.That(ack.Headers["Content-Language"] ?? ack.Body?.Headers["Content-Language"], Is.EqualTo("fa"));
         Assert.That(ack.HtmlBody, Does.Contain("dir=\"rtl\""));
         Assert.That(ack.TextBody, Does.Contain("مریم"));
         Assert.That(ack.TextBody, Does.Match("[۰-۹]"), "Persian digits in the resolution time");

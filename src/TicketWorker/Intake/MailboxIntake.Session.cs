@@ -1,0 +1,189 @@
+using System.Globalization;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using TicketWorker.Mail.ImapSessions;
+using TicketWorker.Storage;
+
+namespace TicketWorker.Intake;
+
+public sealed partial class MailboxIntake
+{
+    private bool _warnedKeyword;
+
+    /// <summary>Opens the mailbox's folder read-write (named as the server's namespace wants it).</summary>
+    public async Task<ImapFolder> OpenFolderAsync(ImapClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var folder = (ImapFolder)await ImapFolders.GetAsync(client, mailbox.Folder, cancellationToken).ConfigureAwait(false);
+        await folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
+        return folder;
+    }
+
+    /// <summary>One connected session: select, catch up, wait for news, repeat until the connection or the worker stops.</summary>
+    private async Task SessionAsync(ImapClient client, CancellationToken stopping)
+    {
+        // IMAP commands are not cancelled by stopping (a cancelled MailKit command drops the
+        // connection): they are short, bounded by the client's timeout, and the session then logs out.
+        var folder = await OpenFolderAsync(client, CancellationToken.None).ConfigureAwait(false);
+        // Set by EXISTS (RFC 3501 §7.3.1) whenever it arrives, also during a catch-up, so news that
+        // came before IDLE started is not left waiting for the next IDLE round.
+        var news = false;
+        CancellationTokenSource? idling = null;
+        void OnCountChanged(object? sender, EventArgs e)
+        {
+            news = true;
+            idling?.Cancel();
+        }
+        folder.CountChanged += OnCountChanged;
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                news = false;
+                await CatchUpAsync(client, folder, stopping).ConfigureAwait(false);
+                if (stopping.IsCancellationRequested || !await TryLeaseAsync(stopping).ConfigureAwait(false)) return;
+                if (news) continue;
+                if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
+                {
+                    var interval = LeaseDuration * 2 / 3 < MaxIdle ? LeaseDuration * 2 / 3 : MaxIdle;
+                    using var timer = new CancellationTokenSource(interval, Time);
+                    using var done = CancellationTokenSource.CreateLinkedTokenSource(stopping, timer.Token);
+                    idling = done;
+                    try
+                    {
+                        // RFC 2177: the done token sends DONE; the connection itself is never cancelled here.
+                        if (!news) await client.IdleAsync(done.Token, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        idling = null;
+                    }
+                }
+                else
+                {
+                    try
+                    {
+                        await Task.Delay(mailbox.PollInterval, Time, stopping).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                    await client.NoOpAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            folder.CountChanged -= OnCountChanged;
+        }
+    }
+
+    /// <summary>Ingests every message after the checkpoint; returns how many were processed.</summary>
+    public async Task<int> CatchUpAsync(ImapClient client, ImapFolder folder, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(folder);
+        var validity = (long)folder.UidValidity;
+        var checkpoint = await runtime.Database.InReadAsync(tx => State.GetCheckpointAsync(tx, mailbox.Name, mailbox.Folder, stopping), stopping).ConfigureAwait(false);
+        var historyBelow = await HistoryBoundaryAsync(folder, stopping).ConfigureAwait(false);
+        long lastUid = 0;
+        if (checkpoint is not null && checkpoint.UidValidity == validity) lastUid = checkpoint.LastUid;
+        else if (checkpoint is not null) Log.UidValidityChanged(logger, mailbox.Name, checkpoint.UidValidity, validity);
+        if (checkpoint is null && mailbox.FirstStart == "Skip") lastUid = Math.Max(0, historyBelow - 1);
+
+        // RFC 3501 §6.4.8: "n:*" always includes the highest UID, even when it is below n, so what
+        // the server returns is filtered again.
+        var from = new UniqueId(folder.UidValidity, (uint)Math.Min(lastUid + 1, uint.MaxValue));
+        var uids = (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(from, UniqueId.MaxValue)), CancellationToken.None).ConfigureAwait(false))
+            .Where(u => u.Id > lastUid).OrderBy(u => u.Id).ToList();
+        await RecordStatusAsync(true, null, uids.Count, stopping, validity, lastUid).ConfigureAwait(false);
+        var processed = 0;
+        var quiet = mailbox.FirstStart == "Quiet";
+        for (var start = 0; start < uids.Count && !stopping.IsCancellationRequested; start += BatchSize)
+        {
+            var batch = uids.GetRange(start, Math.Min(BatchSize, uids.Count - start));
+            var done = new List<UniqueId>(batch.Count);
+            var halted = false;
+            // One UID FETCH per batch; each message is handed over as its literal arrives (large ones
+            // spooled to disk by SpoolingImapFolder). Not cancelled by stopping: the message in hand
+            // is finished and committed, the rest of the batch is drained unread and fetched again later.
+            await folder.GetStreamsAsync(batch, async (_, _, uid, stream, _) =>
+            {
+                if (halted) return;
+                var source = new IngestSource(mailbox.Name, uid.Id, IsHistory: quiet && uid.Id < historyBelow);
+                await runtime.Ingest.IngestAsync(stream, source, CancellationToken.None).ConfigureAwait(false);
+                done.Add(uid);
+                lastUid = Math.Max(lastUid, uid.Id);
+                halted = stopping.IsCancellationRequested;
+            }, CancellationToken.None).ConfigureAwait(false);
+            await RecordStatusAsync(true, null, uids.Count - start - done.Count, CancellationToken.None, validity, lastUid).ConfigureAwait(false);
+            processed += done.Count;
+            if (halted || stopping.IsCancellationRequested) break;
+            await MarkAsync(client, folder, done, CancellationToken.None).ConfigureAwait(false);
+            // A long backlog must not outlive the lease: renew it per batch, give way if it was taken.
+            if (start + BatchSize < uids.Count && !await TryLeaseAsync(stopping).ConfigureAwait(false)) break;
+        }
+        return processed;
+    }
+
+    /// <summary>Marks processed mail for humans (keyword or folder); the checkpoint, not the mark, is the truth.</summary>
+    private async Task MarkAsync(ImapClient client, IMailFolder folder, List<UniqueId> uids, CancellationToken cancellationToken)
+    {
+        if (uids.Count == 0) return;
+        try
+        {
+            if (!string.IsNullOrEmpty(mailbox.MoveToFolder))
+            {
+                var target = await ImapFolders.GetOrCreateAsync(client, mailbox.MoveToFolder, cancellationToken).ConfigureAwait(false);
+                await ImapFolders.MoveAsync(client, folder, uids, target, cancellationToken).ConfigureAwait(false);
+            }
+            else if (!string.IsNullOrEmpty(mailbox.ProcessedKeyword) && ImapFolders.AllowsKeyword(folder, mailbox.ProcessedKeyword))
+            {
+                var keywords = new HashSet<string>(StringComparer.Ordinal) { mailbox.ProcessedKeyword };
+                await folder.StoreAsync(uids, new StoreFlagsRequest(StoreAction.Add, keywords) { Silent = true }, cancellationToken).ConfigureAwait(false);
+            }
+            else if (!string.IsNullOrEmpty(mailbox.ProcessedKeyword) && !_warnedKeyword)
+            {
+                _warnedKeyword = true;
+                Log.KeywordNotAllowed(logger, mailbox.Name, mailbox.ProcessedKeyword);
+            }
+        }
+        catch (ImapCommandException e)
+        {
+            // The server said no; the session lives on and the checkpoint already moved.
+            Log.MarkFailed(logger, mailbox.Name, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// UIDs below this were in the folder at the first start (kept in settings so a restart
+    /// mid-import agrees). UIDNEXT when the server sent it; RFC 3501 §7.3.1 lets it leave UIDNEXT
+    /// out, and then the highest UID present + 1.
+    /// </summary>
+    private async Task<long> HistoryBoundaryAsync(IMailFolder folder, CancellationToken cancellationToken)
+    {
+        var key = $"intake:{mailbox.Name}:{mailbox.Folder}:history";
+        var validity = folder.UidValidity.ToString(CultureInfo.InvariantCulture);
+        var stored = await runtime.Database.InReadAsync(tx => runtime.SettingsStore.GetAsync(tx, key, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (stored?.Split(':') is [var v, var below] && v == validity) return long.Parse(below, CultureInfo.InvariantCulture);
+
+        long boundary;
+        if (folder.UidNext is { } next) boundary = next.Id;
+        else
+        {
+            var highest = await ImapFolders.HighestUidAsync(folder, CancellationToken.None).ConfigureAwait(false);
+            Log.NoUidNext(logger, mailbox.Name, highest);
+            boundary = highest + 1L;
+        }
+        // First start (or a new UIDVALIDITY: the folder was rebuilt, its mail is history too).
+        return await runtime.Database.InTransactionAsync(async tx =>
+        {
+            var again = await runtime.SettingsStore.GetAsync(tx, key, cancellationToken).ConfigureAwait(false);
+            if (again?.Split(':') is [var v2, var below2] && v2 == validity) return long.Parse(below2, CultureInfo.InvariantCulture);
+            await runtime.SettingsStore.SetAsync(tx, key, $"{validity}:{boundary.ToString(CultureInfo.InvariantCulture)}", cancellationToken).ConfigureAwait(false);
+            return boundary;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}
