@@ -12,5 +12,12 @@ public static class MailEncodings
 {
     /// <summary>Runs when this assembly loads, so no entry point (worker, command, test, benchmark) can forget it.</summary>
     [ModuleInitializer]
-    public static void Register() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    public static void Register()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        // .NET 5+ refuses UTF-7 (RFC 2152) unless this switch is on before the first lookup, and
+        // mail still declares it; we only decode with it. (The MSBuild property
+        // EnableUnsafeUTF7Encoding would reach the worker's runtimeconfig only, not tests or bench.)
+        AppContext.SetSwitch("System.Text.Encoding.EnableUnsafeUTF7Encoding", true);
+    }
 }

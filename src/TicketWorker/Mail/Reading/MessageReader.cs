@@ -1,0 +1,154 @@
+using System.Text;
+using System.Text.Unicode;
+using MimeKit;
+using MimeKit.IO;
+
+namespace TicketWorker.Mail.Reading;
+
+/// <summary>
+/// Reads one message with MimeKit into a <see cref="ReadMessage"/>, leniently: the stages never see
+/// MimeKit's tree. The parse is persistent over the stream (a file), so part contents stay on disk
+/// and are streamed once for their size or text: a 50 MB attachment is never held in memory.
+/// </summary>
+public static class MessageReader
+{
+    private static readonly byte[] BlankLine = "\r\n"u8.ToArray();
+
+    /// <summary>Reads the message in a file.</summary>
+    /// <exception cref="MessageReadException">The file is not mail at all (empty, or binary without a header field).</exception>
+    public static async Task<ReadMessage> ReadAsync(string path, MessageReaderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
+        return await ReadAsync(file, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the message from the stream's position to its end; the stream stays open.</summary>
+    /// <exception cref="MessageReadException">The input is not mail at all (empty, or binary without a header field).</exception>
+    public static async Task<ReadMessage> ReadAsync(Stream stream, MessageReaderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        options ??= MessageReaderOptions.Default;
+        if (!stream.CanSeek)
+        {
+            // Persistent parsing needs to seek; a pipe is spooled to a temporary file, not to memory.
+            await using var spool = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
+                FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+            await stream.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
+            spool.Position = 0;
+            return await ReadAsync(spool, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var origin = stream.Position;
+        var length = stream.Length - origin;
+        var head = new byte[(int)Math.Min(length, options.MaxHeaderBytes)];
+        await stream.ReadExactlyAsync(head, cancellationToken).ConfigureAwait(false);
+        var inspection = HeaderBlockRepair.Inspect(head, wholeInput: head.Length == length);
+        if (inspection.Verdict == HeaderBlockRepair.Verdict.NotMail) throw new MessageReadException(inspection.Reason!);
+
+        var fallback = PartContent.Charset(options.FallbackCharset) ?? Encoding.Latin1;
+        var parserOptions = ParserOptionsFor(fallback, options);
+        var (message, input) = await ParseAsync(stream, origin, inspection, parserOptions, cancellationToken).ConfigureAwait(false);
+        var headerEncoding = fallback;
+        try
+        {
+            // 8-bit header bytes that are not UTF-8 are most likely in the charset the sender's
+            // client declared for the text; MimeKit alone would guess windows-1252/Latin-1.
+            if (DeclaredTextCharset(message) is { } declared && declared.CodePage != fallback.CodePage && HasLegacy8BitHeader(message))
+            {
+                await DisposeInputAsync(input, stream).ConfigureAwait(false);
+                parserOptions = parserOptions.Clone();
+                parserOptions.CharsetEncoding = declared;
+                headerEncoding = declared;
+                (message, input) = await ParseAsync(stream, origin, inspection, parserOptions, cancellationToken).ConfigureAwait(false);
+            }
+            using (message)
+            {
+                var converter = new MessageConverter(options, parserOptions, headerEncoding, fallback);
+                return await converter.ConvertAsync(message, length, 0, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await DisposeInputAsync(input, stream).ConfigureAwait(false);
+        }
+    }
+
+    private static ParserOptions ParserOptionsFor(Encoding fallback, MessageReaderOptions options)
+    {
+        var parserOptions = ParserOptions.Default.Clone();
+        parserOptions.CharsetEncoding = fallback;
+        parserOptions.MaxMimeDepth = options.MaxDepth;
+        return parserOptions;
+    }
+
+    /// <summary>Parses from the input, repaired as the inspection said; a message MimeKit still refuses is read as a text without headers.</summary>
+    private static async Task<(MimeMessage, Stream)> ParseAsync(Stream stream, long origin, HeaderBlockRepair.Result inspection, ParserOptions parserOptions, CancellationToken cancellationToken)
+    {
+        var input = Input(stream, origin, inspection);
+        try
+        {
+            return (await new MimeParser(parserOptions, input, MimeFormat.Entity, persistent: true).ParseMessageAsync(cancellationToken).ConfigureAwait(false), input);
+        }
+        catch (FormatException) when (inspection.Verdict != HeaderBlockRepair.Verdict.Headerless)
+        {
+            await DisposeInputAsync(input, stream).ConfigureAwait(false);
+        }
+        input = Input(stream, origin, inspection with { Verdict = HeaderBlockRepair.Verdict.Headerless });
+        try
+        {
+            return (await new MimeParser(parserOptions, input, MimeFormat.Entity, persistent: true).ParseMessageAsync(cancellationToken).ConfigureAwait(false), input);
+        }
+        catch (FormatException e)
+        {
+            await DisposeInputAsync(input, stream).ConfigureAwait(false);
+            throw new MessageReadException("not a message: " + e.Message, e);
+        }
+    }
+
+    private static Stream Input(Stream stream, long origin, HeaderBlockRepair.Result inspection)
+    {
+        switch (inspection.Verdict)
+        {
+            case HeaderBlockRepair.Verdict.Repaired:
+                var repaired = new ChainedStream();
+                repaired.Add(new MemoryStream(inspection.Header, writable: false));
+                repaired.Add(new BoundStream(stream, origin + inspection.RestOffset, -1, leaveOpen: true));
+                return repaired;
+            case HeaderBlockRepair.Verdict.Headerless:
+                // A blank first line is an empty header block: everything is the body (RFC 5322 §3.5).
+                var headerless = new ChainedStream();
+                headerless.Add(new MemoryStream(BlankLine, writable: false));
+                headerless.Add(new BoundStream(stream, origin, -1, leaveOpen: true));
+                return headerless;
+            default:
+                stream.Position = origin;
+                return stream;
+        }
+    }
+
+    private static async ValueTask DisposeInputAsync(Stream input, Stream stream)
+    {
+        if (!ReferenceEquals(input, stream)) await input.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The charset of the first text part that declares one other than US-ASCII or UTF-8.</summary>
+    private static Encoding? DeclaredTextCharset(MimeMessage message)
+    {
+        foreach (var part in message.BodyParts)
+        {
+            if (part is not TextPart text || string.IsNullOrWhiteSpace(text.ContentType.Charset)) continue;
+            if (PartContent.Charset(text.ContentType.Charset) is { CodePage: not (65001 or 20127) } encoding) return encoding;
+        }
+        return null;
+    }
+
+    private static bool HasLegacy8BitHeader(MimeMessage message)
+    {
+        foreach (var header in message.Headers)
+        {
+            var raw = header.RawValue.AsSpan();
+            if (!Ascii.IsValid(raw) && !Utf8.IsValid(raw)) return true;
+        }
+        return false;
+    }
+}
