@@ -1,3 +1,4 @@
+using MailStack = TicketWorker.Mail.Tests.Infrastructure.MailStack;
 using System.Text;
 using TicketWorker.Hosting;
 using TicketWorker.Intake;
@@ -17,8 +18,8 @@ public sealed class IngestHarness : IDisposable
     /// <summary>Mailbox settings for the local mail stack (user support@example.test, a given folder).</summary>
     public static string StackMailbox(string name, string folder, string user = "support", string extra = "") => $$"""
         { "Name": "{{name}}", "Address": "{{user}}@example.test", "Folder": "{{folder}}", "PollInterval": "00:00:01", {{extra}}
-          "Imap": { "Host": "{{Mail.Tests.Infrastructure.MailStack.Host}}", "Port": {{Mail.Tests.Infrastructure.MailStack.ImapPort}}, "Security": "StartTls",
-                    "Username": "{{user}}@example.test", "Password": "secret", "TrustedCertificate": "{{Mail.Tests.Infrastructure.MailStack.CertificatePath}}" } }
+          "Imap": { "Host": "{{MailStack.Host}}", "Port": {{MailStack.ImapPort}}, "Security": "StartTls",
+                    "Username": "{{user}}@example.test", "Password": "secret", "TrustedCertificate": "{{MailStack.CertificatePath}}" } }
         """;
 
     public static async Task<IngestHarness> StartAsync(string? extraSettings = null, string? mailboxes = null, string? rules = null, DateTimeOffset? now = null)

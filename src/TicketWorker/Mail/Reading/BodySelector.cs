@@ -18,7 +18,7 @@ internal sealed class BodySelector
     {
         var selector = new BodySelector();
         if (root is Multipart multipart)
-            selector.Collect(multipart.ToList(), Subtype(root), Subtype(root) == "alternative", selector.Text, selector.Html);
+            selector.Collect(multipart.ToList(), Subtype(root), Subtype(root) == "alternative", selector.Text, selector.Html, root.ContentType);
         else selector.Collect([root], "mixed", false, selector.Text, selector.Html);
         return selector;
     }

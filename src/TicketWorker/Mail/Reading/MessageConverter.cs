@@ -8,6 +8,7 @@ namespace TicketWorker.Mail.Reading;
 /// <summary>Turns a parsed MimeKit message into a <see cref="ReadMessage"/>: the one place that walks MimeKit's tree.</summary>
 internal sealed class MessageConverter(MessageReaderOptions options, ParserOptions parserOptions, Encoding headerEncoding, Encoding fallback)
 {
+    private readonly Encoding _strictHeaderEncoding = Encoding.GetEncoding(headerEncoding.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     private readonly Dictionary<MimeEntity, string> _texts = new(ReferenceEqualityComparer.Instance);
 
     public async Task<ReadMessage> ConvertAsync(MimeMessage message, long rawSize, int depth, CancellationToken cancellationToken)
@@ -32,7 +33,7 @@ internal sealed class MessageConverter(MessageReaderOptions options, ParserOptio
         var topType = body?.ContentType;
         return new ReadMessage
         {
-            Headers = Headers(message.Headers),
+            Headers = Headers(message.Headers, body?.Headers),
             Subject = message.Subject?.Trim() ?? "",
             From = Mailboxes(message.From, message.Headers, HeaderId.From, validFirst: true),
             To = Mailboxes(message.To, message.Headers, HeaderId.To),
@@ -199,20 +200,42 @@ internal sealed class MessageConverter(MessageReaderOptions options, ParserOptio
         return sb.ToString().Trim() + ".eml";
     }
 
-    private ReadHeaderList Headers(HeaderList headers)
+    /// <summary>The message's header block in its order: MimeKit keeps the Content-* fields on the body entity, so both lists are merged by offset.</summary>
+    private ReadHeaderList Headers(HeaderList headers, HeaderList? bodyHeaders)
     {
-        var list = new List<ReadHeader>(headers.Count);
-        foreach (var h in headers) list.Add(new ReadHeader(h.Field.Trim(), RawText(h.RawValue), h.Value?.Trim() ?? ""));
+        IEnumerable<Header> all = headers;
+        if (bodyHeaders is { Count: > 0 })
+            all = headers.Concat(bodyHeaders.Where(h => !headers.Contains(h))).OrderBy(h => h.Offset ?? long.MaxValue);
+        var list = new List<ReadHeader>(headers.Count + (bodyHeaders?.Count ?? 0));
+        foreach (var h in all) list.Add(new ReadHeader(h.Field.Trim(), RawText(h.RawValue), h.Value?.Trim() ?? ""));
         return new ReadHeaderList(list);
     }
 
-    /// <summary>The value unfolded (RFC 5322 §2.2.3), 8-bit bytes as UTF-8 when valid (RFC 6532) else in the message's charset.</summary>
+    /// <summary>
+    /// The value unfolded (RFC 5322 §2.2.3); 8-bit bytes as UTF-8 when valid (RFC 6532), else in
+    /// the message's charset when they are valid there, else in the fallback charset.
+    /// </summary>
     private string RawText(byte[] raw)
     {
         var span = raw.AsSpan();
-        var text = Ascii.IsValid(span) ? Encoding.ASCII.GetString(span) : Utf8.IsValid(span) ? Encoding.UTF8.GetString(span) : headerEncoding.GetString(span);
+        var text = Ascii.IsValid(span) ? Encoding.ASCII.GetString(span) : Utf8.IsValid(span) ? Encoding.UTF8.GetString(span) : Legacy(span);
         if (text.Contains('\n') || text.Contains('\r')) text = text.Replace("\r", "").Replace("\n", "");
         return text.Trim();
+    }
+
+    private string Legacy(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            // A multi-byte charset takes almost any byte pair; landing in its private-use area means the guess was wrong.
+            var text = _strictHeaderEncoding.GetString(bytes);
+            if (!text.Any(c => c is >= '\uE000' and <= '\uF8FF')) return text;
+        }
+        catch (DecoderFallbackException)
+        {
+            // Not in the message's charset.
+        }
+        return fallback.GetString(bytes);
     }
 
     /// <summary>Mailboxes, groups flattened (a name without address, "MAILER-DAEMON &lt;&gt;", is kept); with <paramref name="validFirst"/> those with a domain come first.</summary>

@@ -90,7 +90,8 @@ internal static class PartContent
         {
             try
             {
-                return new ContentType("text", "plain") { Charset = name }.CharsetEncoding;
+                // MimeKit knows the aliases mail uses; .NET by name also asks the providers (UTF-7, see MailEncodings).
+                return new ContentType("text", "plain") { Charset = name }.CharsetEncoding ?? Encoding.GetEncoding(name);
             }
             catch (Exception e) when (e is ArgumentException or NotSupportedException)
             {
