@@ -6,7 +6,7 @@ using MimeKit.Utils;
 namespace TicketWorker.Mail.Reading;
 
 /// <summary>Turns a parsed MimeKit message into a <see cref="ReadMessage"/>: the one place that walks MimeKit's tree.</summary>
-internal sealed class MessageConverter(MessageReaderOptions options, ParserOptions parserOptions, Encoding headerEncoding, Encoding fallback)
+internal sealed partial class MessageConverter(MessageReaderOptions options, ParserOptions parserOptions, Encoding headerEncoding, Encoding fallback)
 {
     private readonly Encoding _strictHeaderEncoding = Encoding.GetEncoding(headerEncoding.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     private readonly Dictionary<MimeEntity, string> _texts = new(ReferenceEqualityComparer.Instance);
@@ -14,6 +14,7 @@ internal sealed class MessageConverter(MessageReaderOptions options, ParserOptio
     public async Task<ReadMessage> ConvertAsync(MimeMessage message, long rawSize, int depth, CancellationToken cancellationToken)
     {
         var body = message.Body;
+        if (body is not null) DefaultInvalidContentTypes(body);
         var selector = body is null ? null : BodySelector.Select(body);
         var attachments = new List<ReadAttachment>();
         var tnefBodies = new List<(string? Text, string? Html)>();
@@ -55,6 +56,24 @@ internal sealed class MessageConverter(MessageReaderOptions options, ParserOptio
             ReturnedMessageIds = report.ReturnedIds,
             RawSize = rawSize,
         };
+    }
+
+    /// <summary>
+    /// RFC 2045 §5.2: a Content-Type that is not "type/subtype" means text/plain (MimeKit reads
+    /// it as application/octet-stream, and the text would be lost as an unnamed file).
+    /// </summary>
+    private static void DefaultInvalidContentTypes(MimeEntity entity)
+    {
+        if (entity is Multipart multipart)
+        {
+            foreach (var child in multipart) DefaultInvalidContentTypes(child);
+            return;
+        }
+        if (entity is not MimePart part || part.Headers[HeaderId.ContentType] is not { } value) return;
+        var type = value.Split(';')[0];
+        if (type.Contains('/')) return;
+        part.ContentType.MediaType = "text";
+        part.ContentType.MediaSubtype = "plain";
     }
 
     /// <summary>Decoded text of a leaf (cached: a part can be both text and HTML body), at most <see cref="MessageReaderOptions.MaxBodyBytes"/>.</summary>
@@ -269,8 +288,22 @@ internal sealed class MessageConverter(MessageReaderOptions options, ParserOptio
 
     private static bool IsValid(string address) => address.IndexOf('@') is > 0 and var at && at < address.Length - 1;
 
-    private static ReadAddress Address(MailboxAddress mailbox) =>
-        new(string.IsNullOrWhiteSpace(mailbox.Name) ? null : mailbox.Name.Trim(), mailbox.Address?.Trim() ?? "");
+    /// <summary>
+    /// The display name without comments (RFC 5322 §3.2.2: a comment is not part of the phrase)
+    /// and with whitespace runs as one space. A bare word with no domain and no name ("Whomever",
+    /// "MAILER-DAEMON") is no address one can write to: it is kept as the name.
+    /// </summary>
+    private static ReadAddress Address(MailboxAddress mailbox)
+    {
+        var name = mailbox.Name;
+        if (name?.Contains('(') == true) name = Comment().Replace(name, " ");
+        name = string.IsNullOrWhiteSpace(name) ? null : string.Join(' ', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var address = mailbox.Address?.Trim() ?? "";
+        return name is null && !address.Contains('@') ? new ReadAddress(address.Length > 0 ? address : null, "") : new ReadAddress(name, address);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\([^()]*\)", System.Text.RegularExpressions.RegexOptions.CultureInvariant, 500)]
+    private static partial System.Text.RegularExpressions.Regex Comment();
 
     private static DateTimeOffset? Date(HeaderList headers)
     {

@@ -24,10 +24,22 @@ public static class MessageReader
 
     /// <summary>Reads the message from the stream's position to its end; the stream stays open.</summary>
     /// <exception cref="MessageReadException">The input is not mail at all (empty, or binary without a header field).</exception>
-    public static async Task<ReadMessage> ReadAsync(Stream stream, MessageReaderOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<ReadMessage> ReadAsync(Stream stream, MessageReaderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= MessageReaderOptions.Default;
+        return VisitAsync(stream, options, (message, length, parserOptions, headerEncoding, fallback) =>
+            new MessageConverter(options, parserOptions, headerEncoding, fallback).ConvertAsync(message, length, 0, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Parses leniently (header block repaired, 8-bit headers in the declared charset) and hands
+    /// MimeKit's message to <paramref name="visit"/> while the input is still open. Internal: the
+    /// stages get a <see cref="ReadMessage"/>; tests use this to compare decoded parts byte for byte.
+    /// </summary>
+    internal static async Task<T> VisitAsync<T>(Stream stream, MessageReaderOptions options,
+        Func<MimeMessage, long, ParserOptions, Encoding, Encoding, Task<T>> visit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        options ??= MessageReaderOptions.Default;
         if (!stream.CanSeek)
         {
             // Persistent parsing needs to seek; a pipe is spooled to a temporary file, not to memory.
@@ -35,7 +47,7 @@ public static class MessageReader
                 FileOptions.Asynchronous | FileOptions.DeleteOnClose);
             await stream.CopyToAsync(spool, cancellationToken).ConfigureAwait(false);
             spool.Position = 0;
-            return await ReadAsync(spool, options, cancellationToken).ConfigureAwait(false);
+            return await VisitAsync(spool, options, visit, cancellationToken).ConfigureAwait(false);
         }
 
         var origin = stream.Position;
@@ -49,29 +61,62 @@ public static class MessageReader
         var parserOptions = ParserOptionsFor(fallback, options);
         var (message, input) = await ParseAsync(stream, origin, inspection, parserOptions, cancellationToken).ConfigureAwait(false);
         var headerEncoding = fallback;
+        FileStream? repaired = null;
         try
         {
             // 8-bit header bytes that are not UTF-8 are most likely in the charset the sender's
             // client declared for the text; MimeKit alone would guess windows-1252/Latin-1.
             if (DeclaredTextCharset(message) is { } declared && declared.CodePage != fallback.CodePage && HasLegacy8BitHeader(message))
             {
+                message.Dispose();
                 await DisposeInputAsync(input, stream).ConfigureAwait(false);
                 parserOptions = parserOptions.Clone();
                 parserOptions.CharsetEncoding = declared;
                 headerEncoding = declared;
                 (message, input) = await ParseAsync(stream, origin, inspection, parserOptions, cancellationToken).ConfigureAwait(false);
             }
-            using (message)
+            if (StructureRepair.IsNeeded(message.Body))
             {
-                var converter = new MessageConverter(options, parserOptions, headerEncoding, fallback);
-                return await converter.ConvertAsync(message, length, 0, cancellationToken).ConfigureAwait(false);
+                repaired = await RepairedCopyAsync(stream, origin, inspection, cancellationToken).ConfigureAwait(false);
+                var second = await new MimeParser(parserOptions, repaired, MimeFormat.Entity, persistent: true).ParseMessageAsync(cancellationToken).ConfigureAwait(false);
+                if (CountEntities(second.Body) > CountEntities(message.Body)) (message, second) = (second, message);
+                second.Dispose();
             }
+            using (message)
+                return await visit(message, length, parserOptions, headerEncoding, fallback).ConfigureAwait(false);
         }
         finally
         {
             await DisposeInputAsync(input, stream).ConfigureAwait(false);
+            if (repaired is not null) await repaired.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>A temporary copy of the input with part headers and boundary lines fixed (see <see cref="StructureRepair"/>).</summary>
+    private static async Task<FileStream> RepairedCopyAsync(Stream stream, long origin, HeaderBlockRepair.Result inspection, CancellationToken cancellationToken)
+    {
+        var copy = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
+            FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        var source = Input(stream, origin, inspection);
+        try
+        {
+            await StructureRepair.CopyFixedAsync(source, copy, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await DisposeInputAsync(source, stream).ConfigureAwait(false);
+        }
+        copy.Position = 0;
+        return copy;
+    }
+
+    private static int CountEntities(MimeEntity? entity) => entity switch
+    {
+        Multipart multipart => 1 + multipart.Sum(CountEntities),
+        MessagePart { Message.Body: var body } => 1 + CountEntities(body),
+        null => 0,
+        _ => 1,
+    };
 
     private static ParserOptions ParserOptionsFor(Encoding fallback, MessageReaderOptions options)
     {
