@@ -116,13 +116,16 @@ internal static partial class StructureRepair
     /// <summary>Reads lines with their line ends, any length.</summary>
     private sealed class LineReader(Stream stream)
     {
-        private readonly byte[] _buffer = new byte[64 * 1024];
+        private readonly byte[] _buffer = new byte[16 * 1024];
         private int _start, _end;
         private bool _eof;
 
+        private readonly MemoryStream _pending = new();
+
         public async Task<byte[]?> ReadLineAsync(CancellationToken cancellationToken)
         {
-            var pending = new MemoryStream();
+            var pending = _pending;
+            pending.SetLength(0);
             while (true)
             {
                 if (_start == _end)
