@@ -146,6 +146,33 @@ public class MessageReaderLeniencyTests
     }
 
     [Test]
+    public async Task PartHeaderWrappedWithoutIndentStillNamesItsBoundary()
+    {
+        // Exchange bounces wrap "Content-Type: multipart/alternative;" and put "boundary=…" on a
+        // line of its own without indentation; MimeKit alone ends the part header there.
+        var message = await ReadingFixture.ReadTextAsync(
+            "Subject: bounce\r\nContent-Type: multipart/report; report-type=delivery-status;\r\n boundary=\"outer\"\r\n\r\n" +
+            "--outer\r\nContent-Type: multipart/alternative; differences=Content-Type;\r\nboundary=\"inner\"\r\n\r\n" +
+            "--inner\r\nContent-Type: text/plain\r\n\r\nDelivery has failed.\r\n--inner\r\nContent-Type: text/html\r\n\r\n<p>Delivery has failed.</p>\r\n--inner--\r\n" +
+            "--outer\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; x@example.com\r\nAction: failed\r\n--outer--\r\n");
+
+        Assert.That(message.TextBody, Is.EqualTo("Delivery has failed."));
+        Assert.That(message.DeliveryStatus, Does.Contain("Action: failed"));
+    }
+
+    [Test]
+    public async Task BoundaryLineWithTrailingJunkStillDelimits()
+    {
+        // RFC 2046 §5.1.1: the boundary need only appear in its entirety at the start of the line.
+        var message = await ReadingFixture.ReadTextAsync(
+            "Subject: junk\r\nContent-Type: multipart/mixed; boundary=j\r\n\r\n--j ignored junk\r\nContent-Type: text/plain\r\n\r\none\r\n" +
+            "--j\tmore junk\r\nContent-Type: application/pdf; name=a.pdf\r\n\r\nPDF\r\n--j-- also ignored\r\nepilogue\r\n");
+
+        Assert.That(message.TextBody, Is.EqualTo("one"));
+        Assert.That(message.Attachments.Single().FileName, Is.EqualTo("a.pdf"));
+    }
+
+    [Test]
     public async Task MessageFromAPipeIsReadLikeAFile()
     {
         var bytes = await File.ReadAllBytesAsync(ReadingFixture.PathOf("nested-mixed.eml"));
