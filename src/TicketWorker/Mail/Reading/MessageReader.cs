@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 using MimeKit;
@@ -54,9 +55,18 @@ public static class MessageReader
 
         var origin = stream.Position;
         var length = stream.Length - origin;
-        var head = new byte[(int)Math.Min(length, options.MaxHeaderBytes)];
-        await stream.ReadExactlyAsync(head, cancellationToken).ConfigureAwait(false);
-        var inspection = HeaderBlockRepair.Inspect(head, wholeInput: head.Length == length);
+        var headLength = (int)Math.Min(length, options.MaxHeaderBytes);
+        var head = ArrayPool<byte>.Shared.Rent(Math.Max(headLength, 1));
+        HeaderBlockRepair.Result inspection;
+        try
+        {
+            await stream.ReadExactlyAsync(head.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false);
+            inspection = HeaderBlockRepair.Inspect(head.AsSpan(0, headLength), wholeInput: headLength == length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(head);
+        }
         if (inspection.Verdict == HeaderBlockRepair.Verdict.NotMail) throw new MessageReadException(inspection.Reason!);
 
         var fallback = PartContent.Charset(options.FallbackCharset) ?? Encoding.Latin1;
