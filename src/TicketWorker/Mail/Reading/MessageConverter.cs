@@ -8,7 +8,10 @@ namespace TicketWorker.Mail.Reading;
 /// <summary>Turns a parsed MimeKit message into a <see cref="ReadMessage"/>: the one place that walks MimeKit's tree.</summary>
 internal sealed partial class MessageConverter(MessageReaderOptions options, ParserOptions parserOptions, Encoding headerEncoding, Encoding fallback)
 {
-    private readonly Encoding _strictHeaderEncoding = Encoding.GetEncoding(headerEncoding.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    private readonly Encoding _strictHeaderEncoding = StrictEncodings.GetOrAdd(headerEncoding.CodePage,
+        static codePage => Encoding.GetEncoding(codePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Encoding> StrictEncodings = new();
     private readonly Dictionary<MimeEntity, string> _texts = new(ReferenceEqualityComparer.Instance);
 
     public async Task<ReadMessage> ConvertAsync(MimeMessage message, long rawSize, int depth, CancellationToken cancellationToken)

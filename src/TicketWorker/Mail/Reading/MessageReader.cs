@@ -131,13 +131,17 @@ public static class MessageReader
         _ => 1,
     };
 
-    private static ParserOptions ParserOptionsFor(Encoding fallback, MessageReaderOptions options)
-    {
-        var parserOptions = ParserOptions.Default.Clone();
-        parserOptions.CharsetEncoding = fallback;
-        parserOptions.MaxMimeDepth = options.MaxDepth;
-        return parserOptions;
-    }
+    /// <summary>MimeKit's options for our limits, made once per combination (never changed after; a per-message charset works on a clone).</summary>
+    private static ParserOptions ParserOptionsFor(Encoding fallback, MessageReaderOptions options) =>
+        ParserOptionsCache.GetOrAdd((fallback.CodePage, options.MaxDepth), static key =>
+        {
+            var parserOptions = ParserOptions.Default.Clone();
+            parserOptions.CharsetEncoding = Encoding.GetEncoding(key.CodePage);
+            parserOptions.MaxMimeDepth = key.MaxDepth;
+            return parserOptions;
+        });
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int CodePage, int MaxDepth), ParserOptions> ParserOptionsCache = new();
 
     /// <summary>Parses from the input, repaired as the inspection said; a message MimeKit still refuses is read as a text without headers.</summary>
     private static async Task<(MimeMessage, Stream)> ParseAsync(Stream stream, long origin, HeaderBlockRepair.Result inspection, ParserOptions parserOptions, CancellationToken cancellationToken)
