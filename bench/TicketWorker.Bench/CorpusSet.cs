@@ -5,11 +5,13 @@ internal static class CorpusSet
 {
     private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".eml", ".msg", ".raw", ".txt" };
 
-    public static IReadOnlyList<byte[]> Load(string root) =>
+    public static IReadOnlyList<byte[]> Load(string root) => Files(root).Select(File.ReadAllBytes).ToList();
+
+    /// <summary>The message files of the corpus, in a stable order.</summary>
+    public static IReadOnlyList<string> Files(string root) =>
         Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Where(p => Extensions.Contains(Path.GetExtension(p)) && !Path.GetFileName(p).Contains("_decoded_", StringComparison.Ordinal))
             .Where(p => new FileInfo(p).Length > 0)
             .OrderBy(p => p, StringComparer.Ordinal)
-            .Select(File.ReadAllBytes)
             .ToList();
 }

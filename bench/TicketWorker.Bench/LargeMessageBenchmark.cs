@@ -1,43 +1,58 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Reading;
 
 namespace TicketWorker.Bench;
 
 /// <summary>
-/// Parses one message with a large base64 attachment (default 50 MB) from a temporary file and
+/// Reads one message with a large base64 attachment (default 50 MB) from a temporary file and
 /// reports time and the process's peak working set: the bounded-memory claim, measured in a
-/// process of its own (a test host's working set says little).
+/// process of its own (a test host's working set says little). The reading layer parses the file
+/// persistently and counts the attachment's decoded size by streaming; <c>--parser old</c> runs
+/// the old parser instead (issue 10 comparison; one process per side).
 /// </summary>
 internal sealed class LargeMessageBenchmark : IBenchmark
 {
     public string Name => "parse-large";
 
-    public string Usage => "[--mb N (attachment size, default 50)]";
+    public string Usage => "[--mb N (attachment size, default 50)] [--parser reading|old]";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var megabytes = args is ["--mb", var n] ? int.Parse(n) : 50;
+        var megabytes = 50;
+        var parser = "reading";
+        for (var i = 0; i + 1 < args.Count; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--mb": megabytes = int.Parse(args[i + 1]); break;
+                case "--parser": parser = args[i + 1]; break;
+                default:
+                    Console.Error.WriteLine($"parse-large: unknown option {args[i]}; {Usage}");
+                    return 2;
+            }
+        }
         var path = Path.Combine(Path.GetTempPath(), $"tw-bench-large-{Environment.ProcessId}.eml");
         try
         {
             await WriteMessageAsync(path, megabytes * 1024 * 1024, cancellationToken);
+            GC.Collect();
             var baseline = Process.GetCurrentProcess().WorkingSet64;
-            var watch = Stopwatch.StartNew();
-            await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan))
+            (TimeSpan Parsed, long AttachmentSize) result;
+            if (parser == "old") result = await OldParserComparison.ParseLargeAsync(path, cancellationToken); // issue 10: removed with the old library
+            else
             {
-                using var message = await MimeMessage.ParseAsync(stream, cancellationToken: cancellationToken);
-                var parsed = watch.Elapsed;
-                var attachment = message.Attachments.Single();
-                await using var content = attachment.OpenRead();
-                var hash = Convert.ToHexString(await SHA256.HashDataAsync(content, cancellationToken))[..16];
-                var process = Process.GetCurrentProcess();
-                process.Refresh();
-                Console.WriteLine($"parse-large: {new FileInfo(path).Length / 1048576.0:F1} MB message, attachment {attachment.Size / 1048576.0:F1} MB (sha256 {hash}...)");
-                Console.WriteLine($"  parsed in {parsed.TotalSeconds:F2} s ({new FileInfo(path).Length / 1048576.0 / parsed.TotalSeconds:F0} MB/s), decoded+hashed in {(watch.Elapsed - parsed).TotalSeconds:F2} s");
-                Console.WriteLine($"  working set before parse {baseline / 1048576.0:F0} MB, peak for the whole process {process.PeakWorkingSet64 / 1048576.0:F0} MB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F0} MB");
+                var watch = Stopwatch.StartNew();
+                var message = await MessageReader.ReadAsync(path, cancellationToken: cancellationToken);
+                result = (watch.Elapsed, message.Attachments.Single().Size);
             }
+            var process = Process.GetCurrentProcess();
+            process.Refresh();
+            var length = new FileInfo(path).Length / 1048576.0;
+            Console.WriteLine($"parse-large ({(parser == "old" ? "old parser, then the attachment decoded and hashed" : "reading layer on MimeKit, persistent parse; size counted by streaming")}): " +
+                $"{length:F1} MB message, attachment {result.AttachmentSize / 1048576.0:F1} MB decoded");
+            Console.WriteLine($"  read in {result.Parsed.TotalSeconds:F2} s ({length / result.Parsed.TotalSeconds:F0} MB/s)");
+            Console.WriteLine($"  working set before {baseline / 1048576.0:F0} MB, peak for the whole process {process.PeakWorkingSet64 / 1048576.0:F0} MB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F0} MB");
             return 0;
         }
         finally

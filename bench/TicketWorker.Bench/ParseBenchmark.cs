@@ -1,13 +1,15 @@
 using System.Diagnostics;
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Reading;
 
 namespace TicketWorker.Bench;
 
 /// <summary>
-/// MIME parse throughput (MB/s, messages/s) over the real-world corpus and over a generated
-/// synthetic set. Messages are held in memory so that only parsing is measured; each set is
-/// parsed once to warm up, then measured twice: structure only, and structure plus the model a
-/// consumer reads (text body, HTML-to-text, addresses, attachment sizes).
+/// Parse throughput (MB/s, messages/s) over the real-world corpus and over a generated synthetic
+/// set, for each side (the reading layer on MimeKit; the old parser while it exists) in the same
+/// run. Messages are held in memory so that only parsing is measured; each side parses once to
+/// warm up, then is measured twice: structure only, and structure plus the record the stages read
+/// (text body, HTML-to-text, addresses, headers, attachment sizes). The reading layer is also
+/// measured from the files themselves, as intake reads them.
 /// </summary>
 internal sealed class ParseBenchmark : IBenchmark
 {
@@ -34,11 +36,17 @@ internal sealed class ParseBenchmark : IBenchmark
         }
         corpus ??= FindCorpus();
 
+        ParseSide[] sides =
+        [
+            new("reading layer (MimeKit)", ReadAsync),
+            OldParserComparison.Parse, // issue 10: the old side, removed with src/TicketWorker.Mail
+        ];
         Console.WriteLine($"TicketWorker MIME parse benchmark ({Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC})");
         if (corpus is not null && Directory.Exists(corpus))
         {
             var messages = CorpusSet.Load(corpus);
-            await MeasureAsync($"corpus {corpus}", messages, passes, cancellationToken);
+            foreach (var side in sides) await MeasureAsync($"corpus {corpus}", side, messages, passes, cancellationToken);
+            await MeasureFilesAsync(CorpusSet.Files(corpus), passes, cancellationToken);
         }
         else
         {
@@ -48,15 +56,39 @@ internal sealed class ParseBenchmark : IBenchmark
         var watch = Stopwatch.StartNew();
         var synthetic = SyntheticSet.Generate(count, seed: 42);
         Console.WriteLine($"synthetic: generated {synthetic.Count:N0} messages in {watch.Elapsed.TotalSeconds:F1} s");
-        await MeasureAsync("synthetic", synthetic, passes, cancellationToken);
+        foreach (var side in sides) await MeasureAsync("synthetic", side, synthetic, passes, cancellationToken);
         return 0;
     }
 
-    private static async Task MeasureAsync(string label, IReadOnlyList<byte[]> messages, int passes, CancellationToken cancellationToken)
+    /// <summary>The reading layer: MimeKit's persistent parse (repairs included) only, or the whole <see cref="ReadMessage"/>.</summary>
+    private static async Task ReadAsync(byte[] raw, bool readModel, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(raw, writable: false);
+        if (readModel) _ = await MessageReader.ReadAsync(stream, cancellationToken: cancellationToken);
+        else await MessageReader.VisitAsync(stream, MessageReaderOptions.Default, (_, _, _, _, _) => Task.FromResult(0), cancellationToken);
+    }
+
+    /// <summary>The reading layer from the corpus files (persistent parse over a FileStream, as intake does; files in the page cache).</summary>
+    private static async Task MeasureFilesAsync(IReadOnlyList<string> files, int passes, CancellationToken cancellationToken)
+    {
+        var bytes = files.Sum(f => new FileInfo(f).Length);
+        Console.WriteLine($"reading layer (MimeKit) from files: {files.Count:N0} files, {bytes / 1048576.0:F1} MB");
+        foreach (var f in files) _ = await MessageReader.ReadAsync(f, cancellationToken: cancellationToken);
+        var best = TimeSpan.MaxValue;
+        for (var pass = 0; pass < passes; pass++)
+        {
+            var watch = Stopwatch.StartNew();
+            foreach (var f in files) _ = await MessageReader.ReadAsync(f, cancellationToken: cancellationToken);
+            if (watch.Elapsed < best) best = watch.Elapsed;
+        }
+        Console.WriteLine($"  {"parse + model",-14} {bytes / 1048576.0 / best.TotalSeconds,8:F1} MB/s {files.Count / best.TotalSeconds,10:N0} msg/s   best of {passes}: {best.TotalSeconds:F2} s");
+    }
+
+    private static async Task MeasureAsync(string label, ParseSide side, IReadOnlyList<byte[]> messages, int passes, CancellationToken cancellationToken)
     {
         var bytes = messages.Sum(m => (long)m.Length);
-        Console.WriteLine($"{label}: {messages.Count:N0} messages, {bytes / 1048576.0:F1} MB");
-        await ParseAllAsync(messages, readModel: true, cancellationToken); // warm-up (JIT, tiering, pools)
+        Console.WriteLine($"{side.Name}, {label}: {messages.Count:N0} messages, {bytes / 1048576.0:F1} MB");
+        await ParseAllAsync(side, messages, readModel: true, cancellationToken); // warm-up (JIT, tiering, pools)
         foreach (var readModel in new[] { false, true })
         {
             var best = TimeSpan.MaxValue;
@@ -67,7 +99,7 @@ internal sealed class ParseBenchmark : IBenchmark
                 GC.WaitForPendingFinalizers();
                 var before = GC.GetTotalAllocatedBytes(precise: true);
                 var watch = Stopwatch.StartNew();
-                await ParseAllAsync(messages, readModel, cancellationToken);
+                await ParseAllAsync(side, messages, readModel, cancellationToken);
                 watch.Stop();
                 allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
                 if (watch.Elapsed < best) best = watch.Elapsed;
@@ -79,17 +111,9 @@ internal sealed class ParseBenchmark : IBenchmark
         }
     }
 
-    private static async Task ParseAllAsync(IReadOnlyList<byte[]> messages, bool readModel, CancellationToken cancellationToken)
+    private static async Task ParseAllAsync(ParseSide side, IReadOnlyList<byte[]> messages, bool readModel, CancellationToken cancellationToken)
     {
-        foreach (var raw in messages)
-        {
-            using var stream = new MemoryStream(raw, writable: false);
-            using var message = await MimeMessage.ParseAsync(stream, cancellationToken: cancellationToken);
-            if (!readModel) continue;
-            _ = (message.From, message.To, message.Subject, message.Date, message.MessageId, message.References);
-            _ = message.TextBody;
-            foreach (var attachment in message.Attachments) _ = (attachment.FileName, attachment.Size);
-        }
+        foreach (var raw in messages) await side.ReadAsync(raw, readModel, cancellationToken);
     }
 
     private static string? FindCorpus()

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Reading;
 
 namespace TicketWorker.Classification;
 
@@ -11,7 +11,7 @@ namespace TicketWorker.Classification;
 public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
 {
     /// <summary>Classifies a parsed message; never throws.</summary>
-    public Classification Classify(MimeMessage message)
+    public Classification Classify(ReadMessage message)
     {
         var report = ClassifyReport(message);
         if (report is not null) return report;
@@ -42,19 +42,11 @@ public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
     }
 
     /// <summary>Delivery status notifications, feedback reports and non-standard bounces.</summary>
-    private static Classification? ClassifyReport(MimeMessage message)
+    private static Classification? ClassifyReport(ReadMessage message)
     {
-        MimeEntity? status = null;
-        var feedback = false;
-        foreach (var part in message.AllParts())
-        {
-            var ct = part.ContentType;
-            if (ct.Is("message", "delivery-status") || ct.Is("message", "global-delivery-status")) status ??= part;
-            else if (ct.Is("message", "feedback-report")) feedback = true;
-        }
-        var reportType = message.Body.ContentType.Is("multipart", "report")
-            ? message.Body.ContentType.Parameters.GetValueOrDefault("report-type")?.ToLowerInvariant()
-            : null;
+        var status = message.DeliveryStatus;
+        var feedback = message.HasFeedbackReport;
+        var reportType = message.ReportType;
 
         // ARF (RFC 5965) abuse reports are machine-generated but not delivery failures: they must
         // never be answered, and must not mark our outbound mail failed, so they count as auto-replies.
@@ -63,7 +55,7 @@ public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
 
         if (status is not null || reportType is "delivery-status" or "global-delivery-status")
         {
-            var actions = status?.GetText() is { } text ? ActionField().Matches(text).Select(m => m.Groups[1].Value.ToLowerInvariant()).ToList() : [];
+            var actions = status is { } text ? ActionField().Matches(text).Select(m => m.Groups[1].Value.ToLowerInvariant()).ToList() : [];
             // RFC 3464 §2.3.3: "delivered", "relayed" and "expanded" are success notices.
             if (actions.Count > 0 && actions.All(a => a is "delivered" or "relayed" or "expanded"))
                 return new Classification(MessageKind.AutoReply, "delivery notice (" + actions[0] + ")", ReturnedIds(message));
@@ -72,7 +64,7 @@ public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
             return new Classification(MessageKind.Bounce, "delivery status notification", ReturnedIds(message));
         }
 
-        if (message.Body.ContentType.Is("multipart", "report") && reportType is "disposition-notification")
+        if (reportType is "disposition-notification")
             return new Classification(MessageKind.AutoReply, "read receipt (MDN)", ReturnedIds(message));
 
         // Amazon SES forwards bounces, complaints and deliveries as JSON notifications.
@@ -84,11 +76,11 @@ public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
         return null;
     }
 
-    private static bool HasNullSender(MimeMessage message) =>
+    private static bool HasNullSender(ReadMessage message) =>
         message.Headers["Return-Path"]?.Trim() is "<>" or "<MAILER-DAEMON>" or "";
 
     /// <summary>Bounces that are not RFC 3464 reports: sendmail/qmail/Exim texts, carrier notices, list servers.</summary>
-    private static string? NonStandardBounceReason(MimeMessage message)
+    private static string? NonStandardBounceReason(ReadMessage message)
     {
         var from = message.From.FirstOrDefault();
         var local = from?.Address.Split('@')[0].ToLowerInvariant() ?? "";
@@ -99,7 +91,7 @@ public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
             || name.Contains("mail delivery", StringComparison.Ordinal) || name.Contains("mailer-daemon", StringComparison.Ordinal)
             || name.Contains("mailer daemon", StringComparison.Ordinal))
             return "from " + (local.Length > 0 ? local : name);
-        var hasReturnedPart = message.AllParts().Any(p => p.EmbeddedMessage is not null || p.ContentType.Is("text", "rfc822-headers"));
+        var hasReturnedPart = message.HasReturnedContent;
         if (HasNullSender(message) && (BounceSubject().IsMatch(message.Subject) || BounceBody().IsMatch(body) || hasReturnedPart))
             return "null sender with a returned message";
         // Sendmail's transcript survives forwarding: the returned mail, not a question about it.
@@ -111,7 +103,7 @@ public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
         return null;
     }
 
-    private static string? AutoReplyReason(MimeMessage message)
+    private static string? AutoReplyReason(ReadMessage message)
     {
         var h = message.Headers;
         // RFC 3834 §5: any value but "no" marks automatic mail.
@@ -130,15 +122,9 @@ public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
     }
 
     /// <summary>Message-IDs of the original carried in a bounce or report (rfc822 part, headers part or quoted text).</summary>
-    private static IReadOnlyList<string> ReturnedIds(MimeMessage message)
+    private static IReadOnlyList<string> ReturnedIds(ReadMessage message)
     {
-        var ids = new List<string>();
-        foreach (var part in message.AllParts())
-        {
-            if (part.EmbeddedMessage?.MessageId is { } embedded) ids.Add(embedded);
-            else if (part.ContentType.Is("text", "rfc822-headers") && part.GetText() is { } headers)
-                AddQuotedIds(headers, ids);
-        }
+        var ids = new List<string>(message.ReturnedMessageIds);
         if (ids.Count == 0 && message.TextBody is { } body) AddQuotedIds(body, ids);
         var own = message.MessageId;
         return ids.Where(id => id != own).Distinct(StringComparer.Ordinal).ToList();
@@ -147,7 +133,7 @@ public sealed partial class MessageClassifier(Func<string, bool> isAgentAddress)
     private static void AddQuotedIds(string text, List<string> ids)
     {
         foreach (Match m in QuotedMessageId().Matches(text))
-            if (MessageIdParser.ParseOne(m.Groups[1].Value) is { } id) ids.Add(id);
+            if (m.Groups[1].Value.Trim().Trim('<', '>').Trim() is { Length: > 0 } id) ids.Add(id);
     }
 
     [GeneratedRegex(@"\\?""notificationType\\?""\s*:\s*\\?""(Bounce|Complaint|Delivery)\\?""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 500)]

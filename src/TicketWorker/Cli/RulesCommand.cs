@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using TicketWorker.Classification;
 using TicketWorker.Configuration;
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Reading;
 using TicketWorker.Rules;
 
 namespace TicketWorker.Cli;
@@ -31,11 +31,9 @@ public static class RulesCommand
         var settings = AppSettingsLoader.Load(configDirectory);
         var policy = PolicyLoader.Load(settings.Resolve(settings.Options.RulesPath));
 
-        await using var stream = File.OpenRead(path);
-        MimeMessage message;
-        try { message = await MimeMessage.ParseAsync(stream, cancellationToken: cancellationToken); }
-        catch (MimeParseException e) { throw new UserErrorException($"{path}: cannot parse the message: {e.Message}", e); }
-        using var _ = message;
+        ReadMessage message;
+        try { message = await MessageReader.ReadAsync(path, cancellationToken: cancellationToken); }
+        catch (MessageReadException e) { throw new UserErrorException($"{path}: cannot parse the message: {e.Message}", e); }
 
         var classification = new MessageClassifier(a => policy.FindAgent(a) is not null).Classify(message);
         var now = time.GetUtcNow();

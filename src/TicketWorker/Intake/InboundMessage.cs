@@ -1,11 +1,11 @@
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Reading;
 using TicketWorker.Storage;
 
 namespace TicketWorker.Intake;
 
 /// <summary>A parsed and classified inbound message on its way to the ticket store.</summary>
 public sealed record InboundMessage(
-    MimeMessage Message,
+    ReadMessage Message,
     string MessageId,
     Classification.Classification Classification,
     RawMailReference Raw,

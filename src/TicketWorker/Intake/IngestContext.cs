@@ -1,6 +1,6 @@
 using TicketWorker.Classification;
 using TicketWorker.Configuration;
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Reading;
 using TicketWorker.Rules;
 using TicketWorker.Threading;
 
@@ -10,7 +10,7 @@ namespace TicketWorker.Intake;
 public sealed class IngestContext(TicketWorkerOptions options, Func<SupportPolicy> policy)
 {
     public long MaxMessageSize { get; } = options.Storage.MaxMessageSize;
-    public MimeParserOptions ParserOptions { get; } = MimeParserOptions.Default;
+    public MessageReaderOptions ReaderOptions { get; } = MessageReaderOptions.Default;
     public SubjectTag SubjectTag { get; } = new(options.Threading.SubjectTag);
     public ThreadingOptions Threading { get; } = options.Threading;
 

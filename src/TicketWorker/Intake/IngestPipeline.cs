@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TicketWorker.Classification;
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Reading;
 using TicketWorker.Storage;
 using TicketWorker.Threading;
 using TicketWorker.Tickets;
@@ -36,38 +36,42 @@ public sealed partial class IngestPipeline(Hosting.TicketWorkerRuntime runtime, 
         if (reference.Size > context.MaxMessageSize)
             return await QuarantineAsync(reference, source, $"message of {reference.Size} bytes exceeds MaxMessageSize {context.MaxMessageSize}", cancellationToken).ConfigureAwait(false);
 
-        MimeMessage message;
+        // Parsed from the stored file (persistent: attachments stay on disk, read once for their size).
+        ReadMessage message;
         try
         {
             await using var stream = await rawStore.OpenAsync(reference.Reference, cancellationToken).ConfigureAwait(false);
-            message = await MimeMessage.ParseAsync(stream, context.ParserOptions, cancellationToken).ConfigureAwait(false);
+            message = await MessageReader.ReadAsync(stream, context.ReaderOptions, cancellationToken).ConfigureAwait(false);
         }
-        catch (MimeParseException e)
+        catch (MessageReadException e)
         {
             return await QuarantineAsync(reference, source, "unparsable: " + e.Message, cancellationToken).ConfigureAwait(false);
         }
-
-        using (message)
+        catch (Exception e) when (e is not (OperationCanceledException or IOException or UnauthorizedAccessException or StorageException))
         {
-            try
+            // A MimeKit defect on some odd message must not stop intake or lose the mail.
+            Log.ProcessingFailed(logger, e, source.Mailbox, source.Uid);
+            return await QuarantineAsync(reference, source, $"reading failed: {e.GetType().Name}: {e.Message}", cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var messageId = message.MessageId;
+            if (string.IsNullOrWhiteSpace(messageId))
             {
-                var messageId = message.MessageId;
-                if (string.IsNullOrWhiteSpace(messageId))
-                {
-                    await using var stream = await rawStore.OpenAsync(reference.Reference, cancellationToken).ConfigureAwait(false);
-                    messageId = await StableMessageId.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
-                }
-                var classification = context.Classifier().Classify(message);
-                var result = await writer.WriteAsync(new InboundMessage(message, messageId, classification, reference, source), cancellationToken).ConfigureAwait(false);
-                Log.Ingested(logger, result.Action, result.Ticket, source.Mailbox, source.Uid, result.Kind);
-                return result;
+                await using var stream = await rawStore.OpenAsync(reference.Reference, cancellationToken).ConfigureAwait(false);
+                messageId = await StableMessageId.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not (OperationCanceledException or StorageException))
-            {
-                // A bug or a message that breaks an assumption must not stop intake or lose the mail.
-                Log.ProcessingFailed(logger, e, source.Mailbox, source.Uid);
-                return await QuarantineAsync(reference, source, $"processing failed: {e.GetType().Name}: {e.Message}", cancellationToken).ConfigureAwait(false);
-            }
+            var classification = context.Classifier().Classify(message);
+            var result = await writer.WriteAsync(new InboundMessage(message, messageId, classification, reference, source), cancellationToken).ConfigureAwait(false);
+            Log.Ingested(logger, result.Action, result.Ticket, source.Mailbox, source.Uid, result.Kind);
+            return result;
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or StorageException))
+        {
+            // A bug or a message that breaks an assumption must not stop intake or lose the mail.
+            Log.ProcessingFailed(logger, e, source.Mailbox, source.Uid);
+            return await QuarantineAsync(reference, source, $"processing failed: {e.GetType().Name}: {e.Message}", cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,5 @@
 using TicketWorker.Classification;
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Reading;
 
 namespace TicketWorker.Rules;
 
@@ -37,7 +37,7 @@ public sealed record RuleInput
         Headers.Where(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value);
 
     /// <summary>Fills the message fields from a parsed message.</summary>
-    public static RuleInput ForMessage(MimeMessage message, MessageKind kind, bool inBusinessHours, string? language = null) => new()
+    public static RuleInput ForMessage(ReadMessage message, MessageKind kind, bool inBusinessHours, string? language = null) => new()
     {
         From = message.From.FirstOrDefault()?.Address ?? string.Empty,
         To = message.To.Select(a => a.Address).ToList(),

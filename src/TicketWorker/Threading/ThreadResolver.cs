@@ -1,5 +1,5 @@
 using TicketWorker.Classification;
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Reading;
 
 namespace TicketWorker.Threading;
 
@@ -19,7 +19,7 @@ public sealed class ThreadResolver(
     TimeProvider time)
 {
     /// <summary>Decides for a parsed, classified message.</summary>
-    public async Task<ThreadDecision> ResolveAsync(MimeMessage message, MessageKind kind, IReadOnlyList<string> returnedMessageIds, CancellationToken cancellationToken)
+    public async Task<ThreadDecision> ResolveAsync(ReadMessage message, MessageKind kind, IReadOnlyList<string> returnedMessageIds, CancellationToken cancellationToken)
     {
         var sender = message.From.FirstOrDefault()?.Address;
 
@@ -70,7 +70,7 @@ public sealed class ThreadResolver(
             : new ThreadDecision(ThreadAction.NewLinkedTicket, ticket, reason + ", closed too long ago");
     }
 
-    private IEnumerable<string> Tokens(MimeMessage message)
+    private IEnumerable<string> Tokens(ReadMessage message)
     {
         var candidates = message.To.Concat(message.Cc).Select(a => a.Address)
             .Concat(new[] { "Delivered-To", "X-Original-To", "Envelope-To" }

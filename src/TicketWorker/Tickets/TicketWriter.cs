@@ -117,7 +117,7 @@ public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
             Attachments = message.Attachments.Select(a => new AttachmentRecord
             {
                 FileName = a.FileName,
-                ContentType = a.ContentType.MimeType,
+                ContentType = a.ContentType,
                 Size = a.Size,
             }).ToList(),
         }, cancellationToken).ConfigureAwait(false);

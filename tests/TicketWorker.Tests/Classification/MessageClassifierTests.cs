@@ -1,6 +1,6 @@
 using System.Text;
 using TicketWorker.Classification;
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Reading;
 
 namespace TicketWorker.Tests.Classification;
 
@@ -10,7 +10,7 @@ public class MessageClassifierTests
 
     private static async Task<TicketWorker.Classification.Classification> Classify(string raw)
     {
-        using var m = await MimeMessage.ParseAsync(new MemoryStream(Encoding.UTF8.GetBytes(raw.ReplaceLineEndings("\r\n"))));
+        var m = await MessageReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(raw.ReplaceLineEndings("\r\n"))));
         return Classifier.Classify(m);
     }
 

@@ -1,3 +1,4 @@
+using MailStack = TicketWorker.Tests.Infrastructure.MailStack;
 using System.Text;
 using TicketWorker.Hosting;
 using TicketWorker.Intake;

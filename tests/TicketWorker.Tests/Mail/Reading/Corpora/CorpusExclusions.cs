@@ -1,7 +1,7 @@
-namespace TicketWorker.Mail.Tests.Corpus;
+namespace TicketWorker.Tests.Mail.Reading.Corpora;
 
 /// <summary>
-/// The reviewed exclusions file (Corpus/exclusions.txt): "corpus  message-path  reason" per line,
+/// The reviewed exclusions file (Mail/Reading/Corpora/exclusions.txt): "corpus  message-path  reason" per line,
 /// '#' comments. An excluded message's values are not compared because the expectation is wrong.
 /// </summary>
 internal sealed class CorpusExclusions
@@ -14,7 +14,7 @@ internal sealed class CorpusExclusions
 
     public static CorpusExclusions Load()
     {
-        var path = Path.Combine(TestContext.CurrentContext.TestDirectory, "Corpus", "exclusions.txt");
+        var path = Path.Combine(TestContext.CurrentContext.TestDirectory, "Mail", "Reading", "Corpora", "exclusions.txt");
         var entries = new List<(string, string, string)>();
         foreach (var raw in File.ReadAllLines(path))
         {

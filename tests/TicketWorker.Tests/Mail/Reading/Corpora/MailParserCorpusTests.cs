@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using TicketWorker.Mail.Mime;
+using TicketWorker.Mail.Reading;
 
-namespace TicketWorker.Mail.Tests.Corpus;
+namespace TicketWorker.Tests.Mail.Reading.Corpora;
 
 /// <summary>
 /// stalwartlabs/mail-parser's eml files against its JSON output (NNN.json, made from the file as
-/// it is): per message (and embedded message) the decoded subject, From/To/Cc and the text and HTML body.
+/// it is), read through our reading layer: per message (and embedded message) the decoded subject,
+/// From/To/Cc and the text and HTML body.
 /// </summary>
 /// <remarks>
 /// The JSON is one library's output, so values are normalised before comparing: subjects trimmed;
@@ -24,7 +25,7 @@ public class MailParserCorpusTests
     [Test]
     public async Task DecodedSubjectsAddressesAndTextMatchItsJson()
     {
-        var dir = CorpusLocator.Require(Corpus);
+        var dir = global::TicketWorker.Tests.Corpus.Require(Corpus);
         var exclusions = CorpusExclusions.Load();
         var wellFormed = new MatchTally(Corpus + " rfc+thirdparty");
         var malformed = new MatchTally(Corpus + " malformed");
@@ -40,8 +41,7 @@ public class MailParserCorpusTests
                 tally.RecordExcluded();
                 continue;
             }
-            await using var stream = File.OpenRead(eml);
-            using var message = await MimeMessage.ParseAsync(stream);
+            var message = await MessageReader.ReadAsync(eml);
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(jsonPath));
             CompareMessage(json.RootElement, message, name, tally);
         }
@@ -50,20 +50,22 @@ public class MailParserCorpusTests
         malformed.Report();
         TestContext.Out.WriteLine($"{Corpus} overall: {wellFormed.Matched + malformed.Matched}/{wellFormed.Compared + malformed.Compared}");
         Assert.That(wellFormed.Compared, Is.GreaterThan(80));
-        Assert.That(wellFormed.Rate, Is.GreaterThanOrEqualTo(0.98));
+        // Our own parser matched 122/122 and 27/34 here. Two values moved with MimeKit: thirdparty/005
+        // ends "invalid--1--" with the closing delimiter glued to the text (RFC 2046 §5.1.1 wants it
+        // at the start of a line, and MimeKit keeps it as text), and malformed/001 declares boundaries
+        // "ab" and "a" where "--ab" also starts with "--a". Both floors are the rates measured now.
+        Assert.That(wellFormed.Rate, Is.GreaterThanOrEqualTo(121.0 / 122));
         // malformed/ holds Dovecot's parser torture tests: there is no standard answer, and
         // mail-parser's error recovery departs from RFC 2046 §5.1.2 (an enclosing boundary must
         // end an inner multipart), from MimeKit and Dovecot (the first of two Content-Type fields
         // counts) and from RFC 8621 §4.1.4 (the unterminated last part becomes an attachment).
         // Its rate is printed and held above a regression floor rather than the 98% one.
-        Assert.That(malformed.Rate, Is.GreaterThanOrEqualTo(0.75));
+        Assert.That(malformed.Rate, Is.GreaterThanOrEqualTo(26.0 / 34));
     }
 
-    private static void CompareMessage(JsonElement expected, MimeMessage? message, string name, MatchTally tally)
+    private static void CompareMessage(JsonElement expected, ReadMessage? message, string name, MatchTally tally)
     {
         var parts = expected.GetProperty("parts");
-        var ours = message is null ? [] : Flatten(message.Body).ToList();
-        if (parts.GetArrayLength() != ours.Count) TestContext.Out.WriteLine($"  {name}: {ours.Count} parts, expected {parts.GetArrayLength()}");
 
         foreach (var header in parts[0].GetProperty("headers").EnumerateArray())
         {
@@ -99,7 +101,7 @@ public class MailParserCorpusTests
         }
 
         // Embedded messages, matched by order of appearance.
-        var embedded = ours.Where(p => p.EmbeddedMessage is not null).Select(p => p.EmbeddedMessage).ToList();
+        var embedded = (message?.Attachments ?? []).Where(a => a.Message is not null).Select(a => a.Message).ToList();
         var k = 0;
         foreach (var part in parts.EnumerateArray())
         {
@@ -130,16 +132,6 @@ public class MailParserCorpusTests
             texts.Add(text.GetString() ?? "");
         }
         return texts.Count == 0 ? null : string.Join("\n", texts);
-    }
-
-    /// <summary>mail-parser's pre-order list: every entity of this message, not entering embedded messages.</summary>
-    private static IEnumerable<MimeEntity> Flatten(MimeEntity entity)
-    {
-        yield return entity;
-        foreach (var child in entity.Children)
-        {
-            foreach (var e in Flatten(child)) yield return e;
-        }
     }
 
     private static IEnumerable<string> ExpectedAddresses(JsonElement address)

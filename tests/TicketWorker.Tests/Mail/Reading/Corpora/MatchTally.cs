@@ -1,4 +1,4 @@
-namespace TicketWorker.Mail.Tests.Corpus;
+namespace TicketWorker.Tests.Mail.Reading.Corpora;
 
 /// <summary>Counts compared values of one corpus and remembers the first mismatches for the report.</summary>
 internal sealed class MatchTally(string corpus)
@@ -21,7 +21,7 @@ internal sealed class MatchTally(string corpus)
 
     public void Report()
     {
-        TestContext.Out.WriteLine($"{corpus}: {Matched}/{Compared} values match ({Rate:P1}); {Excluded} message(s) excluded by Corpus/exclusions.txt");
+        TestContext.Out.WriteLine($"{corpus}: {Matched}/{Compared} values match ({Rate:P1}); {Excluded} message(s) excluded by exclusions.txt");
         foreach (var m in _mismatches.Take(40)) TestContext.Out.WriteLine("  mismatch: " + m);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace TicketWorker.Mail.Tests.Corpus;
+namespace TicketWorker.Tests.Mail.Reading.Corpora;
 
 /// <summary>The messages of one corpus folder as (name, bytes); mbox files are split on "From " lines.</summary>
 internal static class CorpusMessages

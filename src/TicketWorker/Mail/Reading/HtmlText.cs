@@ -1,0 +1,197 @@
+using System.Text;
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+
+namespace TicketWorker.Mail.Reading;
+
+/// <summary>Turns an HTML body into readable plain text (for HTML-only mail).</summary>
+internal static class HtmlText
+{
+    private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "head", "title", "style", "script", "template", "noscript", "iframe", "object", "svg", "meta", "link", "button", "select",
+    };
+
+    private static readonly HashSet<string> Paragraphs = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "table", "dl", "hr", "address", "figure",
+    };
+
+    private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "div", "li", "tr", "section", "article", "header", "footer", "nav", "aside", "main", "form", "fieldset",
+        "dt", "dd", "caption", "center", "tbody", "thead", "tfoot", "details", "summary", "figcaption",
+    };
+
+    /// <summary>
+    /// Readable text: no head/style/script content, block elements on their own lines, paragraphs
+    /// separated by a blank line, &lt;br&gt; as a line break, list items as "- " (or "1. "),
+    /// links as their text, entities decoded, whitespace collapsed outside &lt;pre&gt;. LF line ends.
+    /// </summary>
+    public static string Convert(string html)
+    {
+        if (string.IsNullOrWhiteSpace(html)) return "";
+        var document = new HtmlParser().ParseDocument(html);
+        var writer = new TextWriterState();
+        var root = (INode?)document.Body ?? document.DocumentElement;
+        if (root is not null) Walk(root, writer, preformatted: false);
+        return writer.Finish();
+    }
+
+    private static void Walk(INode node, TextWriterState w, bool preformatted)
+    {
+        foreach (var child in node.ChildNodes)
+        {
+            switch (child)
+            {
+                case IText text:
+                    w.Text(text.Data, preformatted);
+                    break;
+                case IElement element:
+                    WalkElement(element, w, preformatted);
+                    break;
+            }
+        }
+    }
+
+    private static void WalkElement(IElement element, TextWriterState w, bool preformatted)
+    {
+        var name = element.LocalName;
+        if (Skipped.Contains(name) || IsHidden(element)) return;
+        switch (name)
+        {
+            case "br":
+                w.LineBreak();
+                return;
+            case "img":
+                return;
+            case "td" or "th":
+                w.CellSeparator();
+                Walk(element, w, preformatted);
+                return;
+            case "li":
+                w.Block(1);
+                w.Literal(element.ParentElement?.LocalName == "ol" ? ListNumber(element) + ". " : "- ");
+                Walk(element, w, preformatted);
+                w.Block(1);
+                return;
+        }
+        var paragraph = Paragraphs.Contains(name);
+        var block = paragraph || Blocks.Contains(name);
+        if (block) w.Block(paragraph ? 2 : 1);
+        if (name == "hr") return;
+        Walk(element, w, preformatted || name == "pre");
+        if (block) w.Block(paragraph ? 2 : 1);
+    }
+
+    private static int ListNumber(IElement li)
+    {
+        var n = 1;
+        for (var sibling = li.PreviousElementSibling; sibling is not null; sibling = sibling.PreviousElementSibling)
+        {
+            if (sibling.LocalName == "li") n++;
+        }
+        return n;
+    }
+
+    private static bool IsHidden(IElement element)
+    {
+        if (element.HasAttribute("hidden")) return true;
+        var style = element.GetAttribute("style");
+        return style is not null && style.Replace(" ", "").Contains("display:none", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Accumulates text with whitespace collapsing and at most one blank line between blocks.</summary>
+    private sealed class TextWriterState
+    {
+        private readonly StringBuilder _sb = new();
+        private int _pendingNewlines;
+        private bool _pendingSpace;
+        private bool _lineHasText;
+
+        public void Text(string data, bool preformatted)
+        {
+            if (preformatted)
+            {
+                foreach (var line in data.Replace("\r\n", "\n").Split('\n').Select((l, i) => (l, i)))
+                {
+                    if (line.i > 0) LineBreak();
+                    if (line.l.Length > 0) Literal(line.l);
+                }
+                return;
+            }
+            foreach (var c in data)
+            {
+                if (char.IsWhiteSpace(c) && c != '\u00a0')
+                {
+                    if (_lineHasText) _pendingSpace = true;
+                    continue;
+                }
+                Emit(c);
+            }
+        }
+
+        public void Literal(string s)
+        {
+            foreach (var c in s) Emit(c);
+        }
+
+        public void LineBreak()
+        {
+            _sb.Append('\n');
+            _pendingNewlines = 0;
+            _pendingSpace = false;
+            _lineHasText = false;
+        }
+
+        public void Block(int newlines)
+        {
+            if (_sb.Length == 0) return;
+            _pendingNewlines = Math.Max(_pendingNewlines, newlines);
+            _pendingSpace = false;
+        }
+
+        public void CellSeparator()
+        {
+            if (_lineHasText) _pendingSpace = true;
+        }
+
+        public string Finish()
+        {
+            var lines = _sb.ToString().Split('\n').Select(l => l.TrimEnd());
+            var result = new StringBuilder();
+            var blank = 0;
+            foreach (var line in lines)
+            {
+                if (line.Length == 0)
+                {
+                    if (result.Length > 0 && ++blank == 1) result.Append('\n');
+                    continue;
+                }
+                blank = 0;
+                result.Append(line).Append('\n');
+            }
+            return result.ToString().Trim('\n');
+        }
+
+        private void Emit(char c)
+        {
+            if (_pendingNewlines > 0)
+            {
+                var existing = 0;
+                for (var i = _sb.Length - 1; i >= 0 && _sb[i] == '\n' && existing < 2; i--) existing++;
+                if (_sb.Length > 0 && existing < _pendingNewlines) _sb.Append('\n', _pendingNewlines - existing);
+                _pendingNewlines = 0;
+                _pendingSpace = false;
+                _lineHasText = false;
+            }
+            if (_pendingSpace)
+            {
+                _sb.Append(' ');
+                _pendingSpace = false;
+            }
+            _sb.Append(c);
+            _lineHasText = true;
+        }
+    }
+}
