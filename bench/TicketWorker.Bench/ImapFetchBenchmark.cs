@@ -6,7 +6,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
 using MimeKit;
-using TicketWorker.Mail.ImapSessions;
+using TicketWorker.Mail.Imap;
 
 namespace TicketWorker.Bench;
 

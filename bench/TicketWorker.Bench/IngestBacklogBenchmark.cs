@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using TicketWorker.Hosting;
 using TicketWorker.Intake;
-using TicketWorker.Mail.ImapSessions;
+using TicketWorker.Mail.Imap;
 
 namespace TicketWorker.Bench;
 

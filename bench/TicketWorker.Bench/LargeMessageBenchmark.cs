@@ -8,25 +8,22 @@ namespace TicketWorker.Bench;
 /// Reads one message with a large base64 attachment (default 50 MB) from a temporary file and
 /// reports time and the process's peak working set: the bounded-memory claim, measured in a
 /// process of its own (a test host's working set says little). The reading layer parses the file
-/// persistently and counts the attachment's decoded size by streaming; <c>--parser old</c> runs
-/// the old parser instead (issue 10 comparison; one process per side).
+/// persistently and counts the attachment's decoded size by streaming.
 /// </summary>
 internal sealed class LargeMessageBenchmark : IBenchmark
 {
     public string Name => "parse-large";
 
-    public string Usage => "[--mb N (attachment size, default 50)] [--parser reading|old]";
+    public string Usage => "[--mb N (attachment size, default 50)]";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var megabytes = 50;
-        var parser = "reading";
         for (var i = 0; i + 1 < args.Count; i += 2)
         {
             switch (args[i])
             {
                 case "--mb": megabytes = int.Parse(args[i + 1]); break;
-                case "--parser": parser = args[i + 1]; break;
                 default:
                     Console.Error.WriteLine($"parse-large: unknown option {args[i]}; {Usage}");
                     return 2;
@@ -38,18 +35,13 @@ internal sealed class LargeMessageBenchmark : IBenchmark
             await WriteMessageAsync(path, megabytes * 1024 * 1024, cancellationToken);
             GC.Collect();
             var baseline = Process.GetCurrentProcess().WorkingSet64;
-            (TimeSpan Parsed, long AttachmentSize) result;
-            if (parser == "old") result = await OldParserComparison.ParseLargeAsync(path, cancellationToken); // issue 10: removed with the old library
-            else
-            {
-                var watch = Stopwatch.StartNew();
-                var message = await MessageReader.ReadAsync(path, cancellationToken: cancellationToken);
-                result = (watch.Elapsed, message.Attachments.Single().Size);
-            }
+            var watch = Stopwatch.StartNew();
+            var message = await MessageReader.ReadAsync(path, cancellationToken: cancellationToken);
+            var result = (Parsed: watch.Elapsed, AttachmentSize: message.Attachments.Single().Size);
             var process = Process.GetCurrentProcess();
             process.Refresh();
             var length = new FileInfo(path).Length / 1048576.0;
-            Console.WriteLine($"parse-large ({(parser == "old" ? "old parser, then the attachment decoded and hashed" : "reading layer on MimeKit, persistent parse; size counted by streaming")}): " +
+            Console.WriteLine($"parse-large (reading layer on MimeKit, persistent parse; size counted by streaming): " +
                 $"{length:F1} MB message, attachment {result.AttachmentSize / 1048576.0:F1} MB decoded");
             Console.WriteLine($"  read in {result.Parsed.TotalSeconds:F2} s ({length / result.Parsed.TotalSeconds:F0} MB/s)");
             Console.WriteLine($"  working set before {baseline / 1048576.0:F0} MB, peak for the whole process {process.PeakWorkingSet64 / 1048576.0:F0} MB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F0} MB");

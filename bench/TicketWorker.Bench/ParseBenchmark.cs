@@ -5,8 +5,8 @@ namespace TicketWorker.Bench;
 
 /// <summary>
 /// Parse throughput (MB/s, messages/s) over the real-world corpus and over a generated synthetic
-/// set, for each side (the reading layer on MimeKit; the old parser while it exists) in the same
-/// run. Messages are held in memory so that only parsing is measured; each side parses once to
+/// set, through the reading layer on MimeKit (a side per way of reading, measured in the same
+/// run). Messages are held in memory so that only parsing is measured; each side parses once to
 /// warm up, then is measured twice: structure only, and structure plus the record the stages read
 /// (text body, HTML-to-text, addresses, headers, attachment sizes). The reading layer is also
 /// measured from the files themselves, as intake reads them.
@@ -39,7 +39,6 @@ internal sealed class ParseBenchmark : IBenchmark
         ParseSide[] sides =
         [
             new("reading layer (MimeKit)", ReadAsync),
-            OldParserComparison.Parse, // issue 10: the old side, removed with src/TicketWorker.Mail
         ];
         Console.WriteLine($"TicketWorker MIME parse benchmark ({Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC})");
         if (corpus is not null && Directory.Exists(corpus))

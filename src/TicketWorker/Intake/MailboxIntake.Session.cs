@@ -2,7 +2,7 @@ using System.Globalization;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
-using TicketWorker.Mail.ImapSessions;
+using TicketWorker.Mail.Imap;
 using TicketWorker.Storage;
 
 namespace TicketWorker.Intake;

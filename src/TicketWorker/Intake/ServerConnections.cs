@@ -1,7 +1,7 @@
 using MailKit.Net.Imap;
 using TicketWorker.Configuration;
 using TicketWorker.Mail;
-using TicketWorker.Mail.ImapSessions;
+using TicketWorker.Mail.Imap;
 
 namespace TicketWorker.Intake;
 

@@ -5,7 +5,7 @@ using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using TicketWorker.Configuration;
-using TicketWorker.Mail.ImapSessions;
+using TicketWorker.Mail.Imap;
 
 namespace TicketWorker.Mail;
 

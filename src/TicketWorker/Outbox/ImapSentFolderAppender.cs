@@ -4,7 +4,7 @@ using MailKit.Net.Imap;
 using MimeKit;
 using TicketWorker.Configuration;
 using TicketWorker.Intake;
-using TicketWorker.Mail.ImapSessions;
+using TicketWorker.Mail.Imap;
 using TicketWorker.Storage;
 
 namespace TicketWorker.Outbox;

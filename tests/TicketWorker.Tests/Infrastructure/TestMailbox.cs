@@ -4,7 +4,7 @@ using MailKit.Search;
 using MailKit.Security;
 using MimeKit;
 using TicketWorker.Mail;
-using TicketWorker.Mail.ImapSessions;
+using TicketWorker.Mail.Imap;
 
 namespace TicketWorker.Tests.Infrastructure;
 

@@ -3,7 +3,7 @@ using MailKit.Net.Imap;
 using MailKit.Search;
 using Microsoft.Extensions.Logging.Abstractions;
 using TicketWorker.Intake;
-using TicketWorker.Mail.ImapSessions;
+using TicketWorker.Mail.Imap;
 using TicketWorker.Storage;
 using TicketWorker.Tests.Infrastructure;
 

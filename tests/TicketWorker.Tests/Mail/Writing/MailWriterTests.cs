@@ -3,9 +3,7 @@ using System.Text;
 using MimeKit;
 using TicketWorker.Mail.Writing;
 
-// Not TicketWorker.Tests.Mail.Writing: while tests still name the old library's helpers as
-// Mail.Tests.Infrastructure, a TicketWorker.Tests.Mail namespace would shadow them.
-namespace TicketWorker.Tests.Writing;
+namespace TicketWorker.Tests.Mail.Writing;
 
 public sealed class MailWriterTests
 {

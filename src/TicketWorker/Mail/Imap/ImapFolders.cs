@@ -1,7 +1,7 @@
 using MailKit;
 using MailKit.Net.Imap;
 
-namespace TicketWorker.Mail.ImapSessions;
+namespace TicketWorker.Mail.Imap;
 
 /// <summary>
 /// Folder work every IMAP user of ours shares: names as the server's personal namespace wants them

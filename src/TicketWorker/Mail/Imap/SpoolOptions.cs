@@ -1,4 +1,4 @@
-namespace TicketWorker.Mail.ImapSessions;
+namespace TicketWorker.Mail.Imap;
 
 /// <summary>Where and from which size fetched message literals are spooled to disk (<see cref="SpoolingImapFolder"/>).</summary>
 /// <param name="Threshold">Literals longer than this many bytes go to a temporary file.</param>

@@ -1,7 +1,7 @@
 using MailKit;
 using MailKit.Net.Imap;
 
-namespace TicketWorker.Mail.ImapSessions;
+namespace TicketWorker.Mail.Imap;
 
 /// <summary>
 /// An IMAP folder that keeps large fetched literals in a temporary file instead of memory. MailKit

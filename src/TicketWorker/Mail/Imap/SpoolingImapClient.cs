@@ -1,7 +1,7 @@
 using MailKit;
 using MailKit.Net.Imap;
 
-namespace TicketWorker.Mail.ImapSessions;
+namespace TicketWorker.Mail.Imap;
 
 /// <summary>An IMAP client whose folders spool large fetched literals to disk (see <see cref="SpoolingImapFolder"/>).</summary>
 public sealed class SpoolingImapClient : ImapClient
