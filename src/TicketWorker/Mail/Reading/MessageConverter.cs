@@ -43,7 +43,7 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
             To = Mailboxes(message.To, message.Headers, HeaderId.To),
             Cc = Mailboxes(message.Cc, message.Headers, HeaderId.Cc),
             ReplyTo = Mailboxes(message.ReplyTo, message.Headers, HeaderId.ReplyTo),
-            Sender = message.Sender is { } sender && !string.IsNullOrWhiteSpace(sender.Address) ? Address(sender) : null,
+            Sender = message.Sender is { } sender && !string.IsNullOrWhiteSpace(sender.Address) ? Address(sender, RawValue(message.Headers, HeaderId.Sender)) : null,
             Date = Date(message.Headers),
             MessageId = string.IsNullOrWhiteSpace(message.MessageId) ? null : message.MessageId.Trim(),
             InReplyTo = Ids(message.Headers, HeaderId.InReplyTo),
@@ -263,7 +263,8 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
     /// <summary>Mailboxes, groups flattened (a name without address, "MAILER-DAEMON &lt;&gt;", is kept); with <paramref name="validFirst"/> those with a domain come first.</summary>
     private static IReadOnlyList<ReadAddress> Mailboxes(InternetAddressList list, HeaderList headers, HeaderId id, bool validFirst = false)
     {
-        var all = list.Mailboxes.Select(Address).ToList();
+        var raw = RawValue(headers, id);
+        var all = list.Mailboxes.Select(m => Address(m, raw)).ToList();
         if (all.Count == 0 && headers.IndexOf(id) is >= 0 and var index && Unparsed(headers[index].Value) is { } unparsed)
             return [unparsed];
         if (!validFirst || all.Count < 2 || IsValid(all[0].Address)) return all;
@@ -289,24 +290,30 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
         return text.Contains('@') ? new ReadAddress(null, text) : new ReadAddress(text.Trim('"'), "");
     }
 
+    /// <summary>Every field of that name, raw and unfolded as sent (for telling a quoted name from a comment).</summary>
+    private static string RawValue(HeaderList headers, HeaderId id) =>
+        string.Join("\n", headers.Where(h => h.Id == id).Select(h => h.Value));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\([^()]*\)", System.Text.RegularExpressions.RegexOptions.CultureInvariant, 500)]
+    private static partial System.Text.RegularExpressions.Regex Comment();
+
     private static bool IsValid(string address) => address.IndexOf('@') is > 0 and var at && at < address.Length - 1;
 
     /// <summary>
-    /// The display name without comments (RFC 5322 §3.2.2: a comment is not part of the phrase)
-    /// and with whitespace runs as one space. A bare word with no domain and no name ("Whomever",
-    /// "MAILER-DAEMON") is no address one can write to: it is kept as the name.
+    /// The display name without comments (RFC 5322 §3.2.2: a comment is not part of the phrase, but
+    /// MimeKit keeps it in the name) unless the name was written as a quoted string, whose
+    /// parentheses are its own; whitespace runs as one space. A bare word with no domain and no
+    /// name ("Whomever", "MAILER-DAEMON") is no address one can write to: it is kept as the name.
     /// </summary>
-    private static ReadAddress Address(MailboxAddress mailbox)
+    private static ReadAddress Address(MailboxAddress mailbox, string raw)
     {
         var name = mailbox.Name;
-        if (name?.Contains('(') == true) name = Comment().Replace(name, " ");
+        if (name?.Contains('(') == true && !raw.Contains('"' + name + '"', StringComparison.Ordinal)) name = Comment().Replace(name, " ");
         name = string.IsNullOrWhiteSpace(name) ? null : string.Join(' ', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         var address = mailbox.Address?.Trim() ?? "";
         return name is null && !address.Contains('@') ? new ReadAddress(address.Length > 0 ? address : null, "") : new ReadAddress(name, address);
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\([^()]*\)", System.Text.RegularExpressions.RegexOptions.CultureInvariant, 500)]
-    private static partial System.Text.RegularExpressions.Regex Comment();
 
     private static DateTimeOffset? Date(HeaderList headers)
     {

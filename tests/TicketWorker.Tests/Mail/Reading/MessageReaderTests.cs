@@ -18,6 +18,16 @@ public class MessageReaderTests
     }
 
     [Test]
+    public async Task ParenthesesInAQuotedNameAreTheNamesOwnWhileACommentIsNoPartOfIt()
+    {
+        var message = await ReadingFixture.ReadTextAsync(
+            "From: \"<script>alert(1)</script>\" <a@example.test>\r\nTo: Ann (Sales) <b@example.test>\r\nSubject: x\r\n\r\nbody\r\n");
+
+        Assert.That(message.From.Single(), Is.EqualTo(new ReadAddress("<script>alert(1)</script>", "a@example.test")));
+        Assert.That(message.To.Single(), Is.EqualTo(new ReadAddress("Ann", "b@example.test")));
+    }
+
+    [Test]
     public async Task PersianSubjectSenderAndBodyAreDecoded()
     {
         var message = await ReadingFixture.ReadAsync("alternative-persian.eml");
