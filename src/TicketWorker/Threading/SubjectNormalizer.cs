@@ -21,7 +21,7 @@ public static partial class SubjectNormalizer
         // German
         "aw", "antw", "antwort", "wg", "wtrlt",
         // Nordic: Danish/Norwegian/Swedish, Finnish, Icelandic
-        "sv", "vs", "vb", "vl", "fs", "vidarebefordrat", "vidarebefordra", "svar", "vast", "vl", "vá", "framsent", "fs",
+        "sv", "vs", "vb", "vl", "fs", "vidarebefordrat", "vidarebefordra", "svar", "vast", "vá", "framsent", "ps",
         // Dutch
         "antw", "doorst", "doorgestuurd",
         // French
@@ -29,7 +29,9 @@ public static partial class SubjectNormalizer
         // Spanish, Portuguese, Italian
         "rv", "reenviar", "enc", "res", "r", "rif", "i", "inoltro",
         // Polish, Czech, Turkish, Hungarian
-        "odp", "pd", "přeposláno", "fwd", "ynt", "ilt", "i̇lt", "vá", "tov",
+        "odp", "pd", "přeposláno", "ynt", "ilt", "i̇lt", "İlt", "tov",
+        // Welsh, Bulgarian
+        "atb", "yml", "на", "отг",
         // Russian, Ukrainian
         "ответ", "отв", "от", "пересл", "пересылка", "фв", "вд",
         // Greek
@@ -46,7 +48,7 @@ public static partial class SubjectNormalizer
     public static string Normalize(string? subject, Regex? subjectTagPattern = null)
     {
         if (string.IsNullOrWhiteSpace(subject)) return "";
-        var s = subject.Normalize(NormalizationForm.FormKC); // full-width colons and brackets become ASCII
+        var s = Fold(subject);
         if (subjectTagPattern is not null) s = subjectTagPattern.Replace(s, " ");
         // Strip prefixes and leading [list] tags repeatedly: "Re: [team] AW: Fwd: x".
         while (true)
@@ -66,16 +68,20 @@ public static partial class SubjectNormalizer
 
     /// <summary>True when the subject starts with a reply or forward prefix.</summary>
     public static bool HasReplyPrefix(string? subject) =>
-        !string.IsNullOrEmpty(subject) && PrefixRegex.IsMatch(subject.Normalize(NormalizationForm.FormKC).TrimStart());
+        !string.IsNullOrEmpty(subject) && PrefixRegex.IsMatch(Fold(subject).TrimStart());
+
+    // Full-width colons, brackets and letters become ASCII (NFKC); bidi marks that Persian, Arabic
+    // and Hebrew clients put around a prefix are invisible and would stop the prefix from matching.
+    private static string Fold(string subject) => BidiMarks().Replace(subject.Normalize(NormalizationForm.FormKC), "");
 
     private static Regex BuildPrefixRegex()
     {
         var alternatives = string.Join("|", Prefixes.Distinct()
             .OrderByDescending(p => p.Length)
             .Select(Regex.Escape));
-        // RFC 5322 §3.6.5 "Re: "; counters "Re[2]:", "Re(2):", "Re^2:", "Re 2:" ; spaces before the colon.
+        // RFC 5322 §3.6.5 "Re: "; counters "Re[2]:", "Re(2):", "Re^2:", "Re 2:" (a bare counter has at most two digits so "TR 2024:" stays); spaces before the colon.
         return new Regex(
-            $@"^(?:{alternatives})\s*(?:\[\d+\]|\(\d+\)|\^\d+|\d+)?\s*[:：]\s*",
+            $@"^(?:{alternatives})\s*(?:\[\d+\]|\(\d+\)|\^\d+|\d{{1,2}})?\s*[:：]\s*",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
             TimeSpan.FromMilliseconds(200));
     }
@@ -85,6 +91,9 @@ public static partial class SubjectNormalizer
 
     [GeneratedRegex(@"\s*\((?:fwd|fw)\)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TrailingForwardMarker();
+
+    [GeneratedRegex(@"[\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]")]
+    private static partial Regex BidiMarks();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

@@ -29,6 +29,80 @@ public class SubjectNormalizerTests
     public void StripsReplyAndForwardPrefixes(string subject, string expected) =>
         Assert.That(SubjectNormalizer.Normalize(subject), Is.EqualTo(expected));
 
+    // Spellings as real clients write them: Outlook and Thunderbird in their localised builds, Gmail,
+    // Apple Mail, mobile clients, webmail (Mail.ru, Yandex, Naver, QQ, Foxmail).
+    [TestCase("RE: RE: AW: Re: Printer", "printer")]
+    [TestCase("Re:Re:Re:Printer", "printer")]
+    [TestCase("Aw: Printer", "printer")]
+    [TestCase("WG: Wg: Printer", "printer")]
+    [TestCase("Sv: SV:Printer", "printer")]
+    [TestCase("VS: Vs: Printer", "printer")]
+    [TestCase("VB: Printer", "printer")]
+    [TestCase("VL: Printer", "printer")]
+    [TestCase("Fs: FS: Printer", "printer")]
+    [TestCase("Antw: Printer", "printer")]
+    [TestCase("Doorst: Printer", "printer")]
+    [TestCase("Odp: PD: Drukarka", "drukarka")]
+    [TestCase("YNT: Ynt: Yazıcı", "yazıcı")]
+    [TestCase("İLT: Yazıcı", "yazıcı")]
+    [TestCase("Ilt: Yazıcı", "yazıcı")]
+    [TestCase("ATB: Argraffydd", "argraffydd")]
+    [TestCase("Réf. : Imprimante", "réf. : imprimante")]
+    [TestCase("Réf : Imprimante", "imprimante")]
+    [TestCase("TR : Tr: Imprimante", "imprimante")]
+    [TestCase("RIF: Rif: R: Stampante", "stampante")]
+    [TestCase("ENC: Enc: Impressora", "impressora")]
+    [TestCase("RES: Impressora", "impressora")]
+    [TestCase("RV: Rv: PD: Impresora", "impresora")]
+    [TestCase("Fw: FW: Fwd: FWD: Printer", "printer")]
+    [TestCase("PS: Printer", "printer")]
+    [TestCase("НА: Принтер", "принтер")]
+    [TestCase("Отг: Принтер", "принтер")]
+    [TestCase("RE: Ответ: Отв: Принтер", "принтер")]
+    [TestCase("Fwd: Пересл: Принтер", "принтер")]
+    [TestCase("Re[2]: Ответ[3]: Принтер", "принтер")]
+    [TestCase("ΑΠ: ΠΡΘ: ΣΧΕΤ: Εκτυπωτής", "εκτυπωτής")]
+    [TestCase("Απ: Εκτυπωτής", "εκτυπωτής")]
+    [TestCase("پاسخ: ارسال: چاپگر", "چاپگر")]
+    [TestCase("\u200Fپاسخ:\u200F چاپگر", "چاپگر")]
+    [TestCase("رد: رد: چاپگر", "چاپگر")]
+    [TestCase("転送: Re: プリンター", "プリンター")]
+    [TestCase("答复: 回复： 打印机", "打印机")]
+    [TestCase("回覆：轉寄：印表機", "印表機")]
+    [TestCase("답장: 전달: 프린터", "프린터")]
+    [TestCase("Ｒｅ：Printer", "printer")]
+    [TestCase("Re ： Printer", "printer")]
+    [TestCase("Re :Printer", "printer")]
+    [TestCase("Re\u00A0: Printer", "printer")]
+    [TestCase("RE[12]: Printer", "printer")]
+    [TestCase("Re (2): Printer", "printer")]
+    [TestCase("Re^10: Printer", "printer")]
+    [TestCase("Re 2: Printer", "printer")]
+    [TestCase("Re: Fw: AW: SV: Odp: Printer", "printer")]
+    [TestCase("  PRINTER \t  Broken  ", "printer broken")]
+    public void StripsPrefixesAsRealClientsSpellThem(string subject, string expected) =>
+        Assert.That(SubjectNormalizer.Normalize(Unescape(subject)), Is.EqualTo(expected));
+
+    [TestCase("Re: printer BROKEN", "RE:Printer   broken")]
+    [TestCase("AW: Drucker kaputt", "Re: drucker  kaputt")]
+    [TestCase("Ответ: Не работает", "RE: не работает")]
+    public void TreatsTheSameSubjectFromDifferentClientsAsEqual(string first, string second) =>
+        Assert.That(SubjectNormalizer.Normalize(first), Is.EqualTo(SubjectNormalizer.Normalize(second)));
+
+    // A prefix counts only with its colon: these subjects begin with real words.
+    [TestCase("Re printer", "re printer")]
+    [TestCase("Fwd printer list", "fwd printer list")]
+    [TestCase("Reply needed: printer", "reply needed: printer")]
+    [TestCase("Resume: printer", "resume: printer")]
+    [TestCase("RFC: printer", "rfc: printer")]
+    [TestCase("TR 2024: report", "tr 2024: report")]
+    [TestCase("Ilto: printer", "ilto: printer")]
+    [TestCase("Ответы: принтер", "ответы: принтер")]
+    public void KeepsRealWordsThatLookLikePrefixes(string subject, string expected) =>
+        Assert.That(SubjectNormalizer.Normalize(subject), Is.EqualTo(expected));
+
+    private static string Unescape(string s) => System.Text.RegularExpressions.Regex.Unescape(s);
+
     [Test]
     public void RemovesOurSubjectTagWhenGivenItsPattern()
     {
