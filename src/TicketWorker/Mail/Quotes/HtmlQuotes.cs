@@ -43,7 +43,20 @@ internal static class HtmlQuotes
             ReplaceWithMarker(quote);
             hasQuote = true;
         }
+        KeepEmptyLines(root);
         return new Result(HtmlText.Convert(document.DocumentElement.OuterHtml), hasQuote, hasSignature);
+    }
+
+    // Gmail, Outlook web and Apple Mail write an empty line as <div><br></div>; the text
+    // conversion folds it into the line break of the block, and the writer's blank line is lost.
+    private static void KeepEmptyLines(IElement root)
+    {
+        foreach (var br in root.QuerySelectorAll("div > br, p > br").ToList())
+        {
+            var parent = br.ParentElement!;
+            if (parent.ChildNodes.Any(n => n != br && (n is IElement || n.TextContent.Trim().Length > 0))) continue;
+            br.Replace(br.Owner!.CreateTextNode(QuotePatterns.BlankLine));
+        }
     }
 
     /// <summary>

@@ -17,6 +17,9 @@ internal static partial class QuotePatterns
     /// <summary>Stands for a quote the HTML stage removed, so that the text stage keeps the break it made.</summary>
     public const string Marker = "\uE000";
 
+    /// <summary>Stands for an empty HTML line (<c>&lt;div&gt;&lt;br&gt;&lt;/div&gt;</c>), which the HTML-to-text conversion would lose.</summary>
+    public const string BlankLine = "\uE001";
+
     public static bool IsMatch(Regex regex, string line)
     {
         try

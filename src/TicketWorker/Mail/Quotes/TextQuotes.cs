@@ -15,7 +15,7 @@ internal static class TextQuotes
 
     public static ExtractedReply Strip(string text)
     {
-        var lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n');
+        var lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Replace(QuotePatterns.BlankLine, "").Split('\n');
         var kinds = new Kind[lines.Length];
         for (var i = 0; i < lines.Length; i++) kinds[i] = IsQuoted(lines[i]) ? Kind.Quote : Kind.Text;
 
