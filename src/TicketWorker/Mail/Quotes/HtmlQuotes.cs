@@ -62,14 +62,15 @@ internal static class HtmlQuotes
     /// <summary>
     /// The first element from which Outlook's quoted message runs to the end: Outlook web's
     /// <c>appendonsend</c> / <c>divRplyFwdMsg</c> (with the rule before it), the new Outlook's
-    /// reference container, and Outlook desktop's border-top div around its header block.
+    /// reference container, Outlook for Mac's source section, and Outlook desktop's border-top div
+    /// around its header block.
     /// </summary>
     private static IElement? FirstCutPoint(IElement root)
     {
         foreach (var element in root.QuerySelectorAll("*"))
         {
             var id = element.Id ?? "";
-            if (id is "appendonsend" or "mail-editor-reference-message-container") return element;
+            if (id is "appendonsend" or "mail-editor-reference-message-container" or "OLK_SRC_BODY_SECTION") return element;
             if (id == "divRplyFwdMsg")
             {
                 return element.PreviousElementSibling is { LocalName: "hr" } rule ? rule : element;

@@ -5,8 +5,6 @@ namespace TicketWorker.Tests.Mail.Quotes;
 /// <summary>The real-shaped replies under Mail/Quotes/Fixtures: NAME.eml and NAME.expected.txt (the exact new text).</summary>
 internal static class QuoteFixture
 {
-    public static string Directory => Locate();
-
     public static IEnumerable<string> Names() =>
         System.IO.Directory.EnumerateFiles(Locate(), "*.eml").Select(p => Path.GetFileNameWithoutExtension(p)).Order(StringComparer.Ordinal);
 
