@@ -130,6 +130,15 @@ public class ReplyTextTests
     }
 
     [Test]
+    public void AnAgentsPlainReplyKeepsItsCommandLineAndDropsTheQuotedNotification()
+    {
+        const string text = "#priority high\nA technician comes by at 14:00.\n\nOn 01.12.26 10:15, Support wrote:\n" +
+            "> Ticket #42 (normal)\n> From: Jane Doe <jane@example.org>\n> Sent: Tuesday, December 1, 2026 10:14\n>\n> The printer is broken.\n";
+
+        Assert.That(ReplyText.FromText(text), Is.EqualTo(new ExtractedReply("#priority high\nA technician comes by at 14:00.", true, false)));
+    }
+
+    [Test]
     public void QuotedSignatureDelimitersDoNotCutTheWritersAnswers() =>
         Assert.That(ReplyText.FromText("> question\n> -- \n> Support\nanswer\n").NewText, Is.EqualTo("answer"));
 
