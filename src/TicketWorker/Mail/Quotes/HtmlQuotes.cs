@@ -24,8 +24,9 @@ internal static class HtmlQuotes
             ".gmail_signature, [data-smartmail=gmail_signature], .moz-signature, #Signature, #signature, " +
             "#ms-outlook-mobile-signature, #ms-outlook-ios-signature, #ms-outlook-android-signature"))
         {
+            // A signature inside a quote is the quoted writer's: it goes with the quote, not counted as ours.
+            hasSignature |= signature.Closest("blockquote") is null;
             signature.Remove();
-            hasSignature = true;
         }
 
         var hasQuote = false;

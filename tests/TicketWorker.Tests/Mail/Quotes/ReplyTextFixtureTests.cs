@@ -20,6 +20,24 @@ public class ReplyTextFixtureTests
         Assert.That(reply.HasQuote, Is.True, "every fixture quotes the message it answers");
     }
 
+    // Clients that send both bodies: the text heuristics alone must find the same new text in the
+    // text/plain part, since some mail reaches us with only that part (or a useless HTML one).
+    private static IEnumerable<string> Alternatives() =>
+        QuoteFixture.Names().Where(n => File.ReadAllText(QuoteFixture.PathOf(n + ".eml")).Contains("multipart/alternative", StringComparison.OrdinalIgnoreCase));
+
+    [TestCaseSource(nameof(Alternatives))]
+    public async Task TheTextPartAloneGivesTheSameNewText(string name)
+    {
+        var message = await MessageReader.ReadAsync(QuoteFixture.PathOf(name + ".eml"));
+        var expected = (await File.ReadAllTextAsync(QuoteFixture.PathOf(name + ".expected.txt"))).Replace("\r\n", "\n").TrimEnd('\n');
+        Assert.That(message.TextBody, Is.Not.Null);
+
+        var reply = ReplyText.FromText(message.TextBody!);
+
+        Assert.That(reply.NewText, Is.EqualTo(expected));
+        Assert.That(reply.HasQuote, Is.True);
+    }
+
     [Test]
     public void FixturesCoverTheClientsWeMeet()
     {
@@ -36,5 +54,6 @@ public class ReplyTextFixtureTests
         Assert.That(names, Has.Some.Contains("russian"));
         Assert.That(names, Has.Some.Contains("greek"));
         Assert.That(names.All(n => File.Exists(QuoteFixture.PathOf(n + ".expected.txt"))), Is.True);
+        Assert.That(Alternatives().Count(), Is.GreaterThanOrEqualTo(5), "HTML clients send a text part too");
     }
 }

@@ -67,6 +67,16 @@ public class ReplyTextTests
     }
 
     [Test]
+    public void AClientsSignatureBlockIsRemovedButOneInsideTheQuoteIsNotTheWriters()
+    {
+        const string own = "<div>Fixed.</div><div class=\"gmail_signature\">Jane, Accounting</div>";
+        const string quoted = "<div>Fixed.</div><blockquote type=\"cite\">Old<div class=\"gmail_signature\">Support</div></blockquote>";
+
+        Assert.That(ReplyText.Extract(null, own), Is.EqualTo(new ExtractedReply("Fixed.", false, true)));
+        Assert.That(ReplyText.Extract(null, quoted), Is.EqualTo(new ExtractedReply("Fixed.", true, false)));
+    }
+
+    [Test]
     public void DashesInsideALineAreNotASignature() =>
         Assert.That(ReplyText.FromText("Step 1 -- restart\nStep 2 --- check\n---\nDone").NewText, Is.EqualTo("Step 1 -- restart\nStep 2 --- check\n---\nDone"));
 
