@@ -79,9 +79,9 @@ public static partial class SubjectNormalizer
         var alternatives = string.Join("|", Prefixes.Distinct()
             .OrderByDescending(p => p.Length)
             .Select(Regex.Escape));
-        // RFC 5322 §3.6.5 "Re: "; counters "Re[2]:", "Re(2):", "Re^2:", "Re 2:" (a bare counter has at most two digits so "TR 2024:" stays); spaces before the colon.
+        // RFC 5322 §3.6.5 "Re: "; counters "Re[2]:", "Re(2):", "Re^2:", "Re 2:" (a bare counter has at most two digits so "TR 2024:" stays); "Réf.:"; spaces before the colon.
         return new Regex(
-            $@"^(?:{alternatives})\s*(?:\[\d+\]|\(\d+\)|\^\d+|\d{{1,2}})?\s*[:：]\s*",
+            $@"^(?:{alternatives})\.?\s*(?:\[\d+\]|\(\d+\)|\^\d+|\d{{1,2}})?\s*[:：]\s*",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
             TimeSpan.FromMilliseconds(200));
     }

@@ -47,7 +47,8 @@ public class SubjectNormalizerTests
     [TestCase("İLT: Yazıcı", "yazıcı")]
     [TestCase("Ilt: Yazıcı", "yazıcı")]
     [TestCase("ATB: Argraffydd", "argraffydd")]
-    [TestCase("Réf. : Imprimante", "réf. : imprimante")]
+    [TestCase("Réf. : Imprimante", "imprimante")]
+    [TestCase("Ref.: Printer", "printer")]
     [TestCase("Réf : Imprimante", "imprimante")]
     [TestCase("TR : Tr: Imprimante", "imprimante")]
     [TestCase("RIF: Rif: R: Stampante", "stampante")]
@@ -97,6 +98,7 @@ public class SubjectNormalizerTests
     [TestCase("RFC: printer", "rfc: printer")]
     [TestCase("TR 2024: report", "tr 2024: report")]
     [TestCase("Ilto: printer", "ilto: printer")]
+    [TestCase("Re.Printer: broken", "re.printer: broken")]
     [TestCase("Ответы: принтер", "ответы: принтер")]
     public void KeepsRealWordsThatLookLikePrefixes(string subject, string expected) =>
         Assert.That(SubjectNormalizer.Normalize(subject), Is.EqualTo(expected));
