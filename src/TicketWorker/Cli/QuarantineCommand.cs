@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TicketWorker.Intake;
 using TicketWorker.Storage;
 
@@ -16,8 +17,10 @@ public static class QuarantineCommand
         var list = new Command("list", "quarantined messages with their reasons") { all, json };
         list.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
-            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var items = await runtime.Database.InReadAsync(tx => runtime.Quarantine.ListAsync(tx, parse.GetValue(all), ct), ct);
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var database = host.Services.GetRequiredService<StorageDatabase>();
+            var quarantine = host.Services.GetRequiredService<IQuarantineStore>();
+            var items = await database.InReadAsync(tx => quarantine.ListAsync(tx, parse.GetValue(all), ct), ct);
             if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(items, CliJson.Indented));
             else foreach (var i in items) await output.WriteLineAsync(Line(i));
             return CliApp.Ok;
@@ -27,14 +30,16 @@ public static class QuarantineCommand
         var show = new Command("show", "one quarantined message: reason and raw headers") { id, json };
         show.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
-            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var item = await runtime.Database.InReadAsync(tx => runtime.Quarantine.GetAsync(tx, parse.GetValue(id), ct), ct)
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var database = host.Services.GetRequiredService<StorageDatabase>();
+            var quarantine = host.Services.GetRequiredService<IQuarantineStore>();
+            var item = await database.InReadAsync(tx => quarantine.GetAsync(tx, parse.GetValue(id), ct), ct)
                        ?? throw new UserErrorException($"there is no quarantine item {parse.GetValue(id)}");
             if (parse.GetValue(json)) { await output.WriteLineAsync(JsonSerializer.Serialize(item, CliJson.Indented)); return CliApp.Ok; }
             await output.WriteLineAsync(Line(item));
             await output.WriteLineAsync($"raw: {item.RawReference}");
             await output.WriteLineAsync();
-            await using var raw = await runtime.RawStore.OpenAsync(item.RawReference, ct);
+            await using var raw = await host.Services.GetRequiredService<RawMailStore>().OpenAsync(item.RawReference, ct);
             using var reader = new StreamReader(raw, System.Text.Encoding.Latin1);
             // The header block only: the body may be huge or binary.
             for (var n = 0; n < 200 && await reader.ReadLineAsync(ct) is { Length: > 0 } line; n++) await output.WriteLineAsync(line);
@@ -45,9 +50,13 @@ public static class QuarantineCommand
         var retry = new Command("retry", "run quarantined messages through the pipeline again") { ids };
         retry.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
-            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var database = host.Services.GetRequiredService<StorageDatabase>();
+            var quarantine = host.Services.GetRequiredService<IQuarantineStore>();
+            var ingest = host.Services.GetRequiredService<IngestPipeline>();
+            var time = host.Services.GetRequiredService<TimeProvider>();
             var wanted = parse.GetValue(ids) ?? [];
-            var items = await runtime.Database.InReadAsync(tx => runtime.Quarantine.ListAsync(tx, includeResolved: false, ct), ct);
+            var items = await database.InReadAsync(tx => quarantine.ListAsync(tx, includeResolved: false, ct), ct);
             if (wanted.Length > 0)
             {
                 var missing = wanted.Except(items.Select(i => i.Id)).ToList();
@@ -57,11 +66,11 @@ public static class QuarantineCommand
             foreach (var item in items)
             {
                 var reference = new RawMailReference(item.RawReference, item.RawSize, "");
-                var result = await runtime.Ingest.ProcessStoredAsync(reference, new IngestSource(item.Mailbox, item.Uid), ct, quarantineOnFailure: false);
+                var result = await ingest.ProcessStoredAsync(reference, new IngestSource(item.Mailbox, item.Uid), ct, quarantineOnFailure: false);
                 var resolved = result.Action != IngestResult.Quarantined;
-                await runtime.Database.InTransactionAsync(async tx =>
+                await database.InTransactionAsync(async tx =>
                 {
-                    await runtime.Quarantine.MarkRetriedAsync(tx, item.Id, runtime.Time.GetUtcNow(), resolved, resolved ? null : result.Reason, ct);
+                    await quarantine.MarkRetriedAsync(tx, item.Id, time.GetUtcNow(), resolved, resolved ? null : result.Reason, ct);
                     return 0;
                 }, ct);
                 await output.WriteLineAsync(JsonSerializer.Serialize(result with { Reason = $"quarantine {item.Id}: {result.Reason}" }, CliJson.Line));

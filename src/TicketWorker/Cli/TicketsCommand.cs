@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Text.Json;
 using TicketWorker.Storage;
@@ -18,8 +19,10 @@ public static class TicketsCommand
             TicketStatus? filter = parse.GetValue(status) is { } s
                 ? Enum.TryParse<TicketStatus>(s, ignoreCase: true, out var parsed) ? parsed : throw new UserErrorException($"unknown status '{s}' (use open, pending or closed)")
                 : null;
-            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var tickets = await runtime.Database.InReadAsync(tx => runtime.Tickets.ListTicketsAsync(tx, filter, ct), ct);
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var database = host.Services.GetRequiredService<StorageDatabase>();
+            var store = host.Services.GetRequiredService<ITicketStore>();
+            var tickets = await database.InReadAsync(tx => store.ListTicketsAsync(tx, filter, ct), ct);
             var views = tickets.Select(t => TicketView.From(t.Ticket, t.MessageCount)).ToList();
             if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(views, CliJson.Indented));
             else
@@ -36,12 +39,14 @@ public static class TicketsCommand
         show.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             var n = parse.GetValue(number);
-            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var (details, decisions, previous) = await runtime.Database.InReadAsync(async tx =>
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var database = host.Services.GetRequiredService<StorageDatabase>();
+            var store = host.Services.GetRequiredService<ITicketStore>();
+            var (details, decisions, previous) = await database.InReadAsync(async tx =>
             {
-                var d = await runtime.Tickets.GetTicketWithMessagesAsync(tx, n, ct);
-                IReadOnlyList<RuleDecisionRecord> r = d is null ? [] : await runtime.Tickets.ListRuleDecisionsAsync(tx, d.Ticket.Id, ct);
-                var p = d?.Ticket.PreviousTicketId is { } pid ? (await runtime.Tickets.FindTicketByIdAsync(tx, pid, ct))?.Number : null;
+                var d = await store.GetTicketWithMessagesAsync(tx, n, ct);
+                IReadOnlyList<RuleDecisionRecord> r = d is null ? [] : await store.ListRuleDecisionsAsync(tx, d.Ticket.Id, ct);
+                var p = d?.Ticket.PreviousTicketId is { } pid ? (await store.FindTicketByIdAsync(tx, pid, ct))?.Number : null;
                 return (d, r, p);
             }, ct);
             if (details is null) throw new UserErrorException($"there is no ticket {n}");
