@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using TicketWorker.Hosting;
 using TicketWorker.Tickets;
 
 namespace TicketWorker.Intake;
