@@ -14,6 +14,7 @@ public static class CommandHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddCommands();
         return TicketWorkerHost.OpenAsync(builder, migrate, cancellationToken);
     }
 }

@@ -18,9 +18,8 @@ public static class QuarantineCommand
         list.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var database = host.Services.GetRequiredService<StorageDatabase>();
-            var quarantine = host.Services.GetRequiredService<IQuarantineStore>();
-            var items = await database.InReadAsync(tx => quarantine.ListAsync(tx, parse.GetValue(all), ct), ct);
+            var desk = host.Services.GetRequiredService<QuarantineDesk>();
+            var items = await desk.ListAsync(parse.GetValue(all), ct);
             if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(items, CliJson.Indented));
             else foreach (var i in items) await output.WriteLineAsync(Line(i));
             return CliApp.Ok;
@@ -31,15 +30,14 @@ public static class QuarantineCommand
         show.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var database = host.Services.GetRequiredService<StorageDatabase>();
-            var quarantine = host.Services.GetRequiredService<IQuarantineStore>();
-            var item = await database.InReadAsync(tx => quarantine.GetAsync(tx, parse.GetValue(id), ct), ct)
+            var desk = host.Services.GetRequiredService<QuarantineDesk>();
+            var item = await desk.GetAsync(parse.GetValue(id), ct)
                        ?? throw new UserErrorException($"there is no quarantine item {parse.GetValue(id)}");
             if (parse.GetValue(json)) { await output.WriteLineAsync(JsonSerializer.Serialize(item, CliJson.Indented)); return CliApp.Ok; }
             await output.WriteLineAsync(Line(item));
             await output.WriteLineAsync($"raw: {item.RawReference}");
             await output.WriteLineAsync();
-            await using var raw = await host.Services.GetRequiredService<RawMailStore>().OpenAsync(item.RawReference, ct);
+            await using var raw = await desk.OpenRawAsync(item, ct);
             using var reader = new StreamReader(raw, System.Text.Encoding.Latin1);
             // The header block only: the body may be huge or binary.
             for (var n = 0; n < 200 && await reader.ReadLineAsync(ct) is { Length: > 0 } line; n++) await output.WriteLineAsync(line);
@@ -51,12 +49,9 @@ public static class QuarantineCommand
         retry.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var database = host.Services.GetRequiredService<StorageDatabase>();
-            var quarantine = host.Services.GetRequiredService<IQuarantineStore>();
-            var ingest = host.Services.GetRequiredService<IngestPipeline>();
-            var time = host.Services.GetRequiredService<TimeProvider>();
+            var desk = host.Services.GetRequiredService<QuarantineDesk>();
             var wanted = parse.GetValue(ids) ?? [];
-            var items = await database.InReadAsync(tx => quarantine.ListAsync(tx, includeResolved: false, ct), ct);
+            var items = await desk.ListAsync(includeResolved: false, ct);
             if (wanted.Length > 0)
             {
                 var missing = wanted.Except(items.Select(i => i.Id)).ToList();
@@ -65,14 +60,7 @@ public static class QuarantineCommand
             }
             foreach (var item in items)
             {
-                var reference = new RawMailReference(item.RawReference, item.RawSize, "");
-                var result = await ingest.ProcessStoredAsync(reference, new IngestSource(item.Mailbox, item.Uid), ct, quarantineOnFailure: false);
-                var resolved = result.Action != IngestResult.Quarantined;
-                await database.InTransactionAsync(async tx =>
-                {
-                    await quarantine.MarkRetriedAsync(tx, item.Id, time.GetUtcNow(), resolved, resolved ? null : result.Reason, ct);
-                    return 0;
-                }, ct);
+                var result = await desk.RetryAsync(item, ct);
                 await output.WriteLineAsync(JsonSerializer.Serialize(result with { Reason = $"quarantine {item.Id}: {result.Reason}" }, CliJson.Line));
             }
             return CliApp.Ok;

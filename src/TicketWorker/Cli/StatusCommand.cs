@@ -20,24 +20,7 @@ public static class StatusCommand
         command.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var mailboxState = host.Services.GetRequiredService<IMailboxStateStore>();
-            var outboxStore = host.Services.GetRequiredService<IOutboxStore>();
-            var quarantine = host.Services.GetRequiredService<IQuarantineStore>();
-            var tickets = host.Services.GetRequiredService<ITicketStore>();
-            var configured = host.Services.GetRequiredService<TicketWorker.Configuration.TicketWorkerOptions>().Mailboxes;
-            var status = await host.Services.GetRequiredService<StorageDatabase>().InReadAsync(async tx =>
-            {
-                var checkpoints = await mailboxState.ListCheckpointsAsync(tx, ct);
-                var mailboxes = configured.Select(m =>
-                {
-                    var c = checkpoints.FirstOrDefault(x => x.Mailbox == m.Name && x.Folder == m.Folder);
-                    return new MailboxStatus(m.Name, m.Address, m.Folder, c?.Connected ?? false, c?.LastPollAt, c?.LastUid ?? 0, c?.UidValidity ?? 0, c?.Backlog, c?.LastError);
-                }).ToList();
-                var outbox = await outboxStore.CountAsync(tx, ct);
-                var quarantined = await quarantine.CountAsync(tx, ct);
-                var open = (await tickets.ListTicketsAsync(tx, TicketStatus.Open, ct)).Count;
-                return new WorkerStatus(mailboxes, new OutboxStatus(outbox.Queued, outbox.Sending, outbox.Sent, outbox.Failed), quarantined, open);
-            }, ct);
+            var status = await host.Services.GetRequiredService<StatusReader>().ReadAsync(ct);
 
             if (parse.GetValue(json)) { await output.WriteLineAsync(JsonSerializer.Serialize(status, CliJson.Indented)); return CliApp.Ok; }
             foreach (var m in status.Mailboxes)

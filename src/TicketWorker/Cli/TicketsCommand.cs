@@ -20,10 +20,7 @@ public static class TicketsCommand
                 ? Enum.TryParse<TicketStatus>(s, ignoreCase: true, out var parsed) ? parsed : throw new UserErrorException($"unknown status '{s}' (use open, pending or closed)")
                 : null;
             using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var database = host.Services.GetRequiredService<StorageDatabase>();
-            var store = host.Services.GetRequiredService<ITicketStore>();
-            var tickets = await database.InReadAsync(tx => store.ListTicketsAsync(tx, filter, ct), ct);
-            var views = tickets.Select(t => TicketView.From(t.Ticket, t.MessageCount)).ToList();
+            var views = await host.Services.GetRequiredService<TicketReader>().ListAsync(filter, ct);
             if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(views, CliJson.Indented));
             else
             {
@@ -40,17 +37,8 @@ public static class TicketsCommand
         {
             var n = parse.GetValue(number);
             using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var database = host.Services.GetRequiredService<StorageDatabase>();
-            var store = host.Services.GetRequiredService<ITicketStore>();
-            var (details, decisions, previous) = await database.InReadAsync(async tx =>
-            {
-                var d = await store.GetTicketWithMessagesAsync(tx, n, ct);
-                IReadOnlyList<RuleDecisionRecord> r = d is null ? [] : await store.ListRuleDecisionsAsync(tx, d.Ticket.Id, ct);
-                var p = d?.Ticket.PreviousTicketId is { } pid ? (await store.FindTicketByIdAsync(tx, pid, ct))?.Number : null;
-                return (d, r, p);
-            }, ct);
-            if (details is null) throw new UserErrorException($"there is no ticket {n}");
-            var view = TicketDetailsView.From(details, decisions, previous);
+            var view = await host.Services.GetRequiredService<TicketReader>().ShowAsync(n, ct)
+                       ?? throw new UserErrorException($"there is no ticket {n}");
             if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(view, CliJson.Indented));
             else await WriteTextAsync(output, view);
             return CliApp.Ok;
