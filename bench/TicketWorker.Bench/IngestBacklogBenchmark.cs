@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using TicketWorker.Configuration;
 using TicketWorker.Hosting;
 using TicketWorker.Intake;
 using TicketWorker.Mail.Imap;
@@ -59,12 +61,12 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
             """, cancellationToken);
         try
         {
-            var runtime = await TicketWorkerRuntime.OpenAsync(Path.Combine(dir, "config"), cancellationToken: cancellationToken);
-            var mailbox = runtime.Options.Mailboxes.Single();
+            using var host = await TicketWorkerHost.OpenAsync(TicketWorkerHost.CreateBuilder(Path.Combine(dir, "config")), cancellationToken: cancellationToken);
+            var mailbox = host.Services.GetRequiredService<TicketWorkerOptions>().Mailboxes.Single();
             var before = Process.GetCurrentProcess().PeakWorkingSet64;
             var watch = Stopwatch.StartNew();
-            using var client = await ServerConnections.OpenImapAsync(runtime.Settings, mailbox, cancellationToken, spool);
-            var intake = new MailboxIntake(runtime, mailbox, "bench", NullLogger.Instance);
+            using var client = await ServerConnections.OpenImapAsync(host.Services.GetRequiredService<LoadedSettings>(), mailbox, cancellationToken, spool);
+            var intake = host.Services.GetRequiredService<MailboxIntakeFactory>().Create(mailbox, "bench", NullLogger.Instance);
             var info = await intake.OpenFolderAsync(client, cancellationToken);
             var processed = await intake.CatchUpAsync(client, info, cancellationToken);
             watch.Stop();

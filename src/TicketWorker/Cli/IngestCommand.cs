@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TicketWorker.Intake;
 
 namespace TicketWorker.Cli;
@@ -20,21 +21,23 @@ public static class IngestCommand
             var paths = parse.GetValue(files) ?? [];
             foreach (var path in paths)
                 if (!File.Exists(path)) throw new UserErrorException($"{path}: file not found");
-            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var mailboxes = host.Services.GetRequiredService<TicketWorker.Configuration.TicketWorkerOptions>().Mailboxes;
+            var ingest = host.Services.GetRequiredService<IngestPipeline>();
             var name = parse.GetValue(mailbox);
-            if (name is not null && !runtime.Options.Mailboxes.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)))
-                throw new UserErrorException($"unknown mailbox '{name}' (configured: {string.Join(", ", runtime.Options.Mailboxes.Select(m => m.Name))})");
-            name ??= runtime.Options.Mailboxes.FirstOrDefault()?.Name;
+            if (name is not null && !mailboxes.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)))
+                throw new UserErrorException($"unknown mailbox '{name}' (configured: {string.Join(", ", mailboxes.Select(m => m.Name))})");
+            name ??= mailboxes.FirstOrDefault()?.Name;
 
             if (paths.Length == 0)
             {
                 await using var stdin = Console.OpenStandardInput();
-                await WriteAsync(await runtime.Ingest.IngestAsync(stdin, IngestSource.Pipe(name), ct));
+                await WriteAsync(await ingest.IngestAsync(stdin, IngestSource.Pipe(name), ct));
             }
             foreach (var path in paths)
             {
                 await using var file = File.OpenRead(path);
-                await WriteAsync(await runtime.Ingest.IngestAsync(file, IngestSource.Pipe(name), ct));
+                await WriteAsync(await ingest.IngestAsync(file, IngestSource.Pipe(name), ct));
             }
             return CliApp.Ok;
         }));

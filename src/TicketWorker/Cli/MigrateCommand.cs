@@ -1,5 +1,6 @@
 using System.CommandLine;
-using TicketWorker.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using TicketWorker.Storage;
 
 namespace TicketWorker.Cli;
 
@@ -11,11 +12,12 @@ public static class MigrateCommand
         var command = new Command("migrate", "create or upgrade the database schema");
         command.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
-            var runtime = await TicketWorkerRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, migrate: false, cancellationToken: ct);
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct, migrate: false);
+            var database = host.Services.GetRequiredService<StorageDatabase>();
             IReadOnlyList<int> applied;
-            try { applied = await runtime.Database.MigrateAsync(ct); }
-            catch (Storage.StorageException e) { throw new UserErrorException("database: " + e.Message, e); }
-            var version = await runtime.Database.GetSchemaVersionAsync(ct);
+            try { applied = await database.MigrateAsync(ct); }
+            catch (StorageException e) { throw new UserErrorException("database: " + e.Message, e); }
+            var version = await database.GetSchemaVersionAsync(ct);
             await output.WriteLineAsync(applied.Count == 0
                 ? $"schema is up to date (version {version})"
                 : $"applied migration {string.Join(", ", applied)}; schema version {version}");

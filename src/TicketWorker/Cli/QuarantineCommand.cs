@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TicketWorker.Intake;
 using TicketWorker.Storage;
 
@@ -16,8 +17,9 @@ public static class QuarantineCommand
         var list = new Command("list", "quarantined messages with their reasons") { all, json };
         list.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
-            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var items = await runtime.Database.InReadAsync(tx => runtime.Quarantine.ListAsync(tx, parse.GetValue(all), ct), ct);
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var desk = host.Services.GetRequiredService<QuarantineDesk>();
+            var items = await desk.ListAsync(parse.GetValue(all), ct);
             if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(items, CliJson.Indented));
             else foreach (var i in items) await output.WriteLineAsync(Line(i));
             return CliApp.Ok;
@@ -27,14 +29,15 @@ public static class QuarantineCommand
         var show = new Command("show", "one quarantined message: reason and raw headers") { id, json };
         show.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
-            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var item = await runtime.Database.InReadAsync(tx => runtime.Quarantine.GetAsync(tx, parse.GetValue(id), ct), ct)
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var desk = host.Services.GetRequiredService<QuarantineDesk>();
+            var item = await desk.GetAsync(parse.GetValue(id), ct)
                        ?? throw new UserErrorException($"there is no quarantine item {parse.GetValue(id)}");
             if (parse.GetValue(json)) { await output.WriteLineAsync(JsonSerializer.Serialize(item, CliJson.Indented)); return CliApp.Ok; }
             await output.WriteLineAsync(Line(item));
             await output.WriteLineAsync($"raw: {item.RawReference}");
             await output.WriteLineAsync();
-            await using var raw = await runtime.RawStore.OpenAsync(item.RawReference, ct);
+            await using var raw = await desk.OpenRawAsync(item, ct);
             using var reader = new StreamReader(raw, System.Text.Encoding.Latin1);
             // The header block only: the body may be huge or binary.
             for (var n = 0; n < 200 && await reader.ReadLineAsync(ct) is { Length: > 0 } line; n++) await output.WriteLineAsync(line);
@@ -45,9 +48,10 @@ public static class QuarantineCommand
         var retry = new Command("retry", "run quarantined messages through the pipeline again") { ids };
         retry.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
-            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var desk = host.Services.GetRequiredService<QuarantineDesk>();
             var wanted = parse.GetValue(ids) ?? [];
-            var items = await runtime.Database.InReadAsync(tx => runtime.Quarantine.ListAsync(tx, includeResolved: false, ct), ct);
+            var items = await desk.ListAsync(includeResolved: false, ct);
             if (wanted.Length > 0)
             {
                 var missing = wanted.Except(items.Select(i => i.Id)).ToList();
@@ -56,14 +60,7 @@ public static class QuarantineCommand
             }
             foreach (var item in items)
             {
-                var reference = new RawMailReference(item.RawReference, item.RawSize, "");
-                var result = await runtime.Ingest.ProcessStoredAsync(reference, new IngestSource(item.Mailbox, item.Uid), ct, quarantineOnFailure: false);
-                var resolved = result.Action != IngestResult.Quarantined;
-                await runtime.Database.InTransactionAsync(async tx =>
-                {
-                    await runtime.Quarantine.MarkRetriedAsync(tx, item.Id, runtime.Time.GetUtcNow(), resolved, resolved ? null : result.Reason, ct);
-                    return 0;
-                }, ct);
+                var result = await desk.RetryAsync(item, ct);
                 await output.WriteLineAsync(JsonSerializer.Serialize(result with { Reason = $"quarantine {item.Id}: {result.Reason}" }, CliJson.Line));
             }
             return CliApp.Ok;

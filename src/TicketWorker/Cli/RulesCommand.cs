@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using TicketWorker.Classification;
-using TicketWorker.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TicketWorker.Hosting;
 using TicketWorker.Mail.Reading;
 using TicketWorker.Rules;
 
@@ -28,8 +29,9 @@ public static class RulesCommand
     public static async Task<int> TestAsync(string configDirectory, string path, bool json, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!File.Exists(path)) throw new UserErrorException($"{path}: file not found");
-        var settings = AppSettingsLoader.Load(configDirectory);
-        var policy = PolicyLoader.Load(settings.Resolve(settings.Options.RulesPath));
+        // The worker's composition, built but not opened: rules test reads settings and rules, never the database.
+        using var host = TicketWorkerHost.CreateBuilder(configDirectory).Build();
+        var policy = host.Services.GetRequiredService<PolicyHolder>().Current;
 
         ReadMessage message;
         try { message = await MessageReader.ReadAsync(path, cancellationToken: cancellationToken); }

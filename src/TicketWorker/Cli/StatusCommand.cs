@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TicketWorker.Storage;
 
 namespace TicketWorker.Cli;
@@ -18,20 +19,8 @@ public static class StatusCommand
         var command = new Command("status", "mailboxes, outbox and quarantine at a glance") { json };
         command.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
-            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var status = await runtime.Database.InReadAsync(async tx =>
-            {
-                var checkpoints = await runtime.MailboxState.ListCheckpointsAsync(tx, ct);
-                var mailboxes = runtime.Options.Mailboxes.Select(m =>
-                {
-                    var c = checkpoints.FirstOrDefault(x => x.Mailbox == m.Name && x.Folder == m.Folder);
-                    return new MailboxStatus(m.Name, m.Address, m.Folder, c?.Connected ?? false, c?.LastPollAt, c?.LastUid ?? 0, c?.UidValidity ?? 0, c?.Backlog, c?.LastError);
-                }).ToList();
-                var outbox = await new SqlOutboxStore(runtime.Database).CountAsync(tx, ct);
-                var quarantined = await runtime.Quarantine.CountAsync(tx, ct);
-                var open = (await runtime.Tickets.ListTicketsAsync(tx, TicketStatus.Open, ct)).Count;
-                return new WorkerStatus(mailboxes, new OutboxStatus(outbox.Queued, outbox.Sending, outbox.Sent, outbox.Failed), quarantined, open);
-            }, ct);
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var status = await host.Services.GetRequiredService<StatusReader>().ReadAsync(ct);
 
             if (parse.GetValue(json)) { await output.WriteLineAsync(JsonSerializer.Serialize(status, CliJson.Indented)); return CliApp.Ok; }
             foreach (var m in status.Mailboxes)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Text.Json;
 using TicketWorker.Storage;
@@ -18,9 +19,8 @@ public static class TicketsCommand
             TicketStatus? filter = parse.GetValue(status) is { } s
                 ? Enum.TryParse<TicketStatus>(s, ignoreCase: true, out var parsed) ? parsed : throw new UserErrorException($"unknown status '{s}' (use open, pending or closed)")
                 : null;
-            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var tickets = await runtime.Database.InReadAsync(tx => runtime.Tickets.ListTicketsAsync(tx, filter, ct), ct);
-            var views = tickets.Select(t => TicketView.From(t.Ticket, t.MessageCount)).ToList();
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var views = await host.Services.GetRequiredService<TicketReader>().ListAsync(filter, ct);
             if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(views, CliJson.Indented));
             else
             {
@@ -36,16 +36,9 @@ public static class TicketsCommand
         show.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             var n = parse.GetValue(number);
-            var runtime = await CommandRuntime.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var (details, decisions, previous) = await runtime.Database.InReadAsync(async tx =>
-            {
-                var d = await runtime.Tickets.GetTicketWithMessagesAsync(tx, n, ct);
-                IReadOnlyList<RuleDecisionRecord> r = d is null ? [] : await runtime.Tickets.ListRuleDecisionsAsync(tx, d.Ticket.Id, ct);
-                var p = d?.Ticket.PreviousTicketId is { } pid ? (await runtime.Tickets.FindTicketByIdAsync(tx, pid, ct))?.Number : null;
-                return (d, r, p);
-            }, ct);
-            if (details is null) throw new UserErrorException($"there is no ticket {n}");
-            var view = TicketDetailsView.From(details, decisions, previous);
+            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            var view = await host.Services.GetRequiredService<TicketReader>().ShowAsync(n, ct)
+                       ?? throw new UserErrorException($"there is no ticket {n}");
             if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(view, CliJson.Indented));
             else await WriteTextAsync(output, view);
             return CliApp.Ok;

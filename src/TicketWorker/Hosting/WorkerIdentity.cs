@@ -5,7 +5,13 @@ namespace TicketWorker.Hosting;
 /// <summary>This worker process's name in leases and outbox claims: <c>host:pid:random</c>.</summary>
 public sealed class WorkerIdentity
 {
-    public string Id { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+    /// <summary>This process: <c>host:pid:random</c>.</summary>
+    public WorkerIdentity() : this($"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}") { }
+
+    /// <summary>A given name (tests that play several workers in one process).</summary>
+    public WorkerIdentity(string id) => Id = id;
+
+    public string Id { get; }
 
     /// <summary>
     /// True when <paramref name="owner"/> names a worker process of this host that no longer runs

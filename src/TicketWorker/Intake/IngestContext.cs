@@ -7,7 +7,7 @@ using TicketWorker.Threading;
 namespace TicketWorker.Intake;
 
 /// <summary>Settings and policy intake reads for every message (the policy may be reloaded between messages).</summary>
-public sealed class IngestContext(TicketWorkerOptions options, Func<SupportPolicy> policy)
+public sealed class IngestContext(TicketWorkerOptions options, PolicyHolder policy)
 {
     public long MaxMessageSize { get; } = options.Storage.MaxMessageSize;
     public MessageReaderOptions ReaderOptions { get; } = MessageReaderOptions.Default;
@@ -18,11 +18,11 @@ public sealed class IngestContext(TicketWorkerOptions options, Func<SupportPolic
     public IReadOnlyList<string> MailboxAddresses { get; } =
         options.Mailboxes.Select(m => m.Address).Where(a => a.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
-    public SupportPolicy Policy => policy();
+    public SupportPolicy Policy => policy.Current;
 
     public MessageClassifier Classifier()
     {
-        var current = policy();
+        var current = policy.Current;
         return new MessageClassifier(address => current.FindAgent(address) is not null);
     }
 }

@@ -13,11 +13,10 @@ namespace TicketWorker.Intake;
 /// at-least-once delivery from intake never makes a second ticket message. Nothing is dropped:
 /// a message that cannot be processed is quarantined with its raw bytes and the reason.
 /// </summary>
-public sealed partial class IngestPipeline(Hosting.TicketWorkerRuntime runtime, TicketWriter writer, ILogger<IngestPipeline> logger)
+public sealed partial class IngestPipeline(
+    RawMailStore rawStore, StorageDatabase database, IQuarantineStore quarantine, IngestContext context, TicketWriter writer,
+    TimeProvider time, ILogger<IngestPipeline> logger)
 {
-    private RawMailStore rawStore => runtime.RawStore;
-    private IngestContext context => runtime.Context;
-    private TimeProvider time => runtime.Time;
 
     /// <summary>Stores the raw bytes first, then processes them; returns what happened.</summary>
     public async Task<IngestResult> IngestAsync(Stream raw, IngestSource source, CancellationToken cancellationToken)
@@ -77,8 +76,8 @@ public sealed partial class IngestPipeline(Hosting.TicketWorkerRuntime runtime, 
 
     private async Task<IngestResult> QuarantineAsync(RawMailReference reference, IngestSource source, string reason, CancellationToken cancellationToken)
     {
-        var id = await runtime.Database.InTransactionAsync(async tx =>
-            await runtime.Quarantine.AddAsync(tx, new QuarantineItem
+        var id = await database.InTransactionAsync(async tx =>
+            await quarantine.AddAsync(tx, new QuarantineItem
             {
                 RawReference = reference.Reference,
                 RawSize = reference.Size,

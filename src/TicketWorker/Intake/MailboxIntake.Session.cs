@@ -86,7 +86,7 @@ public sealed partial class MailboxIntake
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(folder);
         var validity = (long)folder.UidValidity;
-        var checkpoint = await runtime.Database.InReadAsync(tx => State.GetCheckpointAsync(tx, mailbox.Name, mailbox.Folder, stopping), stopping).ConfigureAwait(false);
+        var checkpoint = await database.InReadAsync(tx => State.GetCheckpointAsync(tx, mailbox.Name, mailbox.Folder, stopping), stopping).ConfigureAwait(false);
         var historyBelow = await HistoryBoundaryAsync(folder, stopping).ConfigureAwait(false);
         long lastUid = 0;
         if (checkpoint is not null && checkpoint.UidValidity == validity) lastUid = checkpoint.LastUid;
@@ -113,7 +113,7 @@ public sealed partial class MailboxIntake
             {
                 if (halted) return;
                 var source = new IngestSource(mailbox.Name, uid.Id, IsHistory: quiet && uid.Id < historyBelow);
-                await runtime.Ingest.IngestAsync(stream, source, CancellationToken.None).ConfigureAwait(false);
+                await ingest.IngestAsync(stream, source, CancellationToken.None).ConfigureAwait(false);
                 done.Add(uid);
                 lastUid = Math.Max(lastUid, uid.Id);
                 halted = stopping.IsCancellationRequested;
@@ -166,7 +166,7 @@ public sealed partial class MailboxIntake
     {
         var key = $"intake:{mailbox.Name}:{mailbox.Folder}:history";
         var validity = folder.UidValidity.ToString(CultureInfo.InvariantCulture);
-        var stored = await runtime.Database.InReadAsync(tx => runtime.SettingsStore.GetAsync(tx, key, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var stored = await database.InReadAsync(tx => settingsStore.GetAsync(tx, key, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (stored?.Split(':') is [var v, var below] && v == validity) return long.Parse(below, CultureInfo.InvariantCulture);
 
         long boundary;
@@ -178,11 +178,11 @@ public sealed partial class MailboxIntake
             boundary = highest + 1L;
         }
         // First start (or a new UIDVALIDITY: the folder was rebuilt, its mail is history too).
-        return await runtime.Database.InTransactionAsync(async tx =>
+        return await database.InTransactionAsync(async tx =>
         {
-            var again = await runtime.SettingsStore.GetAsync(tx, key, cancellationToken).ConfigureAwait(false);
+            var again = await settingsStore.GetAsync(tx, key, cancellationToken).ConfigureAwait(false);
             if (again?.Split(':') is [var v2, var below2] && v2 == validity) return long.Parse(below2, CultureInfo.InvariantCulture);
-            await runtime.SettingsStore.SetAsync(tx, key, $"{validity}:{boundary.ToString(CultureInfo.InvariantCulture)}", cancellationToken).ConfigureAwait(false);
+            await settingsStore.SetAsync(tx, key, $"{validity}:{boundary.ToString(CultureInfo.InvariantCulture)}", cancellationToken).ConfigureAwait(false);
             return boundary;
         }, cancellationToken).ConfigureAwait(false);
     }

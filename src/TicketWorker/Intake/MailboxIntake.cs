@@ -15,22 +15,25 @@ namespace TicketWorker.Intake;
 /// after the message is committed, and intake is idempotent by Message-ID, so a crash at any point
 /// reprocesses at most a few messages as duplicates. \Seen is never used: agents read this mailbox too.
 /// </summary>
-public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOptions mailbox, string workerId, ILogger logger)
+/// <remarks>Made by <see cref="MailboxIntakeFactory"/>, which holds what every mailbox shares.</remarks>
+public sealed partial class MailboxIntake(
+    StorageDatabase database, IMailboxStateStore state, ISettingsStore settingsStore, IngestPipeline ingest, LoadedSettings settings,
+    TimeProvider time, MailboxOptions mailbox, string workerId, ILogger logger)
 {
     /// <summary>Messages fetched per UID FETCH command.</summary>
-    public int BatchSize { get; init; } = 500;
+    public int BatchSize { get; set; } = 500;
     /// <summary>A mailbox is held by one worker at a time for this long, renewed while connected.</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(90);
-    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromSeconds(1);
-    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(90);
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>
     /// IDLE is left and re-entered at least this often (and at least every two thirds of the lease):
     /// hosted servers drop connections idle near 10 minutes, well before RFC 2177 §3's 29.
     /// </summary>
-    public TimeSpan MaxIdle { get; init; } = TimeSpan.FromMinutes(9);
+    public TimeSpan MaxIdle { get; set; } = TimeSpan.FromMinutes(9);
 
-    private IMailboxStateStore State => runtime.MailboxState;
-    private TimeProvider Time => runtime.Time;
+    private IMailboxStateStore State => state;
+    private TimeProvider Time => time;
 
     /// <summary>Runs until <paramref name="stopping"/> is cancelled: the message in hand is finished and committed, then the session logs out.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -49,7 +52,7 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
                     await Task.Delay(LeaseDuration / 3, Time, stopping).ConfigureAwait(false);
                     continue;
                 }
-                client = await ServerConnections.OpenImapAsync(runtime.Settings, mailbox, stopping).ConfigureAwait(false);
+                client = await ServerConnections.OpenImapAsync(settings, mailbox, stopping).ConfigureAwait(false);
                 Log.Connected(logger, mailbox.Name, mailbox.Imap.Host, client.Capabilities.HasFlag(ImapCapabilities.Idle));
                 lastReported = null;
                 backoff.Reset();
@@ -119,7 +122,7 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
     private async Task<bool> TryLeaseAsync(CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
-        return await runtime.Database.InTransactionAsync(async tx =>
+        return await database.InTransactionAsync(async tx =>
         {
             if (await State.TryAcquireLeaseAsync(tx, mailbox.Name, workerId, now, now + LeaseDuration, cancellationToken).ConfigureAwait(false))
                 return true;
@@ -138,7 +141,7 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
     {
         try
         {
-            await runtime.Database.InTransactionAsync(async tx =>
+            await database.InTransactionAsync(async tx =>
             {
                 await State.ReleaseLeaseAsync(tx, mailbox.Name, workerId, CancellationToken.None).ConfigureAwait(false);
                 return 0;
@@ -154,7 +157,7 @@ public sealed partial class MailboxIntake(TicketWorkerRuntime runtime, MailboxOp
     {
         try
         {
-            await runtime.Database.InTransactionAsync(async tx =>
+            await database.InTransactionAsync(async tx =>
             {
                 var current = await State.GetCheckpointAsync(tx, mailbox.Name, mailbox.Folder, cancellationToken).ConfigureAwait(false)
                               ?? new MailboxCheckpoint { Mailbox = mailbox.Name, Folder = mailbox.Folder };

@@ -17,7 +17,10 @@ namespace TicketWorker.Outbox;
 /// </summary>
 public sealed partial class OutboxSender
 {
-    private readonly TicketWorkerRuntime _runtime;
+    private readonly StorageDatabase _database;
+    private readonly IOutboxStore _outbox;
+    private readonly ITicketStore _tickets;
+    private readonly TicketWorkerOptions _options;
     private readonly string _worker;
     private readonly SmtpSessionFactory _smtp;
     private readonly ISentFolderAppender? _sentFolder;
@@ -26,21 +29,34 @@ public sealed partial class OutboxSender
     private bool _warnedNoSentFolder;
 
     /// <summary>Creates a sender for the worker <paramref name="worker"/> (its name in claims).</summary>
-    public OutboxSender(TicketWorkerRuntime runtime, string worker, ISentFolderAppender? sentFolder = null, ILogger<OutboxSender>? logger = null, Random? random = null)
+    /// <param name="options">The <c>Outbox</c> section, and the mailboxes whose sender address and Sent folder a row names.</param>
+    /// <param name="sentFolder">Where copies of sent mail go; none when null.</param>
+    public OutboxSender(
+        StorageDatabase database, IOutboxStore outbox, ITicketStore tickets, SmtpSessionFactory smtp, TicketWorkerOptions options,
+        TimeProvider time, WorkerIdentity worker, ISentFolderAppender? sentFolder = null, ILogger<OutboxSender>? logger = null, Random? random = null)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        ArgumentException.ThrowIfNullOrEmpty(worker);
-        _runtime = runtime;
-        _worker = worker;
-        _smtp = new SmtpSessionFactory(runtime.Settings);
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(tickets);
+        ArgumentNullException.ThrowIfNull(smtp);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(worker);
+        _database = database;
+        _outbox = outbox;
+        _tickets = tickets;
+        _smtp = smtp;
+        _options = options;
+        Time = time;
+        _worker = worker.Id;
         _sentFolder = sentFolder;
         _log = logger ?? (ILogger)NullLogger.Instance;
         _random = random ?? Random.Shared;
     }
 
-    private OutboxOptions Options => _runtime.Options.Outbox;
+    private OutboxOptions Options => _options.Outbox;
 
-    private TimeProvider Time => _runtime.Time;
+    private TimeProvider Time { get; }
 
     /// <summary>
     /// One round: claims up to BatchSize due rows, sends them, records each outcome. Cancelling stops
@@ -49,8 +65,8 @@ public sealed partial class OutboxSender
     public async Task<OutboxRunResult> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var now = Time.GetUtcNow();
-        var claimed = await _runtime.Database.InTransactionAsync(
-            tx => _runtime.Outbox.ClaimDueAsync(tx, _worker, Options.BatchSize, now, now + Options.ClaimDuration, cancellationToken),
+        var claimed = await _database.InTransactionAsync(
+            tx => _outbox.ClaimDueAsync(tx, _worker, Options.BatchSize, now, now + Options.ClaimDuration, cancellationToken),
             cancellationToken).ConfigureAwait(false);
         if (claimed.Count == 0)
         {
@@ -148,13 +164,13 @@ public sealed partial class OutboxSender
     private async Task<bool> DropIfAnsweredAsync(OutboxItem row, CancellationToken cancellationToken)
     {
         if (row.Kind != "ack" || row.TicketId is not { } ticketId) return false;
-        return await _runtime.Database.InTransactionAsync(async tx =>
+        return await _database.InTransactionAsync(async tx =>
         {
-            var ticket = await _runtime.Tickets.FindTicketByIdAsync(tx, ticketId, cancellationToken).ConfigureAwait(false);
+            var ticket = await _tickets.FindTicketByIdAsync(tx, ticketId, cancellationToken).ConfigureAwait(false);
             if (ticket?.FirstResponseAt is null) return false;
             const string reason = "not sent: an agent answered first";
-            await _runtime.Outbox.CancelAsync(tx, row.Id, reason, cancellationToken).ConfigureAwait(false);
-            await _runtime.Tickets.SetMessageStatusAsync(tx, row.MessageId, DeliveryStatus.Failed, reason, cancellationToken).ConfigureAwait(false);
+            await _outbox.CancelAsync(tx, row.Id, reason, cancellationToken).ConfigureAwait(false);
+            await _tickets.SetMessageStatusAsync(tx, row.MessageId, DeliveryStatus.Failed, reason, cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -208,10 +224,10 @@ public sealed partial class OutboxSender
         // The crash window: from the server's 250 to this commit. Nothing else happens in between.
         var sentAt = Time.GetUtcNow();
         var note = delivery.Refused.Count == 0 ? null : "sent; refused recipients: " + string.Join("; ", delivery.Refused);
-        await _runtime.Database.InTransactionAsync(
+        await _database.InTransactionAsync(
             async tx =>
             {
-                await _runtime.Outbox.MarkSentAsync(tx, row.Id, sentAt, note, CancellationToken.None).ConfigureAwait(false);
+                await _outbox.MarkSentAsync(tx, row.Id, sentAt, note, CancellationToken.None).ConfigureAwait(false);
                 return 0;
             },
             CancellationToken.None).ConfigureAwait(false);
@@ -265,7 +281,7 @@ public sealed partial class OutboxSender
         }
 
         var next = Time.GetUtcNow() + RetryDelay(row.Attempts);
-        await InTransactionAsync(tx => _runtime.Outbox.RescheduleAsync(tx, row.Id, next, error, CancellationToken.None)).ConfigureAwait(false);
+        await InTransactionAsync(tx => _outbox.RescheduleAsync(tx, row.Id, next, error, CancellationToken.None)).ConfigureAwait(false);
         round.Rescheduled++;
         Log.Rescheduled(_log, row.Id, row.TicketId, row.MessageId, row.Attempts, next, error);
     }
@@ -276,7 +292,7 @@ public sealed partial class OutboxSender
         foreach (var row in rows)
         {
             var next = now + RetryDelay(row.Attempts);
-            await InTransactionAsync(tx => _runtime.Outbox.RescheduleAsync(tx, row.Id, next, error, CancellationToken.None)).ConfigureAwait(false);
+            await InTransactionAsync(tx => _outbox.RescheduleAsync(tx, row.Id, next, error, CancellationToken.None)).ConfigureAwait(false);
             round.Rescheduled++;
             Log.Rescheduled(_log, row.Id, row.TicketId, row.MessageId, row.Attempts, next, error);
         }
@@ -287,14 +303,14 @@ public sealed partial class OutboxSender
         var now = Time.GetUtcNow();
         foreach (var row in rows)
         {
-            await InTransactionAsync(tx => _runtime.Outbox.RescheduleAsync(tx, row.Id, now, row.LastError, CancellationToken.None)).ConfigureAwait(false);
+            await InTransactionAsync(tx => _outbox.RescheduleAsync(tx, row.Id, now, row.LastError, CancellationToken.None)).ConfigureAwait(false);
             round.Rescheduled++;
         }
     }
 
     private async Task FailAsync(OutboxItem row, string error, Round round)
     {
-        await InTransactionAsync(tx => _runtime.Outbox.MarkFailedAsync(tx, row.Id, error, Time.GetUtcNow(), CancellationToken.None)).ConfigureAwait(false);
+        await InTransactionAsync(tx => _outbox.MarkFailedAsync(tx, row.Id, error, Time.GetUtcNow(), CancellationToken.None)).ConfigureAwait(false);
         round.Failed++;
         Log.Failed(_log, row.Id, row.TicketId, row.MessageId, row.Attempts, error);
     }
@@ -321,15 +337,15 @@ public sealed partial class OutboxSender
             return row.EnvelopeFrom;
         }
 
-        var mailbox = FindMailbox(row.Mailbox) ?? _runtime.Options.Mailboxes.FirstOrDefault();
+        var mailbox = FindMailbox(row.Mailbox) ?? _options.Mailboxes.FirstOrDefault();
         return mailbox is null ? null : !string.IsNullOrEmpty(mailbox.SmtpFrom) ? mailbox.SmtpFrom : mailbox.Address is { Length: > 0 } a ? a : null;
     }
 
     private MailboxOptions? FindMailbox(string? name) =>
-        name is null ? null : _runtime.Options.Mailboxes.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+        name is null ? null : _options.Mailboxes.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
 
     private Task InTransactionAsync(Func<IStorageTransaction, Task> work) =>
-        _runtime.Database.InTransactionAsync(
+        _database.InTransactionAsync(
             async tx =>
             {
                 await work(tx).ConfigureAwait(false);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using TicketWorker.Hosting;
+using TicketWorker.Configuration;
 using TicketWorker.Intake;
 
 namespace TicketWorker.Outbox;
@@ -8,26 +8,30 @@ namespace TicketWorker.Outbox;
 /// <summary>The outbox loop of <c>ticketworker run</c>: <see cref="OutboxSender.RunOnceAsync"/> every PollInterval, at once again while batches come back full.</summary>
 public sealed partial class OutboxSenderService : BackgroundService
 {
-    private readonly TicketWorkerRuntime _runtime;
     private readonly OutboxSender _sender;
+    private readonly TicketWorkerOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger<OutboxSenderService> _log;
 
-    /// <summary>Creates the service for this worker process; Sent copies go over IMAP unless another appender is given.</summary>
-    public OutboxSenderService(TicketWorkerRuntime runtime, WorkerIdentity identity, ILoggerFactory loggers, ISentFolderAppender? sentFolder = null)
+    /// <summary>Creates the loop around this worker process's <paramref name="sender"/>.</summary>
+    /// <param name="options">The <c>Outbox</c> section (pace, batch size) and whether <c>Smtp</c> is set at all.</param>
+    public OutboxSenderService(OutboxSender sender, TicketWorkerOptions options, TimeProvider time, ILogger<OutboxSenderService> log)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        ArgumentNullException.ThrowIfNull(identity);
-        ArgumentNullException.ThrowIfNull(loggers);
-        _runtime = runtime;
-        _sender = new OutboxSender(runtime, identity.Id, sentFolder ?? new ImapSentFolderAppender(runtime.Settings), loggers.CreateLogger<OutboxSender>());
-        _log = loggers.CreateLogger<OutboxSenderService>();
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(log);
+        _sender = sender;
+        _options = options;
+        _time = time;
+        _log = log;
     }
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var options = _runtime.Options.Outbox;
-        if (string.IsNullOrWhiteSpace(_runtime.Options.Smtp.Host))
+        var options = _options.Outbox;
+        if (string.IsNullOrWhiteSpace(_options.Smtp.Host))
         {
             Log.NoSmtp(_log);
             return;
@@ -60,7 +64,7 @@ public sealed partial class OutboxSenderService : BackgroundService
             {
                 try
                 {
-                    await Task.Delay(pause, _runtime.Time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(pause, _time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {

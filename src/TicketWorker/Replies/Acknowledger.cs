@@ -1,5 +1,5 @@
 using TicketWorker.Classification;
-using TicketWorker.Hosting;
+using TicketWorker.Configuration;
 using TicketWorker.Intake;
 using TicketWorker.Mail.Writing;
 using TicketWorker.Storage;
@@ -13,16 +13,19 @@ namespace TicketWorker.Replies;
 /// row under the key <c>ack:{ticket}</c>, Message-ID fixed now, so a replayed intake or a retried
 /// send never makes a second acknowledgement.
 /// </summary>
-public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, AckContent> render)
+/// <param name="render">Turns the facts into the mail's text: the templates, or <see cref="DefaultContent"/> without them.</param>
+public sealed class Acknowledger(
+    IngestContext context, TicketWorkerOptions options, ITicketStore tickets, IOutboxStore outbox, ISettingsStore settingsStore,
+    TimeProvider time, Func<AckModel, AckContent> render)
 {
     /// <summary>RFC 3834 §2: at most this many automatic mails to one address per 24 hours (rules.yaml ack.max_per_day).</summary>
-    public int MaxPerDay => runtime.Context.Policy.Ack.MaxPerDay;
+    public int MaxPerDay => context.Policy.Ack.MaxPerDay;
 
     /// <summary>Queues the acknowledgement or returns why not (a reason for logs and tests).</summary>
     /// <param name="template">The template a rule chose, else rules.yaml's ack.template.</param>
     public async Task<AckDecision> AcknowledgeAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool ruleAllows, string? template, CancellationToken cancellationToken)
     {
-        var settings = runtime.Context.Policy.Ack;
+        var settings = context.Policy.Ack;
         var message = inbound.Message;
         var sender = message.ReplyTo.FirstOrDefault(a => a.Address.Contains('@'))?.Address ?? message.From.FirstOrDefault()?.Address;
         if (inbound.Classification.Kind != MessageKind.Customer) return AckDecision.Skip($"{inbound.Classification.Kind.ToName()} mail is never acknowledged");
@@ -31,20 +34,20 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
         if (inbound.Source.IsHistory) return AckDecision.Skip("mail from before the first start");
         if (string.IsNullOrEmpty(sender) || !sender.Contains('@')) return AckDecision.Skip("no sender address");
         if (!OutgoingAddress.IsWritable(sender)) return AckDecision.Skip($"the sender address {sender} cannot be written as 7-bit mail");
-        var ours = runtime.Context.MailboxAddresses;
+        var ours = context.MailboxAddresses;
         if (ours.Any(a => string.Equals(a, sender, StringComparison.OrdinalIgnoreCase)) || ReplyToken.FromAddress(sender, ours) is not null)
             return AckDecision.Skip("the sender is one of our own mailboxes");
-        if (runtime.Context.Policy.FindAgent(sender) is not null) return AckDecision.Skip("the sender is an agent");
+        if (context.Policy.FindAgent(sender) is not null) return AckDecision.Skip("the sender is an agent");
 
-        var now = runtime.Time.GetUtcNow();
-        var recent = await runtime.Tickets.CountAutoRepliesAsync(tx, sender, now - TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var recent = await tickets.CountAutoRepliesAsync(tx, sender, now - TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
         if (recent >= MaxPerDay) return AckDecision.Skip($"{sender} already got {recent} automatic mails in 24 hours");
 
-        var mailbox = runtime.Options.Mailboxes.FirstOrDefault(m => string.Equals(m.Name, inbound.Source.Mailbox, StringComparison.OrdinalIgnoreCase))
-                      ?? runtime.Options.Mailboxes.FirstOrDefault();
+        var mailbox = options.Mailboxes.FirstOrDefault(m => string.Equals(m.Name, inbound.Source.Mailbox, StringComparison.OrdinalIgnoreCase))
+                      ?? options.Mailboxes.FirstOrDefault();
         if (mailbox is null) return AckDecision.Skip("no mailbox to answer from");
         var fromAddress = mailbox.SmtpFrom ?? mailbox.Address;
-        var tag = runtime.Context.SubjectTag;
+        var tag = context.SubjectTag;
         var estimate = await EstimateAsync(tx, ticket, now, cancellationToken).ConfigureAwait(false);
         AckContent content;
         try
@@ -55,20 +58,20 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
         catch (TemplateException e)
         {
             // Never a half-rendered mail: the intent is kept as a failed outbox row with the reason.
-            var failed = await runtime.Outbox.EnqueueAsync(tx, new OutboxItem
+            var failed = await outbox.EnqueueAsync(tx, new OutboxItem
             {
                 IdempotencyKey = $"ack:{ticket.Id}", TicketId = ticket.Id, Kind = "ack", Mailbox = mailbox.Name, EnvelopeFrom = fromAddress,
                 Recipients = [sender], MessageId = $"unrendered-ack-{ticket.Id}@{fromAddress[(fromAddress.IndexOf('@') + 1)..]}",
                 Raw = [], NextAttemptAt = now, CreatedAt = now,
             }, cancellationToken).ConfigureAwait(false);
             if (failed.Created)
-                await runtime.Outbox.MarkFailedAsync(tx, failed.Item.Id, "template failed: " + e.Message, now, cancellationToken).ConfigureAwait(false);
+                await outbox.MarkFailedAsync(tx, failed.Item.Id, "template failed: " + e.Message, now, cancellationToken).ConfigureAwait(false);
             return AckDecision.Skip("template failed: " + e.Message);
         }
 
-        var key = await runtime.SettingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
+        var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
         var thread = MailThread.ReplyTo(inbound.MessageId, message.References, message.InReplyTo);
-        var written = await new MailWriter(runtime.Time).WriteAsync(new OutgoingMail
+        var written = await new MailWriter(time).WriteAsync(new OutgoingMail
         {
             From = OutgoingAddress.Of(fromAddress),
             To = [new OutgoingAddress(message.From.FirstOrDefault()?.Name, sender)],
@@ -91,7 +94,7 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
         var raw = written.Raw;
         var messageId = written.MessageId;
 
-        var queued = await runtime.Outbox.EnqueueAsync(tx, new OutboxItem
+        var queued = await outbox.EnqueueAsync(tx, new OutboxItem
         {
             IdempotencyKey = $"ack:{ticket.Id}",
             TicketId = ticket.Id,
@@ -106,7 +109,7 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
         }, cancellationToken).ConfigureAwait(false);
         if (!queued.Created) return AckDecision.Skip("already queued");
 
-        await runtime.Tickets.AddMessageAsync(tx, new MessageRecord
+        await tickets.AddMessageAsync(tx, new MessageRecord
         {
             TicketId = ticket.Id,
             Direction = MessageDirection.Outbound,
@@ -123,7 +126,7 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
             ReceivedAt = now,
             Status = DeliveryStatus.Queued,
         }, cancellationToken).ConfigureAwait(false);
-        await runtime.Tickets.RecordAutoReplyAsync(tx, sender, now, cancellationToken).ConfigureAwait(false);
+        await tickets.RecordAutoReplyAsync(tx, sender, now, cancellationToken).ConfigureAwait(false);
         return AckDecision.Queued(messageId);
     }
 
@@ -133,14 +136,14 @@ public sealed class Acknowledger(TicketWorkerRuntime runtime, Func<AckModel, Ack
     /// </summary>
     private async Task<Escalation.ResolutionEstimate?> EstimateAsync(IStorageTransaction tx, TicketRecord ticket, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var policy = EstimatePolicy.From(runtime.Context.Policy);
-        var history = await runtime.Tickets.ListClosedTicketsAsync(tx, now - policy.Settings.Window, ticket.Priority, cancellationToken).ConfigureAwait(false);
-        var estimate = new Escalation.ResolutionEstimator(runtime.Time).Estimate(history,
+        var policy = EstimatePolicy.From(context.Policy);
+        var history = await tickets.ListClosedTicketsAsync(tx, now - policy.Settings.Window, ticket.Priority, cancellationToken).ConfigureAwait(false);
+        var estimate = new Escalation.ResolutionEstimator(time).Estimate(history,
             new Escalation.EstimateRequest(ticket.Priority, ticket.Team, policy.CalendarOfTeam?.Invoke(ticket.Team) ?? policy.Calendar,
                 policy.SlaResolutionTarget(ticket.SlaPolicy, ticket.Priority), policy.Settings, policy.CalendarOfTeam));
         if (estimate is null) return null;
-        var current = await runtime.Tickets.FindTicketByIdAsync(tx, ticket.Id, cancellationToken).ConfigureAwait(false) ?? ticket;
-        await runtime.Tickets.UpdateTicketAsync(tx, current with
+        var current = await tickets.FindTicketByIdAsync(tx, ticket.Id, cancellationToken).ConfigureAwait(false) ?? ticket;
+        await tickets.UpdateTicketAsync(tx, current with
         {
             EstimateDueAt = estimate.Due,
             EstimateSource = estimate.SourceName,

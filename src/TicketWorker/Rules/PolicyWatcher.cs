@@ -20,9 +20,9 @@ public sealed partial class PolicyWatcher : BackgroundService
     private readonly SemaphoreSlim _changed = new(0, 1);
     private byte[]? _lastSeen;
 
-    /// <summary>The worker's watcher: the runtime's policy, checked every 5 s and 300 ms after a change event.</summary>
-    public PolicyWatcher(Hosting.TicketWorkerRuntime runtime, ILogger<PolicyWatcher> logger)
-        : this(runtime.Policy, logger, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(300)) { }
+    /// <summary>The worker's watcher: the policy in force, checked every 5 s and 300 ms after a change event.</summary>
+    public PolicyWatcher(PolicyHolder holder, ILogger<PolicyWatcher> logger)
+        : this(holder, logger, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(300)) { }
 
     public PolicyWatcher(PolicyHolder holder, ILogger logger, TimeSpan pollInterval, TimeSpan debounce)
     {

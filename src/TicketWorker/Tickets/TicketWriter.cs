@@ -12,13 +12,10 @@ namespace TicketWorker.Tickets;
 /// check, threading decision, ticket creation or append (reopening when allowed), participants and
 /// bounce links. Everything or nothing is committed, so a crash mid-way leaves no half ticket.
 /// </summary>
-public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
+public sealed class TicketWriter(
+    StorageDatabase database, ITicketStore tickets, ISettingsStore settingsStore, IIgnoredMessageStore ignored,
+    IngestContext context, Replies.Acknowledger acknowledger, TimeProvider time, ILogger<RuleEngine> ruleLogger)
 {
-    private readonly StorageDatabase database = runtime.Database;
-    private readonly ITicketStore tickets = runtime.Tickets;
-    private IngestContext context => runtime.Context;
-    private TimeProvider time => runtime.Time;
-    private readonly ILogger ruleLogger = runtime.Loggers.CreateLogger<RuleEngine>();
 
     public async Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken)
     {
@@ -30,7 +27,7 @@ public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
         if (isDuplicate)
             return new IngestResult(IngestResult.Duplicate, duplicateOf, inbound.MessageId, kindName, "Message-ID already stored");
 
-        var key = await runtime.SettingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
+        var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
         var resolver = new ThreadResolver(new StoreThreadingLookup(tickets, tx), new ReplyToken(key), context.SubjectTag,
             context.MailboxAddresses, context.Threading.FallbackWindow, context.Threading.ReopenWindow, time);
         var decision = await resolver.ResolveAsync(inbound.Message, kind, inbound.Classification.ReturnedMessageIds, cancellationToken).ConfigureAwait(false);
@@ -135,7 +132,7 @@ public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
                 await tickets.SetMessageStatusAsync(tx, returned, DeliveryStatus.Failed, "bounced: " + inbound.Classification.Reason, cancellationToken).ConfigureAwait(false);
 
         if (action == IngestResult.Created)
-            await runtime.Acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: routing?.Ack?.Send ?? true, routing?.Ack?.Template, cancellationToken).ConfigureAwait(false);
+            await acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: routing?.Ack?.Send ?? true, routing?.Ack?.Template, cancellationToken).ConfigureAwait(false);
 
         // Automatic mail is kept on the ticket but is no activity: it must not keep a stale ticket "recent".
         if (action == IngestResult.Appended && !kind.NeverAnswer() && !decision.Reopens)
@@ -149,7 +146,7 @@ public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
     private async Task<IngestResult> IgnoreAsync(IStorageTransaction tx, InboundMessage inbound, string reason, CancellationToken cancellationToken)
     {
         var kindName = inbound.Classification.Kind.ToName();
-        await runtime.Ignored.AddAsync(tx, new IgnoredMessage
+        await ignored.AddAsync(tx, new IgnoredMessage
         {
             MessageId = inbound.MessageId,
             Kind = kindName,
@@ -169,7 +166,7 @@ public sealed class TicketWriter(Hosting.TicketWorkerRuntime runtime)
     {
         if (await tickets.FindMessageByMessageIdAsync(tx, messageId, cancellationToken).ConfigureAwait(false) is { } existing)
             return (true, (await tickets.FindTicketByIdAsync(tx, existing.TicketId, cancellationToken).ConfigureAwait(false))?.Number);
-        return (await runtime.Ignored.ExistsAsync(tx, messageId, cancellationToken).ConfigureAwait(false), null);
+        return (await ignored.ExistsAsync(tx, messageId, cancellationToken).ConfigureAwait(false), null);
     }
 
     private IEnumerable<(string Address, string Role)> Participants(InboundMessage inbound)

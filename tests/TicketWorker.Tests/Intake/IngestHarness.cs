@@ -1,6 +1,5 @@
 using MailStack = TicketWorker.Tests.Infrastructure.MailStack;
 using System.Text;
-using TicketWorker.Hosting;
 using TicketWorker.Intake;
 using TicketWorker.Storage;
 using TicketWorker.Threading;
@@ -13,7 +12,8 @@ public sealed class IngestHarness : IDisposable
     private readonly TempDirectory _dir = new();
 
     public FakeTime Time { get; } = new();
-    public TicketWorkerRuntime Runtime { get; private set; } = null!;
+    /// <summary>The worker's composition on this folder, with <see cref="Time"/> as its clock.</summary>
+    public TestApp App { get; private set; } = null!;
 
     /// <summary>Mailbox settings for the local mail stack (user support@example.test, a given folder).</summary>
     /// <param name="port">The IMAP port (a profile's, see <see cref="Infrastructure.ImapProfile"/>); the default Dovecot's when null.</param>
@@ -51,7 +51,7 @@ public sealed class IngestHarness : IDisposable
 
             """ + (rules ?? ""));
         if (now is { } start) h.Time.Set(start);
-        h.Runtime = await TicketWorkerRuntime.OpenAsync(Path.Combine(h._dir.Path, "config"), h.Time);
+        h.App = await TestApp.OpenAsync(Path.Combine(h._dir.Path, "config"), h.Time);
         return h;
     }
 
@@ -61,13 +61,13 @@ public sealed class IngestHarness : IDisposable
         IngestAsync(Encoding.UTF8.GetBytes(raw.ReplaceLineEndings("\r\n")), mailbox);
 
     public Task<IngestResult> IngestAsync(byte[] raw, string mailbox = "support") =>
-        Runtime.Ingest.IngestAsync(new MemoryStream(raw), IngestSource.Pipe(mailbox), CancellationToken.None);
+        App.Ingest.IngestAsync(new MemoryStream(raw), IngestSource.Pipe(mailbox), CancellationToken.None);
 
     public Task<TicketDetails?> TicketAsync(long number) =>
-        Runtime.Database.InReadAsync(tx => Runtime.Tickets.GetTicketWithMessagesAsync(tx, number, CancellationToken.None));
+        App.Database.InReadAsync(tx => App.Tickets.GetTicketWithMessagesAsync(tx, number, CancellationToken.None));
 
     public Task<IReadOnlyList<TicketSummary>> TicketsAsync() =>
-        Runtime.Database.InReadAsync(tx => Runtime.Tickets.ListTicketsAsync(tx, null, CancellationToken.None));
+        App.Database.InReadAsync(tx => App.Tickets.ListTicketsAsync(tx, null, CancellationToken.None));
 
     /// <summary>Inbound messages per ticket, by ticket number (acknowledgements and other outbound mail left out).</summary>
     public async Task<IReadOnlyDictionary<long, int>> InboundCountsAsync()
@@ -79,14 +79,18 @@ public sealed class IngestHarness : IDisposable
     }
 
     public async Task<ReplyToken> ReplyTokensAsync() =>
-        new(await Runtime.Database.InReadAsync(tx => Runtime.SettingsStore.GetReplyTokenKeyAsync(tx, CancellationToken.None)));
+        new(await App.Database.InReadAsync(tx => App.SettingsStore.GetReplyTokenKeyAsync(tx, CancellationToken.None)));
 
-    public Task CloseAsync(long number) => Runtime.Database.InTransactionAsync(async tx =>
+    public Task CloseAsync(long number) => App.Database.InTransactionAsync(async tx =>
     {
-        var t = await Runtime.Tickets.FindTicketByNumberAsync(tx, number, CancellationToken.None);
-        await Runtime.Tickets.SetStatusAsync(tx, t!.Id, TicketStatus.Closed, Time.GetUtcNow(), CancellationToken.None);
+        var t = await App.Tickets.FindTicketByNumberAsync(tx, number, CancellationToken.None);
+        await App.Tickets.SetStatusAsync(tx, t!.Id, TicketStatus.Closed, Time.GetUtcNow(), CancellationToken.None);
         return 0;
     });
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        App?.Dispose();
+        _dir.Dispose();
+    }
 }

@@ -54,9 +54,9 @@ public class MailboxIntakeTests(string profileName)
     private async Task<int> CatchUpAsync(string mailbox = "support", IngestHarness? harness = null, SpoolOptions? spool = null)
     {
         var h = harness ?? _h;
-        var options = h.Runtime.Options.Mailboxes.Single(m => m.Name == mailbox);
-        using var client = await ServerConnections.OpenImapAsync(h.Runtime.Settings, options, CancellationToken.None, spool);
-        var intake = new MailboxIntake(h.Runtime, options, "test-worker", NullLogger.Instance);
+        var options = h.App.Options.Mailboxes.Single(m => m.Name == mailbox);
+        using var client = await ServerConnections.OpenImapAsync(h.App.Settings, options, CancellationToken.None, spool);
+        var intake = h.App.Intake(options, "test-worker");
         var folder = await intake.OpenFolderAsync(client, CancellationToken.None);
         return await intake.CatchUpAsync(client, folder, CancellationToken.None);
     }
@@ -92,12 +92,12 @@ public class MailboxIntakeTests(string profileName)
     public async Task ABacklogLargerThanOneBatchIsReadInFullInOrder()
     {
         await AppendAsync("support", Enumerable.Range(0, 12).Select(i => Mails.Customer($"c{i}@example.org", $"Batch {i}", $"batch-{i}@example.org")).ToArray());
-        var options = _h.Runtime.Options.Mailboxes.Single(m => m.Name == "support");
-        using var client = await ServerConnections.OpenImapAsync(_h.Runtime.Settings, options, CancellationToken.None);
-        var intake = new MailboxIntake(_h.Runtime, options, "test-worker", NullLogger.Instance) { BatchSize = 5 };
+        var options = _h.App.Options.Mailboxes.Single(m => m.Name == "support");
+        using var client = await ServerConnections.OpenImapAsync(_h.App.Settings, options, CancellationToken.None);
+        var intake = _h.App.Intake(options, "test-worker", i => i.BatchSize = 5);
         var folder = await intake.OpenFolderAsync(client, CancellationToken.None);
         Assert.That(await intake.CatchUpAsync(client, folder, CancellationToken.None), Is.EqualTo(12));
-        var checkpoint = await _h.Runtime.Database.InReadAsync(tx => _h.Runtime.MailboxState.GetCheckpointAsync(tx, "support", _folder));
+        var checkpoint = await _h.App.Database.InReadAsync(tx => _h.App.MailboxState.GetCheckpointAsync(tx, "support", _folder));
         Assert.That((checkpoint!.LastUid, checkpoint.Backlog), Is.EqualTo((12L, 0L)));
     }
 
@@ -196,7 +196,7 @@ public class MailboxIntakeTests(string profileName)
         var tickets = await _h.TicketsAsync();
         var inbound = await _h.InboundCountsAsync();
         Assert.That(tickets.Select(t => (t.Ticket.Subject, inbound[t.Ticket.Number])), Is.EquivalentTo(new[] { ("Validity", 1), ("New one", 1) }));
-        var checkpoint = await _h.Runtime.Database.InReadAsync(tx => _h.Runtime.MailboxState.GetCheckpointAsync(tx, "support", _folder));
+        var checkpoint = await _h.App.Database.InReadAsync(tx => _h.App.MailboxState.GetCheckpointAsync(tx, "support", _folder));
         Assert.That(checkpoint!.LastUid, Is.EqualTo(2));
     }
 
@@ -204,15 +204,15 @@ public class MailboxIntakeTests(string profileName)
     public async Task MailPresentAtTheFirstStartIsMarkedAsHistory()
     {
         await AppendAsync("support", Mails.Customer("ann@example.org", "Old", "h1@example.org"));
-        var options = _h.Runtime.Options.Mailboxes.Single(m => m.Name == "support");
-        using var client = await ServerConnections.OpenImapAsync(_h.Runtime.Settings, options, CancellationToken.None);
-        var intake = new MailboxIntake(_h.Runtime, options, "test-worker", NullLogger.Instance);
+        var options = _h.App.Options.Mailboxes.Single(m => m.Name == "support");
+        using var client = await ServerConnections.OpenImapAsync(_h.App.Settings, options, CancellationToken.None);
+        var intake = _h.App.Intake(options, "test-worker");
         var folder = await intake.OpenFolderAsync(client, CancellationToken.None);
         await intake.CatchUpAsync(client, folder, CancellationToken.None);
         await AppendAsync("support", Mails.Customer("ann@example.org", "New", "h2@example.org"));
         await client.NoOpAsync();
         await intake.CatchUpAsync(client, folder, CancellationToken.None);
-        var boundary = await _h.Runtime.Database.InReadAsync(tx => _h.Runtime.SettingsStore.GetAsync(tx, $"intake:support:{_folder}:history"));
+        var boundary = await _h.App.Database.InReadAsync(tx => _h.App.SettingsStore.GetAsync(tx, $"intake:support:{_folder}:history"));
         Assert.That(boundary, Is.EqualTo($"{folder.UidValidity}:2"));
     }
 
@@ -233,19 +233,19 @@ public class MailboxIntakeTests(string profileName)
         Assert.That(await CatchUpAsync(harness: h), Is.EqualTo(1));
 
         Assert.That(proxy.Stripped, Is.GreaterThan(0), "the proxy removed UIDNEXT from SELECT");
-        var boundary = await h.Runtime.Database.InReadAsync(tx => h.Runtime.SettingsStore.GetAsync(tx, $"intake:support:{_folder}:history"));
+        var boundary = await h.App.Database.InReadAsync(tx => h.App.SettingsStore.GetAsync(tx, $"intake:support:{_folder}:history"));
         Assert.That(boundary, Does.EndWith(":3"), "UIDs 1 and 2 were there at the first start");
         // Only the new customer is acknowledged: old mail is history (Quiet) or not read at all (Skip).
-        var acks = await h.Runtime.Database.InReadAsync(tx => h.Runtime.Outbox.ListAsync(tx, null, 100));
+        var acks = await h.App.Database.InReadAsync(tx => h.App.Outbox.ListAsync(tx, null, 100));
         Assert.That(acks.Select(a => string.Join(",", a.Recipients)), Is.EqualTo(new[] { "new@example.org" }));
     }
 
     [Test]
     public async Task IntakeRunsUntilStoppedAndPicksUpNewMailByIdle()
     {
-        var options = _h.Runtime.Options.Mailboxes.Single(m => m.Name == "support");
+        var options = _h.App.Options.Mailboxes.Single(m => m.Name == "support");
         using var stop = new CancellationTokenSource();
-        var intake = new MailboxIntake(_h.Runtime, options, "test-worker", NullLogger.Instance);
+        var intake = _h.App.Intake(options, "test-worker");
         var running = intake.RunAsync(stop.Token);
         await AppendAsync("support", Mails.Customer("ann@example.org", "Pushed", "p1@example.org"));
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -257,7 +257,7 @@ public class MailboxIntakeTests(string profileName)
         stop.Cancel();
         await running.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That((await _h.TicketsAsync()).Select(t => t.Ticket.Subject), Is.EquivalentTo(new[] { "Pushed", "Pushed again" }));
-        var lease = await _h.Runtime.Database.InReadAsync(tx => _h.Runtime.MailboxState.GetLeaseAsync(tx, "support"));
+        var lease = await _h.App.Database.InReadAsync(tx => _h.App.MailboxState.GetLeaseAsync(tx, "support"));
         Assert.That(lease is null || lease.Value.Owner != "test-worker" || lease.Value.ExpiresAt <= _h.Time.GetUtcNow(), "the lease is released on stop");
     }
 
@@ -267,9 +267,9 @@ public class MailboxIntakeTests(string profileName)
         using var dir = new TempDirectory();
         var log = Path.Combine(dir.Path, "imap.log");
         using var h = await IngestHarness.StartAsync(mailboxes: Mailbox("support").Replace("\"Password\":", $"\"ProtocolLog\": \"{log}\", \"Password\":"));
-        var options = h.Runtime.Options.Mailboxes.Single();
+        var options = h.App.Options.Mailboxes.Single();
         using var stop = new CancellationTokenSource();
-        var running = new MailboxIntake(h.Runtime, options, "test-worker", NullLogger.Instance) { MaxIdle = TimeSpan.FromMilliseconds(300) }.RunAsync(stop.Token);
+        var running = h.App.Intake(options, "test-worker", i => i.MaxIdle = TimeSpan.FromMilliseconds(300)).RunAsync(stop.Token);
         int Idles() => File.Exists(log) ? File.ReadLines(log).Count(l => l.StartsWith("C: ", StringComparison.Ordinal) && l.EndsWith(" IDLE", StringComparison.Ordinal)) : 0;
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (Idles() < 3 && DateTime.UtcNow < deadline) await Task.Delay(100);
@@ -293,7 +293,7 @@ public class MailboxIntakeTests(string profileName)
             .Replace("\"Password\":", $"\"ProtocolLog\": \"{log}\", \"Password\":");
         using var h = await IngestHarness.StartAsync(mailboxes: mailbox);
         using var stop = new CancellationTokenSource();
-        var running = new MailboxIntake(h.Runtime, h.Runtime.Options.Mailboxes.Single(), "test-worker", NullLogger.Instance).RunAsync(stop.Token);
+        var running = h.App.Intake(h.App.Options.Mailboxes.Single(), "test-worker").RunAsync(stop.Token);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while ((!File.Exists(log) || !File.ReadLines(log).Any(l => l.Contains("UID SEARCH", StringComparison.Ordinal))) && DateTime.UtcNow < deadline) await Task.Delay(50);
         await AppendAsync("support", Mails.Customer("ann@example.org", "Polled", "poll-1@example.org"));
@@ -335,15 +335,15 @@ public class MailboxIntakeTests(string profileName)
     public async Task AWrongPasswordIsReportedAsStatusNotAsACrash()
     {
         using var harness = await IngestHarness.StartAsync(mailboxes: Mailbox("support").Replace("\"secret\"", "\"wrong\""));
-        var options = harness.Runtime.Options.Mailboxes.Single();
+        var options = harness.App.Options.Mailboxes.Single();
         using var stop = new CancellationTokenSource();
-        var running = new MailboxIntake(harness.Runtime, options, "test-worker", NullLogger.Instance).RunAsync(stop.Token);
+        var running = harness.App.Intake(options, "test-worker").RunAsync(stop.Token);
         MailboxCheckpoint? checkpoint = null;
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (checkpoint?.LastError is null && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
-            checkpoint = await harness.Runtime.Database.InReadAsync(tx => harness.Runtime.MailboxState.GetCheckpointAsync(tx, "support", _folder));
+            checkpoint = await harness.App.Database.InReadAsync(tx => harness.App.MailboxState.GetCheckpointAsync(tx, "support", _folder));
         }
         stop.Cancel();
         await running.WaitAsync(TimeSpan.FromSeconds(10));

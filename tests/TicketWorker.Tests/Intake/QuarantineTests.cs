@@ -18,8 +18,8 @@ public class QuarantineTests
         Assert.That((r.Action, r.Ticket), Is.EqualTo(("quarantined", (long?)null)));
         Assert.That(r.Reason, Does.Contain("exceeds MaxMessageSize"));
 
-        var item = (await h.Runtime.Database.InReadAsync(tx => h.Runtime.Quarantine.ListAsync(tx, false))).Single();
-        await using (var stored = await h.Runtime.RawStore.OpenAsync(item.RawReference))
+        var item = (await h.App.Database.InReadAsync(tx => h.App.Quarantine.ListAsync(tx, false))).Single();
+        await using (var stored = await h.App.RawStore.OpenAsync(item.RawReference))
         {
             var copy = new MemoryStream();
             await stored.CopyToAsync(copy);
@@ -27,13 +27,13 @@ public class QuarantineTests
         }
 
         // The admin raises the limit and retries from the command line.
-        var config = Path.GetDirectoryName(h.Runtime.Settings.Resolve("appsettings.json"))!;
+        var config = Path.GetDirectoryName(h.App.Settings.Resolve("appsettings.json"))!;
         File.WriteAllText(Path.Combine(config, "appsettings.json"), File.ReadAllText(Path.Combine(config, "appsettings.json")).Replace("\"MaxMessageSize\": 200000", "\"MaxMessageSize\": 1000000"));
         var output = new StringWriter();
         var errors = new StringWriter();
         Assert.That(await CliApp.RunAsync(["quarantine", "retry", "--config", config], output, errors), Is.EqualTo(0), errors.ToString());
         Assert.That(output.ToString(), Does.Contain("\"action\":\"created\""));
-        var after = await TicketWorkerRuntime.OpenAsync(config);
+        using var after = await TestApp.OpenAsync(config);
         Assert.That(await after.Database.InReadAsync(tx => after.Quarantine.CountAsync(tx)), Is.Zero);
         Assert.That((await after.Database.InReadAsync(tx => after.Tickets.ListTicketsAsync(tx, null))).Single().Ticket.Subject, Is.EqualTo("Big"));
     }
@@ -44,7 +44,7 @@ public class QuarantineTests
         using var h = await IngestHarness.StartAsync();
         var r = await h.IngestAsync(new byte[] { 0, 1, 2, 3, 0xff, 0xfe, 0, 0, 9 });
         Assert.That(r.Action, Is.EqualTo("quarantined"));
-        Assert.That(await h.Runtime.Database.InReadAsync(tx => h.Runtime.Quarantine.CountAsync(tx)), Is.EqualTo(1));
+        Assert.That(await h.App.Database.InReadAsync(tx => h.App.Quarantine.CountAsync(tx)), Is.EqualTo(1));
     }
 
     [Test]

@@ -58,11 +58,11 @@ public class ServerRestartTests(string profileName)
         while ((await _h.TicketsAsync()).Count < count) await Task.Delay(50, cancellationToken);
     }
 
-    private MailboxIntake Intake() => new(_h.Runtime, _h.Runtime.Options.Mailboxes.Single(), "restart-test", NullLogger.Instance)
+    private MailboxIntake Intake() => _h.App.Intake(_h.App.Options.Mailboxes.Single(), "restart-test", i =>
     {
-        InitialBackoff = TimeSpan.FromMilliseconds(200),
-        MaxBackoff = TimeSpan.FromSeconds(2),
-    };
+        i.InitialBackoff = TimeSpan.FromMilliseconds(200);
+        i.MaxBackoff = TimeSpan.FromSeconds(2);
+    });
 
     [Test]
     [CancelAfter(180_000)]

@@ -29,8 +29,8 @@ public class ImapSentFolderAppenderTests(string profileName)
         var run = Guid.NewGuid().ToString("N")[..10];
         var folder = "Sent-" + run;
         using var h = await IngestHarness.StartAsync(mailboxes: IngestHarness.StackMailbox("support", "INBOX", extra: $"\"SentFolder\": \"{folder}\",", port: _profile.Port));
-        var mailbox = h.Runtime.Options.Mailboxes.Single();
-        var appender = new ImapSentFolderAppender(h.Runtime.Settings);
+        var mailbox = h.App.Options.Mailboxes.Single();
+        var appender = new ImapSentFolderAppender(h.App.Settings);
         try
         {
             for (var i = 0; i < 3; i++) await appender.AppendAsync(mailbox, Item(i, run), DateTimeOffset.UtcNow);

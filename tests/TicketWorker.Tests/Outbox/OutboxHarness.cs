@@ -1,4 +1,3 @@
-using TicketWorker.Hosting;
 using TicketWorker.Mail.Writing;
 using TicketWorker.Outbox;
 using TicketWorker.Storage;
@@ -18,7 +17,8 @@ internal sealed class OutboxHarness : IDisposable
 
     public FakeTime Time { get; private set; } = new();
 
-    public TicketWorkerRuntime Runtime { get; private set; } = null!;
+    /// <summary>The worker's composition on this folder, with <see cref="Time"/> as its clock.</summary>
+    public TestApp App { get; private set; } = null!;
 
     /// <summary>The temporary folder holding config/ and data/.</summary>
     public string Root => _dir.Path;
@@ -36,7 +36,7 @@ internal sealed class OutboxHarness : IDisposable
         return h;
     }
 
-    /// <summary>Rewrites the settings with another SMTP port and opens a new runtime on the same database.</summary>
+    /// <summary>Rewrites the settings with another SMTP port and opens a new composition on the same database.</summary>
     public async Task ReopenAsync(int smtpPort)
     {
         var smtp = _smtp ?? $$"""{ "Host": "{{OutboxMailStack.Host}}", "Port": {{smtpPort}}, "Security": "None" }""";
@@ -56,7 +56,7 @@ internal sealed class OutboxHarness : IDisposable
             }
             """);
         _dir.Write("config/rules.yaml", "agents: []\n");
-        Runtime = await TicketWorkerRuntime.OpenAsync(Path.Combine(_dir.Path, "config"), Time);
+        App = await TestApp.OpenAsync(Path.Combine(_dir.Path, "config"), Time);
     }
 
     /// <summary>Writes a message to <paramref name="to"/> and queues it (due now) under a key, by default a fresh one.</summary>
@@ -85,7 +85,7 @@ internal sealed class OutboxHarness : IDisposable
             NextAttemptAt = Time.GetUtcNow(),
             CreatedAt = Time.GetUtcNow(),
         };
-        return await Runtime.Database.InTransactionAsync(tx => Runtime.Outbox.EnqueueAsync(tx, item));
+        return await App.Database.InTransactionAsync(tx => App.Outbox.EnqueueAsync(tx, item));
     }
 
     /// <summary>Queues bytes as they are (due now) from support@example.test to <paramref name="recipients"/>.</summary>
@@ -103,14 +103,18 @@ internal sealed class OutboxHarness : IDisposable
             NextAttemptAt = Time.GetUtcNow(),
             CreatedAt = Time.GetUtcNow(),
         };
-        return await Runtime.Database.InTransactionAsync(tx => Runtime.Outbox.EnqueueAsync(tx, item));
+        return await App.Database.InTransactionAsync(tx => App.Outbox.EnqueueAsync(tx, item));
     }
 
     public OutboxSender Sender(string worker = "worker-1", ISentFolderAppender? sentFolder = null) =>
-        new(Runtime, worker, sentFolder);
+        App.Sender(worker, sentFolder);
 
     public async Task<OutboxItem> RowAsync(long id) =>
-        (await Runtime.Database.InReadAsync(tx => Runtime.Outbox.GetAsync(tx, id)))!;
+        (await App.Database.InReadAsync(tx => App.Outbox.GetAsync(tx, id)))!;
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        App?.Dispose();
+        _dir.Dispose();
+    }
 }

@@ -29,7 +29,7 @@ public sealed class OutboxSenderConcurrencyTests
         await TestContext.Out.WriteLineAsync(
             $"worker-a sent {results[0].Sent}, worker-b sent {results[1].Sent}; crash window on PostgreSQL ({ms.Count} sends): " +
             $"median {ms[ms.Count / 2]:0.00} ms, p95 {ms[(int)(ms.Count * 0.95)]:0.00} ms, max {ms[^1]:0.00} ms");
-        var counts = await b.Runtime.Database.InReadAsync(tx => b.Runtime.Outbox.CountAsync(tx));
+        var counts = await b.App.Database.InReadAsync(tx => b.App.Outbox.CountAsync(tx));
         Assert.That((counts.Sent, counts.Queued, counts.Sending, counts.Failed), Is.EqualTo((24, 0, 0, 0)));
         for (var user = 0; user < 4; user++)
         {

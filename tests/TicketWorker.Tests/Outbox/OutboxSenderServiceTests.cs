@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
-using TicketWorker.Hosting;
 using TicketWorker.Outbox;
 using TicketWorker.Storage;
 
@@ -16,7 +15,7 @@ public sealed class OutboxSenderServiceTests
     {
         using var h = await OutboxHarness.StartAsync(outboxSettings: "\"PollInterval\": \"00:00:00.200\"");
         var queued = (await h.EnqueueAsync("customer14@example.test")).Item;
-        using var service = new OutboxSenderService(h.Runtime, new WorkerIdentity(), NullLoggerFactory.Instance);
+        using var service = new OutboxSenderService(h.App.Get<OutboxSender>(), h.App.Options, h.App.Time, NullLogger<OutboxSenderService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         var status = OutboxStatus.Queued;
@@ -39,12 +38,7 @@ public sealed class OutboxSenderServiceTests
     public async Task TheWorkerHostCanBuildTheServiceFromItsRegistrations()
     {
         using var h = await OutboxHarness.StartAsync();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(h.Runtime);
-        services.AddSingleton<WorkerIdentity>();
-        services.AddHostedService<OutboxSenderService>();
-        await using var provider = services.BuildServiceProvider();
+        var provider = h.App.Services;
 
         var hosted = provider.GetServices<IHostedService>().ToList();
 

@@ -75,7 +75,7 @@ public sealed class OutboxSenderTests
         using var h = await OutboxHarness.StartAsync();
         var queued = (await h.EnqueueAsync("customer17@example.test")).Item;
         var now = h.Time.GetUtcNow();
-        await h.Runtime.Database.InTransactionAsync(tx => h.Runtime.Outbox.ClaimDueAsync(tx, "dead-worker", 10, now, now + TimeSpan.FromMinutes(5)));
+        await h.App.Database.InTransactionAsync(tx => h.App.Outbox.ClaimDueAsync(tx, "dead-worker", 10, now, now + TimeSpan.FromMinutes(5)));
 
         var whileClaimed = await h.Sender().RunOnceAsync();
         h.Time.Advance(TimeSpan.FromMinutes(5));
@@ -211,7 +211,7 @@ public sealed class OutboxSenderTests
         using var h = await OutboxHarness.StartAsync();
         var queued = (await h.EnqueueAsync("customer15@example.test", mailbox: "sales")).Item;
 
-        var result = await h.Sender(sentFolder: new ImapSentFolderAppender(h.Runtime.Settings)).RunOnceAsync();
+        var result = await h.Sender(sentFolder: new ImapSentFolderAppender(h.App.Settings)).RunOnceAsync();
 
         Assert.That(result.Sent, Is.EqualTo(1));
         Assert.That(await OutboxMailStack.CountInInboxAsync("sales", queued.MessageId, folder: "Sent"), Is.EqualTo(1));
@@ -232,7 +232,7 @@ public sealed class OutboxSenderTests
 
         Assert.That((result.Claimed, result.Sent), Is.EqualTo((100, 100)));
         Assert.That(result.CommitWindows, Has.Count.EqualTo(100));
-        var counts = await h.Runtime.Database.InReadAsync(tx => h.Runtime.Outbox.CountAsync(tx));
+        var counts = await h.App.Database.InReadAsync(tx => h.App.Outbox.CountAsync(tx));
         Assert.That(counts.Sent, Is.EqualTo(100));
         var ms = result.CommitWindows.Select(w => w.TotalMilliseconds).Order().ToList();
         await TestContext.Out.WriteLineAsync(

@@ -23,7 +23,7 @@ public class AcknowledgementPolicyTests
     private static readonly DateTimeOffset FridayAfternoon = new(2026, 3, 6, 15, 0, 0, TimeSpan.Zero);
 
     private static Task<IReadOnlyList<OutboxItem>> OutboxAsync(IngestHarness h) =>
-        h.Runtime.Database.InReadAsync(tx => h.Runtime.Outbox.ListAsync(tx, null, 100));
+        h.App.Database.InReadAsync(tx => h.App.Outbox.ListAsync(tx, null, 100));
 
     [Test]
     public async Task WithoutHistoryTheEstimateIsTheSlaTargetOnTheBusinessCalendar()
@@ -66,13 +66,13 @@ public class AcknowledgementPolicyTests
         var row = (await OutboxAsync(h)).Single();
         Assert.That(row.NextAttemptAt, Is.EqualTo(h.Time.GetUtcNow().AddMinutes(15)));
 
-        await h.Runtime.Database.InTransactionAsync(async tx =>
+        await h.App.Database.InTransactionAsync(async tx =>
         {
-            var ticket = await h.Runtime.Tickets.FindTicketByNumberAsync(tx, 1);
-            await h.Runtime.Tickets.UpdateTicketAsync(tx, ticket! with { FirstResponseAt = h.Time.GetUtcNow().AddMinutes(5) });
+            var ticket = await h.App.Tickets.FindTicketByNumberAsync(tx, 1);
+            await h.App.Tickets.UpdateTicketAsync(tx, ticket! with { FirstResponseAt = h.Time.GetUtcNow().AddMinutes(5) });
             return 0;
         });
-        var sender = new OutboxSender(h.Runtime, "test");
+        var sender = h.App.Sender("test");
         Assert.That((await sender.RunOnceAsync()).Claimed, Is.Zero, "not due yet");
         h.Time.Advance(TimeSpan.FromMinutes(16));
         var round = await sender.RunOnceAsync();

@@ -21,7 +21,7 @@ public class AcknowledgementTests
     public void TearDown() => _h.Dispose();
 
     private Task<IReadOnlyList<OutboxItem>> OutboxAsync() =>
-        _h.Runtime.Database.InReadAsync(tx => _h.Runtime.Outbox.ListAsync(tx, null, 100));
+        _h.App.Database.InReadAsync(tx => _h.App.Outbox.ListAsync(tx, null, 100));
 
     private static async Task<MimeMessage?> FindInInboxAsync(string user, string inReplyTo)
     {
@@ -41,7 +41,7 @@ public class AcknowledgementTests
         var first = await _h.IngestAsync(raw);
         await _h.IngestAsync(raw); // a replayed intake must not queue a second acknowledgement
 
-        var sent = await new OutboxSender(_h.Runtime, "test").RunOnceAsync();
+        var sent = await _h.App.Sender("test").RunOnceAsync();
         Assert.That(sent.Sent, Is.EqualTo(1));
 
         var ack = await FindInInboxAsync("customer3", $"<{id}>");
@@ -64,7 +64,7 @@ public class AcknowledgementTests
     {
         var id = $"down-{Guid.NewGuid():N}@example.test";
         await _h.IngestAsync(Mails.Customer("customer6@example.test", "While the server is down", id));
-        var sender = new OutboxSender(_h.Runtime, "test");
+        var sender = _h.App.Sender("test");
         try
         {
             Stack("down");
@@ -113,10 +113,10 @@ public class AcknowledgementTests
             _h.Time.Advance(TimeSpan.FromMinutes(6));
         }
         Assert.That((await _h.TicketsAsync()).Count, Is.EqualTo(10));
-        Assert.That(await OutboxAsync(), Has.Count.EqualTo(_h.Runtime.Acknowledger.MaxPerDay));
+        Assert.That(await OutboxAsync(), Has.Count.EqualTo(_h.App.Acknowledger.MaxPerDay));
         _h.Time.Advance(TimeSpan.FromDays(1));
         await _h.IngestAsync(Mails.Customer("customer5@example.test", "Next day", "many-next@example.test"));
-        Assert.That(await OutboxAsync(), Has.Count.EqualTo(_h.Runtime.Acknowledger.MaxPerDay + 1));
+        Assert.That(await OutboxAsync(), Has.Count.EqualTo(_h.App.Acknowledger.MaxPerDay + 1));
     }
 
     [Test]
@@ -131,7 +131,7 @@ public class AcknowledgementTests
         var subject = "=?utf-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes("چاپگر کار نمی‌کند")) + "?=";
         var r = await h.IngestAsync(Mails.Customer("=?utf-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes("مریم")) + "?= <customer7@example.test>",
             subject, id, body: "سلام، چاپگر من از دیروز کار نمی‌کند. لطفاً کمک کنید.\n"));
-        Assert.That((await new OutboxSender(h.Runtime, "test").RunOnceAsync()).Sent, Is.EqualTo(1));
+        Assert.That((await h.App.Sender("test").RunOnceAsync()).Sent, Is.EqualTo(1));
 
         var ack = await FindInInboxAsync("customer7", $"<{id}>");
         Assert.That(ack, Is.Not.Null);

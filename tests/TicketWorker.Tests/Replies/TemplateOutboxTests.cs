@@ -8,7 +8,7 @@ namespace TicketWorker.Tests.Replies;
 public class TemplateOutboxTests
 {
     private static async Task<IReadOnlyList<OutboxItem>> OutboxAsync(IngestHarness h) =>
-        await h.Runtime.Database.InReadAsync(tx => h.Runtime.Outbox.ListAsync(tx, null, 100));
+        await h.App.Database.InReadAsync(tx => h.App.Outbox.ListAsync(tx, null, 100));
 
     private static string TemplatesPathSetting(string path) => $", \"TemplatesPath\": \"{path}\"";
 
@@ -19,7 +19,7 @@ public class TemplateOutboxTests
         await h.IngestAsync(Mails.Customer("\"<script>alert(1)</script>\" <customer8@example.test>", "Printer broken", $"xss-{Guid.NewGuid():N}@example.test"));
 
         var listed = (await OutboxAsync(h)).Single();
-        var item = (await h.Runtime.Database.InReadAsync(tx => h.Runtime.Outbox.GetAsync(tx, listed.Id)))!;
+        var item = (await h.App.Database.InReadAsync(tx => h.App.Outbox.GetAsync(tx, listed.Id)))!;
         var message = MimeMessage.Load(new MemoryStream(item.Raw));
 
         Assert.That(item.Status, Is.EqualTo(OutboxStatus.Queued));
@@ -39,7 +39,7 @@ public class TemplateOutboxTests
 
         Assert.That(result.Action, Is.EqualTo("created"), "the ticket itself is kept");
         var listed = (await OutboxAsync(h)).Single();
-        var item = (await h.Runtime.Database.InReadAsync(tx => h.Runtime.Outbox.GetAsync(tx, listed.Id)))!;
+        var item = (await h.App.Database.InReadAsync(tx => h.App.Outbox.GetAsync(tx, listed.Id)))!;
         Assert.That((item.Status, item.Raw.Length), Is.EqualTo((OutboxStatus.Failed, 0)));
         Assert.That(item.LastError, Does.Contain("template failed").And.Contain("ack.en.liquid:3:").And.Contain("LoopLimit"));
     }

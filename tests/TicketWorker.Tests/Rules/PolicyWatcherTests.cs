@@ -25,7 +25,7 @@ public class PolicyWatcherTests
     {
         _h = await RoutingHarness.StartAsync(ToSupport);
         _log = new ListLogger();
-        _watcher = new PolicyWatcher(_h.Runtime.Policy, _log, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(50));
+        _watcher = new PolicyWatcher(_h.App.Policy, _log, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(50));
     }
 
     [TearDown]
@@ -74,9 +74,9 @@ public class PolicyWatcherTests
         {
             _h.WriteRules(ToSupport.Replace("team: support }", "team: sales }"));
             // Bounded wait: the watcher event or the 100 ms periodic check reloads well within it.
-            for (var i = 0; i < 200 && _h.Runtime.Policy.Current.Rules.Single().Then.Team != "sales"; i++)
+            for (var i = 0; i < 200 && _h.App.Policy.Current.Rules.Single().Then.Team != "sales"; i++)
                 await Task.Delay(50, cancellationToken);
-            Assert.That(_h.Runtime.Policy.Current.Rules.Single().Then.Team, Is.EqualTo("sales"));
+            Assert.That(_h.App.Policy.Current.Rules.Single().Then.Team, Is.EqualTo("sales"));
         }
         finally
         {

@@ -1,5 +1,4 @@
 using System.Text;
-using TicketWorker.Hosting;
 using TicketWorker.Intake;
 using TicketWorker.Storage;
 
@@ -9,9 +8,11 @@ namespace TicketWorker.Tests.Rules;
 public sealed class RoutingHarness : IDisposable
 {
     private readonly TempDirectory _dir = new();
+    private readonly List<TestApp> _apps = [];
 
     public FakeTime Time { get; } = new();
-    public TicketWorkerRuntime Runtime { get; private set; } = null!;
+    /// <summary>The worker's composition on this folder, with <see cref="Time"/> as its clock.</summary>
+    public TestApp App { get; private set; } = null!;
     public string ConfigPath => System.IO.Path.Combine(_dir.Path, "config");
     public string RulesPath => System.IO.Path.Combine(ConfigPath, "rules.yaml");
 
@@ -29,34 +30,43 @@ public sealed class RoutingHarness : IDisposable
             }
             """);
         h.WriteRules(rules);
-        h.Runtime = await h.OpenRuntimeAsync();
+        h.App = await h.OpenAppAsync();
         return h;
     }
 
     public void WriteRules(string rules) => _dir.Write("config/rules.yaml", rules);
 
-    /// <summary>Another runtime on the same config and database, as after a restart or on a second worker.</summary>
-    public Task<TicketWorkerRuntime> OpenRuntimeAsync() => TicketWorkerRuntime.OpenAsync(ConfigPath, Time);
+    /// <summary>Another composition on the same config and database, as after a restart or on a second worker (disposed with the harness).</summary>
+    public async Task<TestApp> OpenAppAsync()
+    {
+        var app = await TestApp.OpenAsync(ConfigPath, Time);
+        _apps.Add(app);
+        return app;
+    }
 
-    public Task<IngestResult> IngestAsync(string raw, TicketWorkerRuntime? runtime = null) =>
-        (runtime ?? Runtime).Ingest.IngestAsync(new MemoryStream(Encoding.UTF8.GetBytes(raw.ReplaceLineEndings("\r\n"))), IngestSource.Pipe("support"), CancellationToken.None);
+    public Task<IngestResult> IngestAsync(string raw, TestApp? app = null) =>
+        (app ?? App).Ingest.IngestAsync(new MemoryStream(Encoding.UTF8.GetBytes(raw.ReplaceLineEndings("\r\n"))), IngestSource.Pipe("support"), CancellationToken.None);
 
     public async Task<TicketRecord> TicketAsync(long number) =>
-        (await Runtime.Database.InReadAsync(tx => Runtime.Tickets.FindTicketByNumberAsync(tx, number, CancellationToken.None)))!;
+        (await App.Database.InReadAsync(tx => App.Tickets.FindTicketByNumberAsync(tx, number, CancellationToken.None)))!;
 
     public async Task<IReadOnlyList<string>> DecisionsAsync(long number)
     {
         var ticket = await TicketAsync(number);
-        var list = await Runtime.Database.InReadAsync(tx => Runtime.Tickets.ListRuleDecisionsAsync(tx, ticket.Id, CancellationToken.None));
+        var list = await App.Database.InReadAsync(tx => App.Tickets.ListRuleDecisionsAsync(tx, ticket.Id, CancellationToken.None));
         return list.Select(d => $"{d.RuleName}: {d.Action}").ToList();
     }
 
-    public Task CloseAsync(long number) => Runtime.Database.InTransactionAsync(async tx =>
+    public Task CloseAsync(long number) => App.Database.InTransactionAsync(async tx =>
     {
-        var t = await Runtime.Tickets.FindTicketByNumberAsync(tx, number, CancellationToken.None);
-        await Runtime.Tickets.SetStatusAsync(tx, t!.Id, TicketStatus.Closed, Time.GetUtcNow(), CancellationToken.None);
+        var t = await App.Tickets.FindTicketByNumberAsync(tx, number, CancellationToken.None);
+        await App.Tickets.SetStatusAsync(tx, t!.Id, TicketStatus.Closed, Time.GetUtcNow(), CancellationToken.None);
         return 0;
     });
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        foreach (var app in _apps) app.Dispose();
+        _dir.Dispose();
+    }
 }

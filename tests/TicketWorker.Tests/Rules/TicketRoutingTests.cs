@@ -91,7 +91,7 @@ public class TicketRoutingTests
         var owners = new List<string?>();
         for (var i = 1; i <= 2; i++) owners.Add((await h.TicketAsync((await h.IngestAsync(Mail(i))).Ticket!.Value)).Owner);
 
-        var restarted = await h.OpenRuntimeAsync();
+        var restarted = await h.OpenAppAsync();
         for (var i = 3; i <= 5; i++) owners.Add((await h.TicketAsync((await h.IngestAsync(Mail(i), restarted)).Ticket!.Value)).Owner);
 
         Assert.That(owners, Is.EqualTo(new[] { "a1@example.test", "a2@example.test", "a3@example.test", "a1@example.test", "a2@example.test" }));
@@ -136,8 +136,8 @@ public class TicketRoutingTests
     public async Task LeastOpenSpreadsConcurrentIntakeEvenly()
     {
         var h = await StartAsync(string.Format(Team, "least_open"));
-        var second = await h.OpenRuntimeAsync();
-        var results = await Task.WhenAll(Enumerable.Range(1, 9).Select(i => Task.Run(() => h.IngestAsync(Mail(i), i % 2 == 0 ? second : h.Runtime))));
+        var second = await h.OpenAppAsync();
+        var results = await Task.WhenAll(Enumerable.Range(1, 9).Select(i => Task.Run(() => h.IngestAsync(Mail(i), i % 2 == 0 ? second : h.App))));
         var owners = new List<string?>();
         foreach (var r in results) owners.Add((await h.TicketAsync(r.Ticket!.Value)).Owner);
         Assert.That(owners.GroupBy(o => o).Select(g => (g.Key, g.Count())),

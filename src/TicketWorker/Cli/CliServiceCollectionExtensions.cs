@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TicketWorker.Cli;
+
+/// <summary>Registers what the one-shot commands resolve (the worker does not need them).</summary>
+public static class CliServiceCollectionExtensions
+{
+    public static IServiceCollection AddCommands(this IServiceCollection services)
+    {
+        services.AddSingleton<StatusReader>();
+        services.AddSingleton<TicketReader>();
+        services.AddSingleton<QuarantineDesk>();
+        return services;
+    }
+}
