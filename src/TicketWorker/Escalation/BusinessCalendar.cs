@@ -9,7 +9,7 @@ namespace TicketWorker.Escalation;
 /// back) is its first occurrence, and an interval spanning the repeated hour is an hour longer.
 /// A holiday closes all intervals of that local date. All methods walk day by day, never minute by minute.
 /// </remarks>
-public sealed class BusinessCalendar
+public sealed partial class BusinessCalendar
 {
     // An upper bound on the search for the next opening; a valid spec has weekly hours, so only an
     // absurd list of holidays can exhaust it.
@@ -108,8 +108,11 @@ public sealed class BusinessCalendar
     /// <summary>Whether <paramref name="date"/> is a holiday (specific or yearly).</summary>
     public bool IsHoliday(DateOnly date) => _holidays.Contains(date) || Array.Exists(_yearly, y => y.Matches(date));
 
-    /// <summary>Whether the local <paramref name="date"/> has any opening time (a weekday with hours that is not a holiday).</summary>
-    public bool IsBusinessDay(DateOnly date) => OpenSpans(date).Any();
+    /// <summary>
+    /// Whether an opening day starts on the local <paramref name="date"/>: it has hours, is not a holiday, and
+    /// its hours are not only the after-midnight part of the previous date's night shift (see <see cref="Add"/>).
+    /// </summary>
+    public bool IsBusinessDay(DateOnly date) => Shift(date).Count > 0;
 
     /// <summary>Whether business is open at <paramref name="instant"/> (intervals include their start and exclude their end).</summary>
     public bool IsOpen(DateTimeOffset instant)

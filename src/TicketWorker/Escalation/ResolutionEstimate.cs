@@ -2,7 +2,7 @@ namespace TicketWorker.Escalation;
 
 /// <summary>A promised resolution time for a new ticket.</summary>
 /// <param name="Due">When it is due, in the calendar's zone.</param>
-/// <param name="BusinessDuration">The business time from now to <paramref name="Due"/> (whole hours).</param>
+/// <param name="BusinessDuration">The business time from now to <paramref name="Due"/> (whole hours when learned from history).</param>
 /// <param name="Source">History or SLA.</param>
 /// <param name="SampleCount">Closed tickets the percentile was taken over; with the SLA fallback, the (too few) matching tickets found.</param>
 /// <param name="Phrase">How to state <paramref name="Due"/> to the customer.</param>

@@ -1,3 +1,4 @@
+using TicketWorker.Rules;
 using TicketWorker.Storage;
 
 namespace TicketWorker.Escalation;
@@ -6,8 +7,9 @@ namespace TicketWorker.Escalation;
 /// <remarks>
 /// Among tickets of the same priority closed within the window, the nearest-rank percentile of their
 /// business time from creation to close: the team's own tickets when they alone reach the minimum
-/// sample count, else all teams'. With fewer samples, the SLA resolution target. The duration is
-/// rounded up to a whole hour (at least one) and placed on the calendar from now.
+/// sample count, else all teams'. With fewer samples, the SLA resolution target. Learned durations are
+/// business hours, rounded up to a whole hour (at least one) and placed on the calendar from now; the
+/// SLA target keeps its opening days (<see cref="BusinessCalendar.Add"/>) and rounds its hours up.
 /// History is measured on each ticket's team calendar when the request gives them, else on the request's.
 /// </remarks>
 public sealed class ResolutionEstimator(TimeProvider time)
@@ -41,18 +43,21 @@ public sealed class ResolutionEstimator(TimeProvider time)
             : matching.Where(s => string.Equals(s.Team, request.Team, StringComparison.OrdinalIgnoreCase)).ToList();
         var chosen = team.Count >= settings.MinSamples ? team : matching;
 
-        TimeSpan duration;
+        BusinessDuration duration;
         EstimateSource source;
         if (chosen.Count >= settings.MinSamples)
         {
+            // History is business time in hours: days of different teams and weekdays differ in length,
+            // so it is placed hour by hour; the phrase then counts the opening days it reaches.
             var calendarOf = request.CalendarOfTeam ?? (_ => request.Calendar);
             var times = chosen.Select(s => calendarOf(s.Team).BusinessTimeBetween(s.CreatedAt, s.ClosedAt));
-            duration = NearestRankPercentile(times, settings.Percentile);
+            duration = BusinessDuration.FromTime(RoundUpToHour(NearestRankPercentile(times, settings.Percentile)));
             source = EstimateSource.History;
         }
         else if (request.SlaResolutionTarget is { } target)
         {
-            duration = target;
+            // The SLA target as the admin wrote it: "5d" is five opening days, its hours rounded up.
+            duration = target.Days > 0 && target.Time == TimeSpan.Zero ? target : target with { Time = RoundUpToHour(target.Time) };
             source = EstimateSource.Sla;
         }
         else
@@ -60,9 +65,9 @@ public sealed class ResolutionEstimator(TimeProvider time)
             return null;
         }
 
-        var rounded = RoundUpToHour(duration);
-        var due = request.Calendar.AddBusinessTime(now, rounded);
-        return new ResolutionEstimate(due, rounded, source, chosen.Count, Phrase(request.Calendar, now, due, settings));
+        var due = request.Calendar.Add(now, duration);
+        var business = request.Calendar.BusinessTimeBetween(now, due);
+        return new ResolutionEstimate(due, business, source, chosen.Count, Phrase(request.Calendar, now, due, settings));
     }
 
     /// <summary>The nearest-rank percentile: the smallest value with at least <paramref name="percentile"/>% of values at or below it.</summary>

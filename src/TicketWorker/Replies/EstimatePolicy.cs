@@ -7,12 +7,12 @@ namespace TicketWorker.Replies;
 /// <summary>
 /// What the resolution estimate needs from the support policy: the calendar (business hours,
 /// holidays; per team where configured), the estimate settings, and the SLA resolution target of a
-/// ticket's SLA policy and priority (business time).
+/// ticket's SLA policy and priority (opening days and business hours).
 /// </summary>
 public sealed record EstimatePolicy(
     Escalation.BusinessCalendar Calendar,
     Escalation.EstimateSettings Settings,
-    Func<string?, string, TimeSpan?> SlaResolutionTarget,
+    Func<string?, string, BusinessDuration?> SlaResolutionTarget,
     Func<string?, Escalation.BusinessCalendar>? CalendarOfTeam = null)
 {
     private static readonly ConditionalWeakTable<SupportPolicy, EstimatePolicy> Cache = new();

@@ -89,6 +89,15 @@ public static partial class PolicyLoader
             return null;
         }
 
+        public BusinessDuration? BusinessDuration(YamlNode node, string what)
+        {
+            var s = String(node, what);
+            if (s is null) return null;
+            if (TryParseBusinessDuration(s, out var d)) return d;
+            Error(node, $"{what}: '{s}' is not a duration (write e.g. 30m, 4h, 2d, 1w or 1d4h; d is an opening day, h and m business hours and minutes)");
+            return null;
+        }
+
         public DateOnly? Date(YamlNode node, string what)
         {
             var s = String(node, what);

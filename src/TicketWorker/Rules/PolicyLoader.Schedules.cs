@@ -42,9 +42,9 @@ public static partial class PolicyLoader
                     foreach (var (priority, _, t) in r.Entries(perPriority, [.. Priorities.All], "priority"))
                     {
                         if (r.Mapping(t, $"{name} {priority}") is not { } target) continue;
-                        TimeSpan? first = null, resolution = null;
+                        BusinessDuration? first = null, resolution = null;
                         foreach (var (tk, _, tv) in r.Entries(target, SlaTargetKeys, "SLA target"))
-                            if (tk == "first_response") first = r.Duration(tv, "first_response"); else resolution = r.Duration(tv, "resolution");
+                            if (tk == "first_response") first = r.BusinessDuration(tv, "first_response"); else resolution = r.BusinessDuration(tv, "resolution");
                         targets[priority] = new SlaTarget(first, resolution);
                     }
                 }
@@ -213,7 +213,7 @@ public static partial class PolicyLoader
             {
                 if (r.Mapping(item, "an escalation level") is not { } level) continue;
                 if (ReadLevel(level, levels.Count + 1, r) is not { } read) continue;
-                if (levels.Count > 0 && read.Target == levels[^1].Target && read.After <= levels[^1].After)
+                if (levels.Count > 0 && read.Target == levels[^1].Target && read.After.CompareTo(levels[^1].After) <= 0)
                     r.Error(level, $"escalation level {read.Level}: after must be later than level {read.Level - 1}'s");
                 levels.Add(read);
             }
@@ -223,7 +223,7 @@ public static partial class PolicyLoader
 
     private static EscalationLevel? ReadLevel(YamlMappingNode map, int number, Reader r)
     {
-        TimeSpan? after = null;
+        BusinessDuration? after = null;
         var target = EscalationTarget.Any;
         var notify = new List<string>();
         var raise = false;
@@ -232,7 +232,7 @@ public static partial class PolicyLoader
         {
             switch (key)
             {
-                case "after": after = r.Duration(value, "after"); break;
+                case "after": after = r.BusinessDuration(value, "after"); break;
                 case "target":
                     var t = r.String(value, "target");
                     if (t is null) break;

@@ -108,7 +108,10 @@ public static partial class PolicyLoader
             : clean;
     }
 
-    /// <summary>Durations as admins write them: <c>30m</c>, <c>4h</c>, <c>2d</c>, <c>1w</c>, <c>1h30m</c>.</summary>
+    /// <summary>
+    /// Calendar durations as admins write them (<c>ack.delay</c>, <c>ack.estimate.window</c>,
+    /// <c>escalation.auto_close_pending</c>): <c>30m</c>, <c>4h</c>, <c>2d</c> (24 hours), <c>1w</c> (7 days), <c>1h30m</c>.
+    /// </summary>
     internal static bool TryParseDuration(string? text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
@@ -125,6 +128,33 @@ public static partial class PolicyLoader
                 _ => TimeSpan.FromSeconds(n),
             };
         }
+        return true;
+    }
+
+    /// <summary>
+    /// Business durations (SLA targets, escalation <c>after</c>): <c>d</c> is an opening day of the calendar
+    /// in force, <c>w</c> five of them, <c>h</c>/<c>m</c>/<c>s</c> business hours, minutes and seconds.
+    /// </summary>
+    internal static bool TryParseBusinessDuration(string? text, out BusinessDuration duration)
+    {
+        duration = BusinessDuration.Zero;
+        if (string.IsNullOrWhiteSpace(text) || !DurationPattern().IsMatch(text.Trim())) return false;
+        long days = 0;
+        var time = TimeSpan.Zero;
+        foreach (Match m in DurationPart().Matches(text))
+        {
+            if (!long.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 100_000) return false;
+            switch (m.Groups[2].Value)
+            {
+                case "w": days += BusinessDuration.DaysPerWeek * n; break;
+                case "d": days += n; break;
+                case "h": time += TimeSpan.FromHours(n); break;
+                case "m": time += TimeSpan.FromMinutes(n); break;
+                default: time += TimeSpan.FromSeconds(n); break;
+            }
+        }
+        if (days > 1_000_000) return false;
+        duration = new BusinessDuration((int)days, time);
         return true;
     }
 

@@ -1,4 +1,4 @@
 namespace TicketWorker.Rules;
 
-/// <summary>First-response and resolution targets for one priority, in business time.</summary>
-public sealed record SlaTarget(TimeSpan? FirstResponse, TimeSpan? Resolution);
+/// <summary>First-response and resolution targets for one priority, in business time (opening days plus business hours).</summary>
+public sealed record SlaTarget(BusinessDuration? FirstResponse, BusinessDuration? Resolution);

@@ -1,4 +1,5 @@
 using TicketWorker.Escalation;
+using BusinessDuration = TicketWorker.Rules.BusinessDuration;
 using TicketWorker.Storage;
 
 namespace TicketWorker.Tests.Escalation;
@@ -18,10 +19,20 @@ public class ResolutionEstimatorTests
     private static BusinessCalendar Calendar(params DateOnly[] holidays) =>
         new(BusinessCalendarSpec.Weekdays("Europe/Berlin", DailyInterval.From(9, 0, 17, 0)) with { Holidays = holidays });
 
+    // The shipped demo's week: Monday to Thursday 09:00-17:00, Friday 09:00-15:00.
+    private static readonly BusinessCalendar ShortFriday = new(new BusinessCalendarSpec("Europe/Berlin", new Dictionary<DayOfWeek, IReadOnlyList<DailyInterval>>
+    {
+        [DayOfWeek.Monday] = [DailyInterval.From(9, 0, 17, 0)],
+        [DayOfWeek.Tuesday] = [DailyInterval.From(9, 0, 17, 0)],
+        [DayOfWeek.Wednesday] = [DailyInterval.From(9, 0, 17, 0)],
+        [DayOfWeek.Thursday] = [DailyInterval.From(9, 0, 17, 0)],
+        [DayOfWeek.Friday] = [DailyInterval.From(9, 0, 15, 0)],
+    }));
+
     private static ResolutionEstimator Estimator(DateTimeOffset now) => new(new FakeTime(now));
 
-    private static EstimateRequest Request(string priority = "normal", string? team = null, TimeSpan? sla = null, EstimateSettings? settings = null, BusinessCalendar? calendar = null) =>
-        new(priority, team, calendar ?? Office, sla, settings);
+    private static EstimateRequest Request(string priority = "normal", string? team = null, TimeSpan? sla = null, EstimateSettings? settings = null, BusinessCalendar? calendar = null, BusinessDuration? target = null) =>
+        new(priority, team, calendar ?? Office, target ?? (sla is { } hours ? BusinessDuration.FromTime(hours) : null), settings);
 
     // Tickets opened on a Monday at 09:00 and closed after the given business time (all within that day).
     private static IEnumerable<ClosedTicketSample> Tickets(IEnumerable<TimeSpan> businessTimes, string priority = "normal", string? team = "support", DateTimeOffset? opened = null)
@@ -230,6 +241,37 @@ public class ResolutionEstimatorTests
     {
         var phrase = Estimator(At("2026-03-02T10:00+01:00")).Estimate([], Request(sla: TimeSpan.FromHours(2)))!.Phrase;
         Assert.That((phrase.Kind, phrase.BusinessDays, phrase.Time), Is.EqualTo((EstimatePhraseKind.DateTime, 0, new TimeOnly(12, 0))));
+    }
+
+    [Test]
+    public void AnSlaTargetOfFiveDaysIsPromisedAsFiveBusinessDaysNotOneHundredTwentyHours()
+    {
+        // Tuesday 10:00 + 5d on a week of 8-hour days and a 6-hour Friday: the next Tuesday 10:00.
+        var estimate = Estimator(At("2026-03-03T10:00+01:00")).Estimate([], Request(calendar: ShortFriday, target: BusinessDuration.FromDays(5)))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(estimate.Due, Is.EqualTo(At("2026-03-10T10:00+01:00")));
+            Assert.That((estimate.Phrase.Kind, estimate.Phrase.BusinessDays), Is.EqualTo((EstimatePhraseKind.BusinessDays, 5)));
+            Assert.That(estimate.BusinessDuration, Is.EqualTo(TimeSpan.FromHours(38)), "four 8-hour days and a 6-hour Friday");
+        });
+    }
+
+    [Test]
+    public void AnSlaTargetInDaysAndHoursKeepsItsDaysAndRoundsItsHoursUp()
+    {
+        // Friday 16:00 + 1d → Monday 16:00, + 1h30m rounded to 2h → Tuesday 10:00.
+        var estimate = Estimator(FridayAtFour).Estimate([], Request(target: new BusinessDuration(1, TimeSpan.FromMinutes(90))))!;
+        Assert.That(estimate.Due, Is.EqualTo(At("2026-03-10T10:00+01:00")));
+    }
+
+    [Test]
+    public void LearnedHoursReachingPastAShortFridayAreStatedInTheOpeningDaysTheyReach()
+    {
+        // Twenty tickets of 16 business hours from Thursday 10:00: 7 h Thursday, 6 h Friday, 3 h Monday → Monday 12:00.
+        var thursday = At("2026-03-05T10:00+01:00");
+        var history = Enumerable.Range(1, 20).Select(i => new ClosedTicketSample(i, "support", "normal", EarlierMonday, Office.AddBusinessTime(EarlierMonday, TimeSpan.FromHours(16))));
+        var estimate = Estimator(thursday).Estimate(history, Request(calendar: ShortFriday))!;
+        Assert.That((estimate.Due, estimate.Phrase.BusinessDays), Is.EqualTo((At("2026-03-09T12:00+01:00"), 2)));
     }
 
     [Test]

@@ -93,7 +93,8 @@ public class PolicyLoaderTests
         Assert.That(policy.FindTeam("sales")!.Assign, Is.EqualTo(AssignMode.LeastOpen));
         Assert.That(policy.Vip.Domains, Is.Not.Empty);
         Assert.That(policy.Rules, Has.Count.GreaterThanOrEqualTo(3));
-        Assert.That(policy.Sla.Find(policy.Sla.Default)!.For("urgent")!.FirstResponse, Is.EqualTo(TimeSpan.FromHours(1)));
+        Assert.That(policy.Sla.Find(policy.Sla.Default)!.For("urgent")!.FirstResponse, Is.EqualTo(BusinessDuration.FromTime(TimeSpan.FromHours(1))));
+        Assert.That(policy.Sla.Find(policy.Sla.Default)!.For("normal")!.Resolution, Is.EqualTo(BusinessDuration.FromDays(5)), "five opening days, not 120 hours");
         Assert.That(policy.BusinessHours.Default!.TimeZone.Id, Is.EqualTo("Europe/Berlin"));
         Assert.That(policy.Ack.Estimate, Is.EqualTo(new EstimateSettings(80, TimeSpan.FromDays(90), 20)));
         Assert.That(policy.Escalation.Levels, Is.Not.Empty);
@@ -182,8 +183,49 @@ public class PolicyLoaderTests
               auto_close_pending: 7d
             """);
         var levels = policy.Escalation.Levels;
-        Assert.That(levels.Select(l => (l.Level, l.After, l.Target)), Is.EqualTo(new[] { (1, TimeSpan.Zero, EscalationTarget.Any), (2, TimeSpan.FromHours(2), EscalationTarget.Resolution) }));
+        Assert.That(levels.Select(l => (l.Level, l.After, l.Target)), Is.EqualTo(new[] { (1, BusinessDuration.Zero, EscalationTarget.Any), (2, BusinessDuration.FromTime(TimeSpan.FromHours(2)), EscalationTarget.Resolution) }));
         Assert.That((levels[1].RaisePriority, levels[1].ReassignTeam, policy.Escalation.AutoClosePending), Is.EqualTo((true, "support", (TimeSpan?)TimeSpan.FromDays(7))));
+    }
+
+    [TestCase("5d", 5, 0)]
+    [TestCase("1w", 5, 0)]
+    [TestCase("2w1d", 11, 0)]
+    [TestCase("1d4h", 1, 240)]
+    [TestCase("8h", 0, 480)]
+    [TestCase("1h30m", 0, 90)]
+    [TestCase("0m", 0, 0)]
+    public void BusinessSettingsReadDaysAsOpeningDaysAndHoursAsBusinessHours(string text, int days, int minutes)
+    {
+        var policy = Parse($"sla: {{ default: s, policies: {{ s: {{ normal: {{ first_response: {text}, resolution: {text} }} }} }} }}\nescalation: {{ levels: [ {{ after: {text} }} ] }}\n");
+        var expected = new BusinessDuration(days, TimeSpan.FromMinutes(minutes));
+        Assert.Multiple(() =>
+        {
+            Assert.That(policy.Sla.Find("s")!.For("normal"), Is.EqualTo(new SlaTarget(expected, expected)));
+            Assert.That(policy.Escalation.Levels[0].After, Is.EqualTo(expected));
+        });
+    }
+
+    [Test]
+    public void CalendarSettingsKeepDaysOfTwentyFourHours()
+    {
+        var policy = Parse("ack: { delay: 1d, estimate: { window: 2w } }\nescalation: { auto_close_pending: 7d }\n");
+        Assert.That((policy.Ack.Delay, policy.Ack.Estimate.Window, policy.Escalation.AutoClosePending),
+            Is.EqualTo((TimeSpan.FromDays(1), TimeSpan.FromDays(14), (TimeSpan?)TimeSpan.FromDays(7))));
+    }
+
+    [Test]
+    public void AnEscalationLevelOneDayAfterAnotherOfEightHoursIsInOrder()
+    {
+        // Compared as opening days then hours: "1d" is never before "8h", whatever the day's length.
+        var policy = Parse("escalation: { levels: [ { after: 8h }, { after: 1d } ] }\n");
+        Assert.That(policy.Escalation.Levels.Select(l => l.After), Is.EqualTo(new[] { BusinessDuration.FromTime(TimeSpan.FromHours(8)), BusinessDuration.FromDays(1) }));
+    }
+
+    [Test]
+    public void ABusinessDurationThatIsNotOneIsReportedWithWhatDMeans()
+    {
+        Assert.That(SingleError("sla: { default: s, policies: { s: { normal: { resolution: 5 days } } } }\n").ToString(),
+            Does.Contain("'5 days' is not a duration").And.Contain("d is an opening day"));
     }
 
     [Test]
