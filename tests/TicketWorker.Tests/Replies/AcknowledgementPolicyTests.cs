@@ -39,6 +39,35 @@ public class AcknowledgementPolicyTests
     }
 
     [Test]
+    public async Task TheShippedDemoPromisesFiveBusinessDaysForNormalPriority()
+    {
+        // config/rules.yaml: normal resolution 5d, Monday to Thursday 09:00-17:00, Friday 09:00-15:00.
+        // The harness writes agent1 and agent2 under agents: itself; the shipped list continues it from the lead on.
+        var shipped = await File.ReadAllTextAsync(Path.Combine(RepoRoot.Path, "config", "rules.yaml"));
+        var from = shipped.IndexOf("\nagents:\n", StringComparison.Ordinal) + 1;
+        var rules = shipped.Remove(from, shipped.IndexOf("  - email: lead@example.test", StringComparison.Ordinal) - from);
+        var tuesdayMorning = new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.Zero);
+        using var h = await IngestHarness.StartAsync(
+            extraSettings: $", \"TemplatesPath\": \"{Path.Combine(RepoRoot.Path, "templates")}\"", rules: rules, now: tuesdayMorning);
+        await h.IngestAsync(Mails.Customer("ann@example.org", "Printer broken", $"demo-{Guid.NewGuid():N}@example.org"));
+        var t = (await h.TicketAsync(1))!;
+        Assert.That((t.Ticket.Priority, t.Ticket.EstimateSource, t.Ticket.EstimateDueAt),
+            Is.EqualTo(("normal", "sla", (DateTimeOffset?)tuesdayMorning.AddDays(7))), "the next Tuesday 10:00 Berlin");
+        var ack = t.Messages.Single(m => m.Kind == "ack");
+        Assert.That(ack.Text, Does.Contain("within 5 business days").And.Not.Contain("15 business days"));
+    }
+
+    [Test]
+    public async Task OneDayFromFridayAfternoonIsPromisedForMondayAfternoon()
+    {
+        using var h = await IngestHarness.StartAsync(rules: Berlin.Replace("resolution: 4h", "resolution: 1d"), now: FridayAfternoon);
+        await h.IngestAsync(Mails.Customer("ann@example.org", "Printer broken", "est-1d@example.org"));
+        var t = (await h.TicketAsync(1))!;
+        Assert.That(t.Ticket.EstimateDueAt, Is.EqualTo((DateTimeOffset?)new DateTimeOffset(2026, 3, 9, 15, 0, 0, TimeSpan.Zero)), "Monday 16:00 Berlin");
+        Assert.That(t.Messages.Single(m => m.Kind == "ack").Text, Does.Contain("Monday 16:00, Europe/Berlin"));
+    }
+
+    [Test]
     public async Task TheEstimateFollowsTheHistoryOfSimilarTickets()
     {
         using var h = await IngestHarness.StartAsync(rules: Berlin + "\nack: { estimate: { percentile: 80, window: 90d, min_samples: 5 } }\n", now: FridayAfternoon.AddDays(-14));

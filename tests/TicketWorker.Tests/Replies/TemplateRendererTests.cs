@@ -71,6 +71,9 @@ public class TemplateRendererTests
     [TestCase("ru", 1, "в течение 1 рабочего дня")]
     [TestCase("ru", 3, "в течение 3 рабочих дней")]
     [TestCase("ru", 21, "в течение 21 рабочего дня")]
+    [TestCase("ru", 5, "в течение 5 рабочих дней")]
+    [TestCase("fa", 5, "ظرف ۵ روز کاری")]
+    [TestCase("el", 5, "εντός 5 εργάσιμων ημερών")]
     [TestCase("el", 1, "εντός 1 εργάσιμης ημέρας")]
     [TestCase("el", 4, "εντός 4 εργάσιμων ημερών")]
     public void BusinessDayEstimatesUseTheRightGrammaticalForm(string language, int days, string expected)
