@@ -105,6 +105,7 @@ public sealed class TicketWriter(
             Subject = message.Subject,
             Date = message.Date,
             Text = message.TextBody,
+            NewText = Mail.Quotes.ReplyText.Extract(message).NewText,
             Html = message.HtmlBody,
             RawReference = inbound.Raw.Reference,
             RawSize = inbound.Raw.Size,
