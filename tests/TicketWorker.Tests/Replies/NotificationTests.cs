@@ -149,6 +149,20 @@ public class NotificationTests
         Assert.That(System.Text.Json.JsonSerializer.Serialize(view, TicketWorker.Cli.CliJson.Indented), Does.Contain("\"newText\": \"Thanks, that worked.\""));
     }
 
+    [TestCase("en", "The customer wrote again on ticket 42.", "Due:")]
+    [TestCase("ru", "Клиент снова написал по обращению 42.", "Срок:")]
+    [TestCase("el", "Ο πελάτης έγραψε ξανά για το αίτημα 42.", "Προθεσμία:")]
+    [TestCase("fa", "مشتری دوباره دربارهٔ درخواست ۴۲ نوشت.", "مهلت:")]
+    public void TheShippedNotificationSaysFollowUpDueTimeAndAttachmentsInEachLanguage(string language, string followUp, string due)
+    {
+        var templates = TemplateRenderer.Load(Path.Combine(RepoRoot.Path, "templates"));
+        var reply = templates.Render("notification", language, SampleReplyModels.WithDueTime with { FollowUp = true });
+        Assert.That(reply.Text, Does.Contain(followUp).And.Contain(due).And.Contain("invoice.pdf, screenshot.png"));
+        Assert.That(reply.Html, Does.Contain(followUp).And.Contain(due));
+        var sparse = templates.Render("notification", language, SampleReplyModels.Sparse);
+        Assert.That(sparse.Text, Does.Not.Contain(followUp).And.Not.Contain(due));
+    }
+
     internal static string WithAttachment(string from, string subject, string id, string fileName, byte[] content) => $"""
         From: {from}
         To: support@example.test
