@@ -8,6 +8,7 @@ IBenchmark[] benchmarks =
     new LargeMessageBenchmark(),
     new IngestBacklogBenchmark(),
     new RenderBenchmark(),
+    new NotifyBenchmark(),
     new DelegateBenchmark("imap-fetch", "[--messages N] [--rounds R] [--python PATH] [--port P]  UID FETCH rate: ours vs imaplib vs raw socket", ImapFetchBenchmark.RunAsync),
 ];
 
