@@ -145,8 +145,16 @@ public class NotificationTests
         var m = (await _h.TicketAsync(r.Ticket!.Value))!.Messages.Single(x => x.Direction == MessageDirection.Inbound);
         Assert.That(m.Text, Does.Contain("Try turning it off and on."));
         Assert.That(m.NewText, Is.EqualTo("Thanks, that worked."));
-        var view = TicketWorker.Cli.MessageView.Of(m);
-        Assert.That(System.Text.Json.JsonSerializer.Serialize(view, TicketWorker.Cli.CliJson.Indented), Does.Contain("\"newText\": \"Thanks, that worked.\""));
+
+        var config = Path.GetDirectoryName(_h.App.Settings.Resolve("appsettings.json"))!;
+        var (json, text, errors) = (new StringWriter(), new StringWriter(), new StringWriter());
+        Assert.That(await TicketWorker.Cli.CliApp.RunAsync(["tickets", "show", $"{r.Ticket}", "--json", "--config", config], json, errors), Is.Zero, errors.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(json.ToString());
+        var shown = doc.RootElement.GetProperty("messages")[0];
+        Assert.That(shown.GetProperty("newText").GetString(), Is.EqualTo("Thanks, that worked."));
+        Assert.That(shown.GetProperty("text").GetString(), Does.Contain("> Try turning it off and on."));
+        Assert.That(await TicketWorker.Cli.CliApp.RunAsync(["tickets", "show", $"{r.Ticket}", "--config", config], text, errors), Is.Zero, errors.ToString());
+        Assert.That(text.ToString(), Does.Contain("    new text:\n      Thanks, that worked.\n    full text:\n      Thanks, that worked.").And.Contain("      > Try turning it off and on."));
     }
 
     [TestCase("en", "The customer wrote again on ticket 42.", "Due:")]
