@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using TicketWorker.Classification;
 using TicketWorker.Configuration;
 using TicketWorker.Intake;
@@ -20,9 +21,9 @@ namespace TicketWorker.Replies;
 /// token (Reply in any client comes back to the worker), and one References root per ticket so an
 /// agent's client shows every notification of a ticket as one thread.
 /// </summary>
-public sealed class Notifier(
+public sealed partial class Notifier(
     IngestContext context, TicketWorkerOptions options, ITicketStore tickets, IOutboxStore outbox, ISettingsStore settingsStore,
-    RawMailStore rawStore, TemplateRenderer templates, TimeProvider time)
+    RawMailStore rawStore, TemplateRenderer templates, TimeProvider time, ILogger<Notifier> logger)
 {
     /// <summary>Attachments beyond this many bytes in total are named in the text but not attached.</summary>
     public const long MaxAttachedBytes = 10 * 1024 * 1024;
@@ -122,7 +123,9 @@ public sealed class Notifier(
             foreach (var file in files) file.Content.Position = 0;
             if (await QueueAsync(tx, job, agent, files, cancellationToken).ConfigureAwait(false)) queued.Add(agent.Email);
         }
-        return queued.Count == 0 ? NotifyDecision.Skip("already queued") : new NotifyDecision(queued, "queued");
+        if (queued.Count == 0) return NotifyDecision.Skip("already queued");
+        Log.Queued(logger, job.Ticket.Number, queued.Count, files.Count);
+        return new NotifyDecision(queued, "queued");
     }
 
     private async Task<bool> QueueAsync(IStorageTransaction tx, Job job, Agent agent, IReadOnlyList<OutgoingAttachment> files, CancellationToken cancellationToken)
@@ -225,9 +228,10 @@ public sealed class Notifier(
             var reply = templates.Render(TemplateName, agent.Language, model);
             return new AckContent(reply.Subject, reply.Text, reply.Html, reply.Language);
         }
-        catch (TemplateException)
+        catch (TemplateException e)
         {
             // A broken template must not keep the customer's mail from the agent: the built-in text goes instead.
+            Log.TemplateFailed(logger, ticket.Number, agent.Email, e.Message);
             return DefaultContent(model);
         }
     }
@@ -246,4 +250,13 @@ public sealed class Notifier(
     }
 
     private static string Domain(string address) => address[(address.IndexOf('@') + 1)..];
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Notification of ticket {Ticket} queued for {Agents} agent(s) with {Attachments} attachment(s)")]
+        public static partial void Queued(ILogger logger, long ticket, int agents, int attachments);
+
+        [LoggerMessage(2, LogLevel.Warning, "The notification template failed for ticket {Ticket} to {Agent}; the built-in text is sent: {Reason}")]
+        public static partial void TemplateFailed(ILogger logger, long ticket, string agent, string reason);
+    }
 }
