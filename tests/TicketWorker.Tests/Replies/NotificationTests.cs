@@ -157,6 +157,20 @@ public class NotificationTests
         Assert.That(text.ToString(), Does.Contain("    new text:\n      Thanks, that worked.\n    full text:\n      Thanks, that worked.").And.Contain("      > Try turning it off and on."));
     }
 
+    [Test]
+    public async Task ANotificationTemplateThatFailsStillNotifiesWithTheBuiltInText()
+    {
+        using var folder = new TemplateFolder();
+        folder.Write("ack.en.liquid", TemplateFolder.Simple);
+        folder.Write("notification.en.liquid", "subject: x\n--- text ---\n{% for i in (1..2000000000) %}{{ i }}{% endfor %}\n--- html ---\n<p>x</p>\n");
+        _h = await IngestHarness.StartAsync(extraSettings: $", \"TemplatesPath\": \"{folder.Path}\"", rules: TeamRules);
+        var r = await _h.IngestAsync(Mails.Customer("customer7@example.test", "Loop", "loop-n1@example.test"));
+
+        var mail = Parse((await NotificationsAsync()).Single());
+        Assert.That(mail.Subject, Is.EqualTo($"New ticket [#{r.Ticket}]: Loop"));
+        Assert.That(mail.TextBody, Does.Contain("my printer is broken."));
+    }
+
     [TestCase("en", "The customer wrote again on ticket 42.", "Due:")]
     [TestCase("ru", "Клиент снова написал по обращению 42.", "Срок:")]
     [TestCase("el", "Ο πελάτης έγραψε ξανά για το αίτημα 42.", "Προθεσμία:")]
