@@ -9,6 +9,7 @@ IBenchmark[] benchmarks =
     new IngestBacklogBenchmark(),
     new RenderBenchmark(),
     new BusinessDaysBenchmark(),
+    new NotifyBenchmark(),
     new DelegateBenchmark("imap-fetch", "[--messages N] [--rounds R] [--python PATH] [--port P]  UID FETCH rate: ours vs imaplib vs raw socket", ImapFetchBenchmark.RunAsync),
 ];
 

@@ -41,14 +41,14 @@ public sealed record TicketDetailsView(
 
 public sealed record RuleDecisionView(string Rule, string Action);
 
-/// <summary>One message of a ticket.</summary>
+/// <summary>One message of a ticket: <c>text</c> is the full text, <c>newText</c> what its writer added (quotes and signature left out).</summary>
 public sealed record MessageView(
     string MessageId, string Direction, string Kind, string From, string? FromName, IReadOnlyList<string> To, IReadOnlyList<string> Cc,
-    string? Subject, DateTimeOffset? Date, string? Text, string? Status, IReadOnlyList<AttachmentView> Attachments)
+    string? Subject, DateTimeOffset? Date, string? Text, string? NewText, string? Status, IReadOnlyList<AttachmentView> Attachments)
 {
     public static MessageView Of(MessageRecord m) => new(
         m.MessageId, m.Direction.ToString().ToLowerInvariant(), m.Kind, m.From, m.FromName, m.To, m.Cc, m.Subject, m.Date ?? m.ReceivedAt,
-        m.Text, m.Status?.ToString().ToLowerInvariant(), m.Attachments.Select(a => new AttachmentView(a.FileName, a.ContentType, a.Size)).ToList());
+        m.Text, m.NewText, m.Status?.ToString().ToLowerInvariant(), m.Attachments.Select(a => new AttachmentView(a.FileName, a.ContentType, a.Size)).ToList());
 }
 
 public sealed record AttachmentView(string? FileName, string ContentType, long Size);

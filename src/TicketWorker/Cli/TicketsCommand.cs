@@ -62,9 +62,22 @@ public static class TicketsCommand
             await o.WriteLineAsync($"--- {m.Direction} {m.Kind} {Time(m.Date)} from {m.From}{(m.FromName is null ? "" : $" ({m.FromName})")}");
             await o.WriteLineAsync($"    subject: {m.Subject}");
             foreach (var a in m.Attachments) await o.WriteLineAsync($"    attachment: {a.FileName ?? "(no name)"} {a.ContentType} {a.Size} bytes");
-            if (!string.IsNullOrEmpty(m.Text))
-                foreach (var line in m.Text.ReplaceLineEndings("\n").TrimEnd().Split('\n')) await o.WriteLineAsync("    " + line);
+            // The new text first (what the writer added); the full text only when it says more.
+            if (m.NewText is not null && m.NewText != m.Text?.ReplaceLineEndings("\n").Trim())
+            {
+                await o.WriteLineAsync("    new text:");
+                await WriteIndentedAsync(o, m.NewText, "      ");
+                await o.WriteLineAsync("    full text:");
+                await WriteIndentedAsync(o, m.Text, "      ");
+            }
+            else await WriteIndentedAsync(o, m.Text, "    ");
         }
+    }
+
+    private static async Task WriteIndentedAsync(TextWriter o, string? text, string indent)
+    {
+        if (string.IsNullOrEmpty(text)) return;
+        foreach (var line in text.ReplaceLineEndings("\n").TrimEnd().Split('\n')) await o.WriteLineAsync(indent + line);
     }
 
     private static string Time(DateTimeOffset? t) => t?.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "-";

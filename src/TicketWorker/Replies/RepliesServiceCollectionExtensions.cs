@@ -10,7 +10,7 @@ public static class RepliesServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the <see cref="TemplateRenderer"/> (the folder at <c>TicketWorker:TemplatesPath</c>) and the
-    /// <see cref="Acknowledger"/>; without templates (an empty or missing folder) it writes the built-in English text.
+    /// <see cref="Acknowledger"/> and <see cref="Notifier"/>; without templates (an empty or missing folder) it writes the built-in English text.
     /// </summary>
     public static IServiceCollection AddReplies(this IServiceCollection services)
     {
@@ -29,6 +29,7 @@ public static class RepliesServiceCollectionExtensions
             return new Acknowledger(sp.GetRequiredService<IngestContext>(), options, sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<IOutboxStore>(),
                 sp.GetRequiredService<ISettingsStore>(), sp.GetRequiredService<TimeProvider>(), render);
         });
+        services.AddSingleton<Notifier>();
         return services;
     }
 }

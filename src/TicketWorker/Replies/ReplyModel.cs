@@ -24,6 +24,12 @@ public sealed record ReplyModel
     public string? Owner { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public EstimateModel? Estimate { get; init; }
+    /// <summary>When the ticket is due (the resolution time promised or the SLA's), shown in <see cref="TimeZoneId"/>; null when unknown.</summary>
+    public DateTimeOffset? Due { get; init; }
+    /// <summary>The notification is for a further mail of the customer, not a new ticket.</summary>
+    public bool FollowUp { get; init; }
+    /// <summary>File names of the customer's attachments that were attached to the notification.</summary>
+    public IReadOnlyList<string> Attachments { get; init; } = [];
     public int EscalationLevel { get; init; }
     /// <summary>Why an escalation fired (e.g. "first response target missed").</summary>
     public string? EscalationReason { get; init; }

@@ -20,6 +20,8 @@ public static class SampleReplyModels
         Owner = "agent@example.org",
         CreatedAt = new DateTimeOffset(2026, 3, 23, 9, 30, 0, TimeSpan.Zero),
         Estimate = new EstimateModel(new DateTimeOffset(2026, 3, 24, 13, 0, 0, TimeSpan.Zero), "Europe/Berlin"),
+        Due = new DateTimeOffset(2026, 3, 24, 13, 0, 0, TimeSpan.Zero),
+        Attachments = ["invoice.pdf", "screenshot.png"],
         EscalationLevel = 1,
         EscalationReason = "first response target missed",
         SupportAddress = "support@example.org",
@@ -30,6 +32,7 @@ public static class SampleReplyModels
     public static ReplyModel WithBusinessDays { get; } = WithDueTime with
     {
         CustomerName = "",
+        FollowUp = true,
         Estimate = new EstimateModel(new DateTimeOffset(2026, 4, 2, 13, 0, 0, TimeSpan.Zero), "Europe/Berlin", AsBusinessDays: true, BusinessDays: 7),
     };
 

@@ -14,7 +14,7 @@ namespace TicketWorker.Rules;
 /// </summary>
 public static partial class PolicyLoader
 {
-    private static readonly string[] Sections = ["agents", "teams", "vip", "rules", "sla", "business_hours", "ack", "escalation"];
+    private static readonly string[] Sections = ["agents", "teams", "vip", "rules", "sla", "business_hours", "ack", "notify", "escalation"];
 
     /// <summary>Loads the file; a missing file is an empty policy. Throws <see cref="ConfigException"/> listing every error.</summary>
     public static SupportPolicy Load(string path)
@@ -56,6 +56,7 @@ public static partial class PolicyLoader
         var rules = ReadRules(Section("rules"), r);
         var hours = ReadBusinessHours(Section("business_hours"), r);
         var ack = ReadAck(Section("ack"), r);
+        var notify = ReadNotify(Section("notify"), r);
         var escalation = ReadEscalation(Section("escalation"), r);
         var policy = new SupportPolicy(agents, teams)
         {
@@ -64,6 +65,7 @@ public static partial class PolicyLoader
             Sla = sla,
             BusinessHours = hours,
             Ack = ack,
+            Notify = notify,
             Escalation = escalation,
         };
         r.CheckReferences(policy);

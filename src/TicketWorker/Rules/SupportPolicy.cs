@@ -29,6 +29,7 @@ public sealed class SupportPolicy
     public SlaSettings Sla { get; init; } = SlaSettings.Empty;
     public BusinessHours BusinessHours { get; init; } = BusinessHours.None;
     public AckSettings Ack { get; init; } = AckSettings.Default;
+    public NotifySettings Notify { get; init; } = NotifySettings.Default;
     public EscalationSettings Escalation { get; init; } = EscalationSettings.None;
 
     /// <summary>The agent with this address (case-insensitive), or null.</summary>

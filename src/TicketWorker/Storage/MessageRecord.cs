@@ -45,6 +45,9 @@ public sealed record MessageRecord
     /// <summary>Plain-text body (quoted text stripped or not, as the caller decides).</summary>
     public string? Text { get; init; }
 
+    /// <summary>What the writer added: <see cref="Text"/> without quoted text and signature; null when not extracted.</summary>
+    public string? NewText { get; init; }
+
     /// <summary>HTML body, when there was one.</summary>
     public string? Html { get; init; }
 

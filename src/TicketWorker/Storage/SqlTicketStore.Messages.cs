@@ -8,14 +8,14 @@ public sealed partial class SqlTicketStore
     // Aliases map the stored names (some are reserved words) to MessageRecord's properties.
     private const string MessageColumns = """
         id, ticket_id, direction, kind, message_id, in_reply_to, reference_ids AS "references", from_address AS "from", from_name,
-        to_addresses AS "to", cc_addresses AS cc, subject, sent_date AS "date", text_body AS "text", html_body AS html,
+        to_addresses AS "to", cc_addresses AS cc, subject, sent_date AS "date", text_body AS "text", new_text, html_body AS html,
         raw_reference, raw_size, mailbox, uid, received_at, status, failure_reason
         """;
 
     private static readonly string[] InsertMessageColumns =
     [
         "ticket_id", "direction", "kind", "message_id", "in_reply_to", "reference_ids", "from_address", "from_name",
-        "to_addresses", "cc_addresses", "subject", "sent_date", "text_body", "html_body", "raw_reference", "raw_size",
+        "to_addresses", "cc_addresses", "subject", "sent_date", "text_body", "new_text", "html_body", "raw_reference", "raw_size",
         "mailbox", "uid", "received_at", "status", "failure_reason",
     ];
 
@@ -70,6 +70,7 @@ public sealed partial class SqlTicketStore
                 message.Subject,
                 SentDate = message.Date,
                 TextBody = message.Text,
+                message.NewText,
                 HtmlBody = message.Html,
                 message.RawReference,
                 message.RawSize,

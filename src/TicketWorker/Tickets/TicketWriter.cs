@@ -14,7 +14,7 @@ namespace TicketWorker.Tickets;
 /// </summary>
 public sealed class TicketWriter(
     StorageDatabase database, ITicketStore tickets, ISettingsStore settingsStore, IIgnoredMessageStore ignored,
-    IngestContext context, Replies.Acknowledger acknowledger, TimeProvider time, ILogger<RuleEngine> ruleLogger)
+    IngestContext context, Replies.Acknowledger acknowledger, Replies.Notifier notifier, TimeProvider time, ILogger<RuleEngine> ruleLogger)
 {
 
     public async Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken)
@@ -90,6 +90,7 @@ public sealed class TicketWriter(
                 await tickets.AddRuleDecisionAsync(tx, new RuleDecisionRecord { TicketId = ticket.Id, RuleName = d.Rule, Action = d.Action, DecidedAt = now }, cancellationToken).ConfigureAwait(false);
         }
 
+        var newText = Mail.Quotes.ReplyText.Extract(message).NewText;
         var added = await tickets.AddMessageAsync(tx, new MessageRecord
         {
             TicketId = ticket.Id,
@@ -105,6 +106,7 @@ public sealed class TicketWriter(
             Subject = message.Subject,
             Date = message.Date,
             Text = message.TextBody,
+            NewText = newText,
             Html = message.HtmlBody,
             RawReference = inbound.Raw.Reference,
             RawSize = inbound.Raw.Size,
@@ -133,6 +135,9 @@ public sealed class TicketWriter(
 
         if (action == IngestResult.Created)
             await acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: routing?.Ack?.Send ?? true, routing?.Ack?.Template, cancellationToken).ConfigureAwait(false);
+
+        // After the acknowledgement, which may store the promised resolution time the agents are shown.
+        await notifier.NotifyAsync(tx, ticket, inbound, followUp: action == IngestResult.Appended, newText, cancellationToken).ConfigureAwait(false);
 
         // Automatic mail is kept on the ticket but is no activity: it must not keep a stale ticket "recent".
         if (action == IngestResult.Appended && !kind.NeverAnswer() && !decision.Reopens)

@@ -241,4 +241,19 @@ public class PolicyLoaderTests
     public void AnUnknownConditionFieldHasAHint() =>
         Assert.That(SingleError("rules:\n  - name: a\n    when: { subjcet: x }\n    then: { stop: true }\n").ToString(),
             Is.EqualTo("rules.yaml:3:13: unknown condition 'subjcet' (did you mean 'subject'?)"));
+
+    [Test]
+    public void NotificationsAreOnUnlessTheFileTurnsThemOff()
+    {
+        Assert.That(Parse("agents: []\n").Notify, Is.EqualTo(new NotifySettings(true, true)));
+        Assert.That(Parse("notify: { new_ticket: false }\n").Notify, Is.EqualTo(new NotifySettings(false, true)));
+        Assert.That(Parse("notify:\n  follow_up: false\n").Notify, Is.EqualTo(new NotifySettings(true, false)));
+    }
+
+    [Test]
+    public void AMistypedNotifyKeyOrValueIsReportedWithItsPosition()
+    {
+        Assert.That(SingleError("notify:\n  new_tickets: true\n").ToString(), Is.EqualTo("rules.yaml:2:3: unknown notify key 'new_tickets' (did you mean 'new_ticket'?)"));
+        Assert.That(SingleError("notify:\n  follow_up: sometimes\n").ToString(), Is.EqualTo("rules.yaml:2:14: follow_up must be true or false, not 'sometimes'"));
+    }
 }

@@ -14,6 +14,9 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Encoding> StrictEncodings = new();
     private readonly Dictionary<MimeEntity, string> _texts = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>The part each top-level attachment came from (by reference), for <see cref="AttachmentContents"/>.</summary>
+    public Dictionary<ReadAttachment, MimeEntity> Sources { get; } = new(ReferenceEqualityComparer.Instance);
+
     public async Task<ReadMessage> ConvertAsync(MimeMessage message, long rawSize, int depth, CancellationToken cancellationToken)
     {
         var body = message.Body;
@@ -152,7 +155,9 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
                     await CollectAttachmentsAsync(child, selector, list, tnefBodies, depth, cancellationToken).ConfigureAwait(false);
                 return;
             case MessagePart messagePart:
-                list.Add(await EmbeddedAsync(messagePart, depth, cancellationToken).ConfigureAwait(false));
+                var embeddedPart = await EmbeddedAsync(messagePart, depth, cancellationToken).ConfigureAwait(false);
+                Sources[embeddedPart] = messagePart;
+                list.Add(embeddedPart);
                 return;
             case MimePart part:
                 if ((BodySelector.Is(part, "text", "plain") || BodySelector.Is(part, "text", "html")) && selector.IsBody(part)) return;
@@ -169,8 +174,10 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
                 if (encodedLength == 0 && name is null) return;
                 var size = await PartContent.DecodedSizeAsync(part, cancellationToken).ConfigureAwait(false);
                 var embedded = IsMessageType(part) ? await EncodedMessageAsync(part, depth, cancellationToken).ConfigureAwait(false) : null;
-                list.Add(new ReadAttachment(name ?? (embedded is null ? null : MessageFileName(embedded.Subject)), part.ContentType.MimeType.ToLowerInvariant(), size,
-                    part.ContentId, IsInline(part)) { Message = embedded });
+                var attachment = new ReadAttachment(name ?? (embedded is null ? null : MessageFileName(embedded.Subject)), part.ContentType.MimeType.ToLowerInvariant(), size,
+                    part.ContentId, IsInline(part)) { Message = embedded };
+                Sources[attachment] = part;
+                list.Add(attachment);
                 return;
         }
     }

@@ -35,6 +35,24 @@ public static class MessageReader
     }
 
     /// <summary>
+    /// Reads the message and hands it to <paramref name="use"/> with access to its attachments'
+    /// decoded content, while the input is still open; the stream stays open.
+    /// </summary>
+    /// <exception cref="MessageReadException">The input is not mail at all.</exception>
+    public static Task<T> ReadWithContentsAsync<T>(Stream stream, Func<ReadMessage, AttachmentContents, Task<T>> use, MessageReaderOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        options ??= MessageReaderOptions.Default;
+        return VisitAsync(stream, options, async (message, length, parserOptions, headerEncoding, fallback) =>
+        {
+            var converter = new MessageConverter(options, parserOptions, headerEncoding, fallback);
+            var read = await converter.ConvertAsync(message, length, 0, cancellationToken).ConfigureAwait(false);
+            return await use(read, new AttachmentContents(converter.Sources)).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    /// <summary>
     /// Parses leniently (header block repaired, 8-bit headers in the declared charset) and hands
     /// MimeKit's message to <paramref name="visit"/> while the input is still open. Internal: the
     /// stages get a <see cref="ReadMessage"/>; tests use this to compare decoded parts byte for byte.

@@ -1,0 +1,2 @@
+-- The new text of a message: what its writer added, quotes and signature left out (Mail/Quotes).
+ALTER TABLE messages ADD new_text nvarchar(max) NULL;

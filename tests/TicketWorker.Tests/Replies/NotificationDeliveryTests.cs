@@ -1,0 +1,41 @@
+using MailKit.Search;
+using MimeKit;
+using TicketWorker.Tests.Infrastructure;
+using TicketWorker.Tests.Intake;
+
+namespace TicketWorker.Tests.Replies;
+
+/// <summary>A notification end to end: ingest, outbox, Postfix, the agent's INBOX in Dovecot.</summary>
+public class NotificationDeliveryTests
+{
+    [Test]
+    public async Task ACustomersMailArrivesInTheAgentsInboxWithTheReplyTokenAndTheAttachment()
+    {
+        using var h = await IngestHarness.StartAsync(
+            extraSettings: $", \"TemplatesPath\": \"{Path.Combine(RepoRoot.Path, "templates")}\"",
+            mailboxes: IngestHarness.StackMailbox("support", "INBOX"),
+            rules: "teams:\n  first:\n    members: [agent1@example.test]\nrules:\n  - name: all\n    then: { team: first }\n");
+        var subject = $"Scanner jams {Guid.NewGuid():N}";
+        var content = new byte[20_000];
+        new Random(13).NextBytes(content);
+        var r = await h.IngestAsync(NotificationTests.WithAttachment("Customer Eight <customer8@example.test>", subject,
+            $"e2e-{Guid.NewGuid():N}@example.test", "scan.pdf", content));
+
+        var sent = await h.App.Sender("test").RunOnceAsync();
+        Assert.That(sent.Sent, Is.EqualTo(2), "the customer's acknowledgement and agent1's notification");
+
+        using var mailbox = await TestMailbox.ConnectAsync("agent1");
+        var uids = await mailbox.WaitForAsync("INBOX", SearchQuery.SubjectContains(subject));
+        Assert.That(uids, Has.Count.EqualTo(1), "exactly one notification reached agent1");
+        var mail = await mailbox.GetMessageAsync("INBOX", uids[0]);
+        Assert.That(mail.Subject, Does.StartWith($"New ticket [#{r.Ticket}]"));
+        var token = mail.ReplyTo.Mailboxes.Single().Address;
+        Assert.That((await h.ReplyTokensAsync()).Verify(token.Split('+')[1].Split('@')[0]), Is.EqualTo(r.Ticket));
+        Assert.That(mail.References, Is.EqualTo(new[] { $"ticket-{r.Ticket}-thread@example.test" }));
+        Assert.That(mail.TextBody, Does.Contain("Please find the invoice attached.").And.Contain("scan.pdf"));
+        var part = mail.Attachments.OfType<MimePart>().Single();
+        using var decoded = new MemoryStream();
+        await part.Content!.DecodeToAsync(decoded);
+        Assert.That((part.FileName, decoded.ToArray()), Is.EqualTo(("scan.pdf", content)));
+    }
+}
