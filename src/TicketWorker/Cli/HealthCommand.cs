@@ -15,17 +15,17 @@ public static class HealthCommand
         var d = HealthThresholds.Default;
         var pollFactor = new Option<int>("--poll-factor")
         {
-            Description = $"a mailbox is late when its last successful poll (IDLE counts) is older than this many poll intervals, at least this many minutes (default {d.PollFactor})",
+            Description = "a mailbox is late when its last successful poll (IDLE counts) is older than this many poll intervals, at least this many minutes",
             DefaultValueFactory = _ => d.PollFactor,
         };
         var outboxAge = new Option<TimeSpan>("--outbox-age")
         {
-            Description = $"the oldest due outbox message may wait this long, as hh:mm:ss (default {d.OutboxAge:c})",
+            Description = "the oldest due outbox message may wait this long, as hh:mm:ss",
             DefaultValueFactory = _ => d.OutboxAge,
         };
         var quarantine = new Option<int>("--quarantine-per-hour")
         {
-            Description = $"more messages quarantined in the last hour than this is a problem (default {d.QuarantinePerHour})",
+            Description = "more messages quarantined in the last hour than this is a problem",
             DefaultValueFactory = _ => d.QuarantinePerHour,
         };
         var command = new Command("health", "exit 0 when mailboxes are polled, the outbox moves and the quarantine is quiet; else exit 1 with the reasons")
@@ -43,9 +43,9 @@ public static class HealthCommand
                 using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct, migrate: false);
                 problems = await host.Services.GetRequiredService<HealthReader>().ReadAsync(thresholds, ct);
             }
-            catch (StorageException e)
+            catch (Exception e) when (e is StorageException or System.Data.Common.DbException)
             {
-                // Unreachable database: a health problem to report like the others, not a crash.
+                // An unreachable or unmigrated database is a health problem to report like the others, not a crash.
                 problems = [$"database: {e.Message}"];
             }
             if (problems.Count == 0)

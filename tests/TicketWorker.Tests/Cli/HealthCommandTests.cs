@@ -130,4 +130,19 @@ public class HealthCommandTests
         Assert.That(code, Is.EqualTo(CliApp.Ok), output + errors.ToString());
         Assert.That(output.ToString().Trim(), Is.EqualTo("ok"));
     }
+    [Test]
+    public async Task UnmigratedDatabaseIsAProblemLineNotAnInternalError()
+    {
+        using var temp = new TempDirectory();
+        var settings = File.ReadAllText(Path.Combine(Path.GetDirectoryName(_h.DataPath)!, "config", "appsettings.json"));
+        temp.Write("config/appsettings.json", settings);
+        temp.Write("config/rules.yaml", "agents:\n  - email: agent1@example.test\n    name: Agent One\n");
+        var output = new StringWriter();
+        var errors = new StringWriter();
+
+        var code = await CliApp.RunAsync(["health", "--config", Path.Combine(temp.Path, "config")], output, errors);
+
+        Assert.That(code, Is.EqualTo(CliApp.UserError), errors.ToString());
+        Assert.That(output.ToString(), Does.StartWith("database: "));
+    }
 }
