@@ -16,7 +16,10 @@
 # it delivers example.test over LMTP into Dovecot and answers "Relay access denied" otherwise.
 #
 # The state directory is machine-global on purpose so several checkouts share one stack:
-# TICKETWORKER_MAILSTACK_DIR (default /tmp/ticketworker-mailstack). Ports (all overridable):
+# TICKETWORKER_MAILSTACK_DIR (default /tmp/ticketworker-mailstack, the tests' stack). The demo
+# (./run.sh) runs a second stack with its own state and ports, see run.sh. Certificate: generated
+# on first `up`, or copied from TICKETWORKER_MAILSTACK_CERT and TICKETWORKER_MAILSTACK_KEY when set.
+# Ports (all overridable):
 #   TICKETWORKER_IMAP_PORT=10143 (STARTTLS offered)   TICKETWORKER_IMAPS_PORT=10993
 #   TICKETWORKER_LMTP_PORT=10024                      TICKETWORKER_SMTP_PORT=10025 (plain, no auth)
 #   TICKETWORKER_SUBMISSION_PORT=10587 (STARTTLS required, AUTH)
@@ -133,6 +136,15 @@ ensure_vmail_user() {
 make_certificate() {
   [ -s "$CERT" ] && [ -s "$KEY" ] && return 0
   $SUDO mkdir -p "$STATE/tls"
+  if [ -n "${TICKETWORKER_MAILSTACK_CERT:-}" ]; then
+    # A given pair: the demo's (run.sh), committed so that the shipped config/ can trust it by a
+    # relative path before this stack ever ran. Its key is public: it is good for 127.0.0.1 only.
+    $SUDO cp "$TICKETWORKER_MAILSTACK_CERT" "$CERT"
+    $SUDO cp "${TICKETWORKER_MAILSTACK_KEY:?TICKETWORKER_MAILSTACK_KEY must name the key of TICKETWORKER_MAILSTACK_CERT}" "$KEY"
+    $SUDO chmod 644 "$CERT"
+    $SUDO chmod 600 "$KEY"
+    return 0
+  fi
   $SUDO openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 \
     -subj "/CN=localhost" \
     -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \

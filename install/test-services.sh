@@ -5,8 +5,19 @@
 #   install/test-services.sh up|down|status
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+# Tools the tests call besides the servers: systemd-analyze (the unit test of install/install.sh).
+tools() {
+  command -v systemd-analyze >/dev/null && return 0
+  echo "test-services: installing systemd (for systemd-analyze)" >&2
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends systemd >/dev/null
+}
+
 case "${1:-up}" in
   up)
+    tools
     "$here/mailstack.sh" up
     "$here/postgres.sh" up
     ;;

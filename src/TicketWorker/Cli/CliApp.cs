@@ -30,6 +30,7 @@ public static class CliApp
         root.Subcommands.Add(TicketsCommand.Create(output, errors));
         root.Subcommands.Add(QuarantineCommand.Create(output, errors));
         root.Subcommands.Add(StatusCommand.Create(output, errors));
+        root.Subcommands.Add(HealthCommand.Create(output, errors));
         root.Subcommands.Add(RulesCommand.Create(output, errors));
         var config = new InvocationConfiguration { Output = output, Error = errors };
         return Guard(errors, () => root.Parse(args).InvokeAsync(config, cancellationToken));

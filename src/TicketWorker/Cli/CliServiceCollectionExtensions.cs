@@ -8,6 +8,7 @@ public static class CliServiceCollectionExtensions
     public static IServiceCollection AddCommands(this IServiceCollection services)
     {
         services.AddSingleton<StatusReader>();
+        services.AddSingleton<HealthReader>();
         services.AddSingleton<TicketReader>();
         services.AddSingleton<QuarantineDesk>();
         return services;

@@ -14,6 +14,10 @@ public static partial class WorkerHost
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("TICKETWORKER_LOG_LEVEL") is { } level
             && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Information);
+        // Under systemd (Type=notify, install/ticketworker.service): READY=1 once the host has started,
+        // STOPPING=1 on shutdown, and journald's log format (registered after the simple console so it
+        // wins). Outside systemd it does nothing.
+        builder.Services.AddSystemd();
         using var host = await TicketWorkerHost.OpenAsync(builder, cancellationToken: cancellationToken).ConfigureAwait(false);
         // Broken templates do not stop the worker (the affected mails fail with the reason), but they are said at once.
         var startup = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TicketWorker.Startup");

@@ -14,6 +14,8 @@ public class RulesCommandTests
         _dir = new TempDirectory();
         _dir.Write("config/appsettings.json", File.ReadAllText(System.IO.Path.Combine(RepoRoot.Path, "config", "appsettings.json")));
         _dir.Write("config/rules.yaml", File.ReadAllText(System.IO.Path.Combine(RepoRoot.Path, "config", "rules.yaml")));
+        // The shipped config trusts the demo stack's certificate by a path relative to config/.
+        _dir.Write("config/demo-mailstack-cert.pem", File.ReadAllText(System.IO.Path.Combine(RepoRoot.Path, "config", "demo-mailstack-cert.pem")));
         // The shipped TemplatesPath is ../templates next to config/, as in the repository.
         foreach (var file in Directory.EnumerateFiles(System.IO.Path.Combine(RepoRoot.Path, "templates"), "*", SearchOption.AllDirectories))
             _dir.Write(System.IO.Path.Combine("templates", System.IO.Path.GetRelativePath(System.IO.Path.Combine(RepoRoot.Path, "templates"), file)), File.ReadAllText(file));
