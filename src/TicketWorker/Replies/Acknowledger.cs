@@ -168,7 +168,7 @@ public sealed class Acknowledger(
 
     private static string EstimateSentence(Escalation.ResolutionEstimate? e) => e is null ? "" : e.Phrase.Kind == Escalation.EstimatePhraseKind.DateTime
         ? System.FormattableString.Invariant($"\nWe expect to resolve it by {e.Phrase.Weekday} {e.Phrase.Time:HH\\:mm}, {e.Phrase.TimeZoneId} time.")
-        : System.FormattableString.Invariant($"\nWe expect to resolve it within {e.Phrase.BusinessDays} business days.");
+        : System.FormattableString.Invariant($"\nWe expect to resolve it within {e.Phrase.BusinessDays} business {(e.Phrase.BusinessDays == 1 ? "day" : "days")}.");
 }
 
 /// <summary>Whether an acknowledgement was queued, and why not when it was not.</summary>
