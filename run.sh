@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs TicketWorker from this checkout.
-#   ./run.sh                     the worker (intake, outbox, scheduler) until Ctrl-C / SIGTERM
+#   ./run.sh                     the demo (install/demo.sh): sample mails, the ticket table, then the worker
+#   ./run.sh run                 the worker (intake, outbox, scheduler) until Ctrl-C / SIGTERM
 #   ./run.sh tickets list        any other ticketworker command (`./run.sh --help` lists them)
 #   ./run.sh --config /etc/ticketworker status      on your own configuration
 #
@@ -39,6 +40,10 @@ for arg in "$@"; do
 done
 [ -n "${TICKETWORKER_CONFIG:-}" ] && demo=0
 [ -n "$command" ] && [ "$command" != run ] && demo=0
+# No arguments on the demo config: the demo (sample mails, the ticket table, then the worker).
+if [ $# -eq 0 ] && [ "$demo" = "1" ] && [ "${TICKETWORKER_DEMO_STACK:-1}" = "1" ]; then
+  exec install/demo.sh
+fi
 if [ "${TICKETWORKER_DEMO_STACK:-$demo}" = "1" ]; then
   install/mailstack.sh up >&2
 fi

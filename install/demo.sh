@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The demo (`./run.sh` with no arguments): starts the demo's mail stack, delivers the sample customer
+# mails in install/demo-mail/ once per stack state, runs the worker until they are tickets, prints the
+# ticket table and one acknowledgement as it arrived in a customer's INBOX, then keeps the worker
+# running in the foreground.
+#
+# Called by run.sh, which exports the demo stack's settings (TICKETWORKER_MAILSTACK_DIR and ports).
+#   TICKETWORKER_DEMO_EXIT=1        exit after printing instead of keeping the worker running (tests)
+#   TICKETWORKER_DEMO_DLL=PATH      an already built TicketWorker.dll (Release) instead of building here
+#   TICKETWORKER_DEMO_WAIT=60       seconds to wait for the tickets and for the acknowledgement
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STATE="${TICKETWORKER_MAILSTACK_DIR:?run this through ./run.sh}"
+SMTP_PORT="${TICKETWORKER_SMTP_PORT:-20025}"
+IMAP_PORT="${TICKETWORKER_IMAP_PORT:-20143}"
+WAIT="${TICKETWORKER_DEMO_WAIT:-60}"
+CERT="$PWD/config/demo-mailstack-cert.pem"
+
+say() { printf '\n== %s\n' "$*"; }
+
+install/mailstack.sh up >&2
+
+# Build once and run the dll directly: each `dotnet run` would check the build again (seconds per poll).
+dll="${TICKETWORKER_DEMO_DLL:-}"
+if [ -z "$dll" ]; then
+  say "building TicketWorker (Release)"
+  dotnet build src/TicketWorker -c Release --nologo -v q -clp:NoSummary >&2
+  dll="$PWD/src/TicketWorker/bin/Release/net10.0/TicketWorker.dll"
+fi
+tw() { dotnet "$dll" "$@"; }
+
+# Once per stack state: the mails live in the stack's Maildirs, so a restarted demo finds them there
+# (and the worker skips what it already ticketed). A new Date per delivery keeps them "just sent".
+marker="$STATE/demo-mail-delivered"
+if [ ! -e "$marker" ]; then
+  say "delivering the sample mails to support@example.test (SMTP 127.0.0.1:$SMTP_PORT)"
+  for eml in install/demo-mail/*.eml; do
+    from=$(sed -n 's/^From:.*<\([^>]*\)>.*/\1/p' "$eml" | head -n 1)
+    { printf 'Date: %s\r\n' "$(date -R)"; cat "$eml"; } \
+      | curl -sS --url "smtp://127.0.0.1:$SMTP_PORT" --mail-from "$from" --mail-rcpt support@example.test -T -
+    echo "  $(basename "$eml")  from $from"
+  done
+  touch "$marker"
+fi
+
+say "starting the worker"
+log="$STATE/demo-worker.log"
+tw run >"$log" 2>&1 &
+worker=$!
+stop_worker() { kill -TERM "$worker" 2>/dev/null && wait "$worker" 2>/dev/null || true; }
+trap stop_worker EXIT
+
+# Processed when the last sample (Ann's reply) is in her ticket: intake goes in UID order, so the
+# mails before it, the out-of-office included, are done too.
+deadline=$((SECONDS + WAIT))
+until tw tickets list --json 2>/dev/null | grep -q '"messageCount": 2'; do
+  if [ $SECONDS -ge $deadline ] || ! kill -0 "$worker" 2>/dev/null; then
+    echo "demo: the sample mails were not processed within ${WAIT}s; the worker's log:" >&2
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
+  sleep 1
+done
+say "tickets (./run.sh tickets list)"
+tw tickets list
+
+# The acknowledgement goes out through the outbox and Postfix; find it by its subject in customer1's
+# INBOX over IMAP (RFC 3501 UID SEARCH, then the newest match).
+imap=(curl -sS --ssl-reqd --cacert "$CERT" -u customer1@example.test:secret)
+uid=""
+until [ -n "$uid" ]; do
+  uid=$("${imap[@]}" --url "imap://127.0.0.1:$IMAP_PORT/INBOX" -X 'UID SEARCH SUBJECT "Printer in the office"' \
+    | tr -d '\r' | sed -n 's/^\* SEARCH//p' | tr ' ' '\n' | sed '/^$/d' | head -n 1)
+  if [ -z "$uid" ]; then
+    if [ $SECONDS -ge $deadline ]; then echo "demo: no acknowledgement in customer1's INBOX within ${WAIT}s" >&2; exit 1; fi
+    sleep 1
+  fi
+done
+say "the acknowledgement in customer1@example.test's INBOX (IMAP UID $uid)"
+"${imap[@]}" --url "imap://127.0.0.1:$IMAP_PORT/INBOX;UID=$uid" | tr -d '\r'
+
+if [ "${TICKETWORKER_DEMO_EXIT:-0}" = "1" ]; then exit 0; fi
+
+stop_worker
+trap - EXIT
+cat <<EOF
+
+== the worker keeps running (Ctrl-C stops it). Send more mail:
+  printf 'From: <customer6@example.test>\r\nTo: support@example.test\r\nSubject: Hello\r\n\r\nHelp!\r\n' \\
+    | curl -s --url smtp://127.0.0.1:$SMTP_PORT --mail-from customer6@example.test --mail-rcpt support@example.test -T -
+Look: ./run.sh tickets list, ./run.sh tickets show 1, ./run.sh status; customers' mail with
+  curl --ssl-reqd --cacert config/demo-mailstack-cert.pem -u customer6@example.test:secret 'imap://127.0.0.1:$IMAP_PORT/INBOX;UID=1'
+
+EOF
+exec dotnet "$dll" run
