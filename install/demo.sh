@@ -6,7 +6,7 @@
 #
 # Called by run.sh, which exports the demo stack's settings (TICKETWORKER_MAILSTACK_DIR and ports).
 #   TICKETWORKER_DEMO_EXIT=1        exit after printing instead of keeping the worker running (tests)
-#   TICKETWORKER_DEMO_DLL=PATH      an already built TicketWorker.dll (Release) instead of building here
+#   TICKETWORKER_DEMO_DLL=PATH      an already built ticketworker.dll (Release) instead of building here
 #   TICKETWORKER_DEMO_WAIT=60       seconds to wait for the tickets and for the acknowledgement
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +26,7 @@ dll="${TICKETWORKER_DEMO_DLL:-}"
 if [ -z "$dll" ]; then
   say "building TicketWorker (Release)"
   dotnet build src/TicketWorker -c Release --nologo -v q -clp:NoSummary >&2
-  dll="$PWD/src/TicketWorker/bin/Release/net10.0/TicketWorker.dll"
+  dll="$PWD/src/TicketWorker/bin/Release/net10.0/ticketworker.dll"
 fi
 tw() { dotnet "$dll" "$@"; }
 
@@ -56,7 +56,7 @@ trap stop_worker EXIT
 deadline=$((SECONDS + WAIT))
 until tw tickets list --json 2>/dev/null | grep -q '"messageCount": 2'; do
   if [ $SECONDS -ge $deadline ] || ! kill -0 "$worker" 2>/dev/null; then
-    echo "demo: the sample mails were not processed within ${WAIT}s; the worker's log:" >&2
+    echo "demo: the sample mails were not processed within ${WAIT}s (or the worker stopped); its log, $log:" >&2
     tail -n 30 "$log" >&2
     exit 1
   fi
