@@ -30,6 +30,25 @@ if [ -z "$dll" ]; then
 fi
 tw() { dotnet "$dll" "$@"; }
 
+say "starting the worker"
+log="$STATE/demo-worker.log"
+tw run >"$log" 2>&1 &
+worker=$!
+stop_worker() { kill -TERM "$worker" 2>/dev/null && wait "$worker" 2>/dev/null || true; }
+trap stop_worker EXIT
+deadline=$((SECONDS + WAIT))
+
+# The worker never answers mail that was in the mailbox before its first start (a first import of
+# old mail must not acknowledge it), so the samples go in once it is connected.
+until grep -q 'Mailbox support: connected' "$log"; do
+  if [ $SECONDS -ge $deadline ] || ! kill -0 "$worker" 2>/dev/null; then
+    echo "demo: the worker did not connect to the mailbox within ${WAIT}s (or it stopped); its log, $log:" >&2
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
+  sleep 1
+done
+
 # Once per stack state: the mails live in the stack's Maildirs, so a restarted demo finds them there
 # (and the worker skips what it already ticketed). A new Date per delivery keeps them "just sent".
 marker="$STATE/demo-mail-delivered"
@@ -44,17 +63,15 @@ if [ ! -e "$marker" ]; then
   touch "$marker"
 fi
 
-say "starting the worker"
-log="$STATE/demo-worker.log"
-tw run >"$log" 2>&1 &
-worker=$!
-stop_worker() { kill -TERM "$worker" 2>/dev/null && wait "$worker" 2>/dev/null || true; }
-trap stop_worker EXIT
-
-# Processed when the last sample (Ann's reply) is in her ticket: intake goes in UID order, so the
-# mails before it, the out-of-office included, are done too.
-deadline=$((SECONDS + WAIT))
-until tw tickets list --json 2>/dev/null | grep -q '"messageCount": 2'; do
+# Processed when the last sample, Ann's reply, is in her printer ticket: intake goes in UID order, so
+# the mails before it (the out-of-office included) are done too.
+reply_threaded() {
+  local n
+  n=$(tw tickets list --json 2>/dev/null | grep -B1 '"subject": "Printer in the office' \
+    | sed -n 's/.*"number": \([0-9]*\).*/\1/p' | head -n 1)
+  [ -n "$n" ] && tw tickets show "$n" --json 2>/dev/null | grep -q 'demo-06-printer-reply@'
+}
+until reply_threaded; do
   if [ $SECONDS -ge $deadline ] || ! kill -0 "$worker" 2>/dev/null; then
     echo "demo: the sample mails were not processed within ${WAIT}s (or the worker stopped); its log, $log:" >&2
     tail -n 30 "$log" >&2
@@ -66,7 +83,7 @@ say "tickets (./run.sh tickets list)"
 tw tickets list
 
 # The acknowledgement goes out through the outbox and Postfix; find it by its subject in customer1's
-# INBOX over IMAP (RFC 3501 UID SEARCH, then the newest match).
+# INBOX over IMAP (RFC 3501 UID SEARCH, the first match is the acknowledgement).
 imap=(curl -sS --ssl-reqd --cacert "$CERT" -u customer1@example.test:secret)
 uid=""
 until [ -n "$uid" ]; do
