@@ -95,7 +95,14 @@ until [ -n "$uid" ]; do
   fi
 done
 say "the acknowledgement in customer1@example.test's INBOX (IMAP UID $uid)"
-"${imap[@]}" --url "imap://127.0.0.1:$IMAP_PORT/INBOX;UID=$uid" | tr -d '\r'
+# Its headers, then the plain-text part (the first of multipart/alternative) with its
+# quoted-printable (RFC 2045 6.7) undone.
+"${imap[@]}" --url "imap://127.0.0.1:$IMAP_PORT/INBOX;UID=$uid" | tr -d '\r' \
+  | sed -n '/^$/q; /^\(From\|To\|Date\|Subject\):/p'
+echo
+"${imap[@]}" --url "imap://127.0.0.1:$IMAP_PORT/INBOX;UID=$uid;SECTION=1" | tr -d '\r' \
+  | perl -0pe 's/=\n//g; s/=([0-9A-Fa-f]{2})/chr(hex($1))/ge'
+echo
 
 if [ "${TICKETWORKER_DEMO_EXIT:-0}" = "1" ]; then exit 0; fi
 
