@@ -32,7 +32,7 @@ tw() { dotnet "$dll" "$@"; }
 
 say "starting the worker"
 log="$STATE/demo-worker.log"
-tw run >"$log" 2>&1 &
+dotnet "$dll" run >"$log" 2>&1 &   # not through tw: $! must be the worker itself
 worker=$!
 stop_worker() { kill -TERM "$worker" 2>/dev/null && wait "$worker" 2>/dev/null || true; }
 trap stop_worker EXIT
