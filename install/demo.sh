@@ -90,7 +90,13 @@ until [ -n "$uid" ]; do
   uid=$("${imap[@]}" --url "imap://127.0.0.1:$IMAP_PORT/INBOX" -X 'UID SEARCH SUBJECT "Printer in the office"' \
     | tr -d '\r' | sed -n 's/^\* SEARCH//p' | tr ' ' '\n' | sed '/^$/d' | head -n 1)
   if [ -z "$uid" ]; then
-    if [ $SECONDS -ge $deadline ]; then echo "demo: no acknowledgement in customer1's INBOX within ${WAIT}s" >&2; exit 1; fi
+    if [ $SECONDS -ge $deadline ]; then
+      echo "demo: no acknowledgement in customer1's INBOX within ${WAIT}s." >&2
+      # The likely cause: data/ kept the tickets of an earlier demo whose stack state is gone (/tmp is
+      # cleared at boot), so the samples were delivered again and recognised as duplicates.
+      echo "If data/ holds tickets of an earlier demo whose mail stack state ($STATE) was removed, the samples were duplicates: move data/ away and run ./run.sh again." >&2
+      exit 1
+    fi
     sleep 1
   fi
 done
