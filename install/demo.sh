@@ -119,7 +119,8 @@ cat <<EOF
 == the worker keeps running (Ctrl-C stops it). Send more mail:
   printf 'From: <customer6@example.test>\r\nTo: support@example.test\r\nSubject: Hello\r\n\r\nHelp!\r\n' \\
     | curl -s --url smtp://127.0.0.1:$SMTP_PORT --mail-from customer6@example.test --mail-rcpt support@example.test -T -
-Look: ./run.sh tickets list, ./run.sh tickets show 1, ./run.sh status; customers' mail with
+Look: ./run.sh tickets list, ./run.sh tickets show 1, ./run.sh status (another terminal); the database
+and raw mail are in data/, the stack's logs in $STATE/log/; customers' mail with
   curl --ssl-reqd --cacert config/demo-mailstack-cert.pem -u customer6@example.test:secret 'imap://127.0.0.1:$IMAP_PORT/INBOX;UID=1'
 
 EOF
