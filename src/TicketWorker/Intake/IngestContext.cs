@@ -20,6 +20,16 @@ public sealed class IngestContext(TicketWorkerOptions options, PolicyHolder poli
 
     public SupportPolicy Policy => policy.Current;
 
+    /// <summary>True for one of our mailboxes or a reply-token address of one (never a customer, never an agent).</summary>
+    public bool IsOurs(string address) =>
+        MailboxAddresses.Any(a => string.Equals(a, address, StringComparison.OrdinalIgnoreCase))
+        || ReplyToken.FromAddress(address, MailboxAddresses) is not null;
+
+    /// <summary>The mailbox that answers mail from <paramref name="sourceMailbox"/> (the first one for mail from a pipe), or null when none is configured.</summary>
+    public MailboxOptions? SendingMailbox(string? sourceMailbox) =>
+        options.Mailboxes.FirstOrDefault(m => string.Equals(m.Name, sourceMailbox, StringComparison.OrdinalIgnoreCase))
+        ?? options.Mailboxes.FirstOrDefault();
+
     public MessageClassifier Classifier()
     {
         var current = policy.Current;

@@ -15,7 +15,7 @@ namespace TicketWorker.Replies;
 /// </summary>
 /// <param name="render">Turns the facts into the mail's text: the templates, or <see cref="DefaultContent"/> without them.</param>
 public sealed class Acknowledger(
-    IngestContext context, TicketWorkerOptions options, ITicketStore tickets, IOutboxStore outbox, ISettingsStore settingsStore,
+    IngestContext context, ITicketStore tickets, IOutboxStore outbox, ISettingsStore settingsStore,
     TimeProvider time, Func<AckModel, AckContent> render)
 {
     /// <summary>RFC 3834 §2: at most this many automatic mails to one address per 24 hours (rules.yaml ack.max_per_day).</summary>
@@ -34,8 +34,7 @@ public sealed class Acknowledger(
         if (inbound.Source.IsHistory) return AckDecision.Skip("mail from before the first start");
         if (string.IsNullOrEmpty(sender) || !sender.Contains('@')) return AckDecision.Skip("no sender address");
         if (!OutgoingAddress.IsWritable(sender)) return AckDecision.Skip($"the sender address {sender} cannot be written as 7-bit mail");
-        var ours = context.MailboxAddresses;
-        if (ours.Any(a => string.Equals(a, sender, StringComparison.OrdinalIgnoreCase)) || ReplyToken.FromAddress(sender, ours) is not null)
+        if (context.IsOurs(sender))
             return AckDecision.Skip("the sender is one of our own mailboxes");
         if (context.Policy.FindAgent(sender) is not null) return AckDecision.Skip("the sender is an agent");
 
@@ -43,8 +42,7 @@ public sealed class Acknowledger(
         var recent = await tickets.CountAutoRepliesAsync(tx, sender, now - TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
         if (recent >= MaxPerDay) return AckDecision.Skip($"{sender} already got {recent} automatic mails in 24 hours");
 
-        var mailbox = options.Mailboxes.FirstOrDefault(m => string.Equals(m.Name, inbound.Source.Mailbox, StringComparison.OrdinalIgnoreCase))
-                      ?? options.Mailboxes.FirstOrDefault();
+        var mailbox = context.SendingMailbox(inbound.Source.Mailbox);
         if (mailbox is null) return AckDecision.Skip("no mailbox to answer from");
         var fromAddress = mailbox.SmtpFrom ?? mailbox.Address;
         var tag = context.SubjectTag;

@@ -22,7 +22,7 @@ namespace TicketWorker.Replies;
 /// agent's client shows every notification of a ticket as one thread.
 /// </summary>
 public sealed partial class Notifier(
-    IngestContext context, TicketWorkerOptions options, ITicketStore tickets, IOutboxStore outbox, ISettingsStore settingsStore,
+    IngestContext context, ITicketStore tickets, IOutboxStore outbox, ISettingsStore settingsStore,
     RawMailStore rawStore, TemplateRenderer templates, TimeProvider time, ILogger<Notifier> logger)
 {
     /// <summary>Attachments beyond this many bytes in total are named in the text but not attached.</summary>
@@ -49,8 +49,7 @@ public sealed partial class Notifier(
         if (inbound.Classification.Kind != MessageKind.Customer) return NotifyDecision.Skip($"{inbound.Classification.Kind.ToName()} mail does not notify");
         if (followUp ? !settings.FollowUp : !settings.NewTicket) return NotifyDecision.Skip($"notifications are off (rules.yaml notify.{(followUp ? "follow_up" : "new_ticket")})");
         if (inbound.Source.IsHistory) return NotifyDecision.Skip("mail from before the first start");
-        var ours = context.MailboxAddresses;
-        if (ours.Any(a => string.Equals(a, sender, StringComparison.OrdinalIgnoreCase)) || ReplyToken.FromAddress(sender, ours) is not null)
+        if (context.IsOurs(sender))
             return NotifyDecision.Skip("the sender is one of our own mailboxes");
         if (policy.FindAgent(sender) is not null) return NotifyDecision.Skip("the sender is an agent");
 
@@ -59,8 +58,7 @@ public sealed partial class Notifier(
         var recipients = Recipients(policy, ticket, today).Where(a => OutgoingAddress.IsWritable(a.Email)).ToList();
         if (recipients.Count == 0) return NotifyDecision.Skip("no owner or team member to notify (all away, or the ticket is unassigned without team)");
 
-        var mailbox = options.Mailboxes.FirstOrDefault(m => string.Equals(m.Name, inbound.Source.Mailbox, StringComparison.OrdinalIgnoreCase))
-                      ?? options.Mailboxes.FirstOrDefault();
+        var mailbox = context.SendingMailbox(inbound.Source.Mailbox);
         if (mailbox is null) return NotifyDecision.Skip("no mailbox to send from");
         // The acknowledgement may have stored an estimate on the ticket in this transaction: read it back.
         ticket = await tickets.FindTicketByIdAsync(tx, ticket.Id, cancellationToken).ConfigureAwait(false) ?? ticket;

@@ -26,7 +26,7 @@ public static class RepliesServiceCollectionExtensions
             var render = templates.Templates.Count == 0
                 ? Acknowledger.DefaultContent
                 : AckTemplates.Renderer(templates, new Threading.SubjectTag(options.Threading.SubjectTag), supportAddress: options.Mailboxes.FirstOrDefault()?.Address);
-            return new Acknowledger(sp.GetRequiredService<IngestContext>(), options, sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<IOutboxStore>(),
+            return new Acknowledger(sp.GetRequiredService<IngestContext>(), sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<IOutboxStore>(),
                 sp.GetRequiredService<ISettingsStore>(), sp.GetRequiredService<TimeProvider>(), render);
         });
         services.AddSingleton<Notifier>();

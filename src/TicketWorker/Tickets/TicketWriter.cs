@@ -177,12 +177,9 @@ public sealed class TicketWriter(
     private IEnumerable<(string Address, string Role)> Participants(InboundMessage inbound)
     {
         var m = inbound.Message;
-        var ours = context.MailboxAddresses;
-        bool Ours(string address) => ours.Any(o => string.Equals(o, address, StringComparison.OrdinalIgnoreCase))
-            || ReplyToken.FromAddress(address, ours) is not null;
         return m.From.Select(a => (a.Address, "from"))
             .Concat(m.To.Select(a => (a.Address, "to")))
             .Concat(m.Cc.Select(a => (a.Address, "cc")))
-            .Where(p => p.Address.Contains('@') && !Ours(p.Address));
+            .Where(p => p.Address.Contains('@') && !context.IsOurs(p.Address));
     }
 }
