@@ -31,7 +31,7 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
         IReadOnlyList<Func<Stream>>? extra = null;
         if (largeMb > 0)
         {
-            await WriteLargeMessageAsync(largePath, largeMb << 20, cancellationToken);
+            await Testing.LargeMessageFile.WriteAsync(largePath, largeMb << 20, "Customer Large <customer19@example.test>", "bench-large@example.test", cancellationToken);
             extra = [() => File.OpenRead(largePath)];
         }
         long bytes;
@@ -81,27 +81,6 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    // One text part and one base64 attachment of `size` random bytes, written as a mail client would.
-    private static async Task WriteLargeMessageAsync(string path, int size, CancellationToken cancellationToken)
-    {
-        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        await using var writer = new StreamWriter(file, new System.Text.UTF8Encoding(false)) { NewLine = "\r\n" };
-        await writer.WriteAsync("From: Customer Large <customer19@example.test>\r\nTo: support@example.test\r\nSubject: Large attachment\r\n" +
-            "Message-ID: <bench-large@example.test>\r\nDate: Mon, 23 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\n" +
-            "Content-Type: multipart/mixed; boundary=\"big\"\r\n\r\n--big\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n--big\r\n" +
-            "Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"big.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
-        var random = new Random(7);
-        var chunk = new byte[57 * 1024];
-        for (var written = 0; written < size; written += chunk.Length)
-        {
-            var count = Math.Min(chunk.Length, size - written);
-            random.NextBytes(chunk.AsSpan(0, count));
-            for (var offset = 0; offset < count; offset += 57)
-                await writer.WriteLineAsync(Convert.ToBase64String(chunk, offset, Math.Min(57, count - offset)).AsMemory(), cancellationToken);
-        }
-        await writer.WriteAsync("--big--\r\n");
     }
 
     private static int Option(IReadOnlyList<string> args, string name, int fallback)

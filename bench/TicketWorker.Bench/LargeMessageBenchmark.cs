@@ -32,7 +32,7 @@ internal sealed class LargeMessageBenchmark : IBenchmark
         var path = Path.Combine(Path.GetTempPath(), $"tw-bench-large-{Environment.ProcessId}.eml");
         try
         {
-            await WriteMessageAsync(path, megabytes * 1024 * 1024, cancellationToken);
+            await Testing.LargeMessageFile.WriteAsync(path, megabytes * 1024 * 1024, "a@example.com", null, cancellationToken);
             GC.Collect();
             var baseline = Process.GetCurrentProcess().WorkingSet64;
             var watch = Stopwatch.StartNew();
@@ -51,24 +51,5 @@ internal sealed class LargeMessageBenchmark : IBenchmark
         {
             File.Delete(path);
         }
-    }
-
-    private static async Task WriteMessageAsync(string path, int size, CancellationToken cancellationToken)
-    {
-        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        await using var writer = new StreamWriter(file, new UTF8Encoding(false)) { NewLine = "\r\n" };
-        await writer.WriteAsync("From: a@example.com\r\nTo: b@example.org\r\nSubject: large\r\nMIME-Version: 1.0\r\n" +
-            "Content-Type: multipart/mixed; boundary=\"big\"\r\n\r\n--big\r\nContent-Type: text/plain\r\n\r\nSee attachment.\r\n--big\r\n" +
-            "Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"big.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
-        var random = new Random(7);
-        var chunk = new byte[57 * 1024];
-        for (var written = 0; written < size; written += chunk.Length)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(chunk.Length, size - written);
-            random.NextBytes(chunk.AsSpan(0, count));
-            for (var offset = 0; offset < count; offset += 57) await writer.WriteLineAsync(Convert.ToBase64String(chunk, offset, Math.Min(57, count - offset)));
-        }
-        await writer.WriteAsync("--big--\r\n");
     }
 }

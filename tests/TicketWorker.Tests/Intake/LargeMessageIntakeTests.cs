@@ -21,7 +21,7 @@ public class LargeMessageIntakeTests
         var folder = "Large-" + Guid.NewGuid().ToString("N")[..10];
         using var dir = new TempDirectory();
         var eml = Path.Combine(dir.Path, "large.eml");
-        await WriteLargeMessageAsync(eml, 50 << 20, $"large-{folder}@example.org", cancellationToken);
+        await Testing.LargeMessageFile.WriteAsync(eml, 50 << 20, "Big Sender <big@example.org>", $"large-{folder}@example.org", cancellationToken);
         using (var mailbox = await TestMailbox.ConnectAsync("support", cancellationToken: cancellationToken))
         {
             var target = await mailbox.CreateFolderAsync(folder, cancellationToken);
@@ -77,25 +77,5 @@ public class LargeMessageIntakeTests
         {
             return 0; // the worker has not created the database yet
         }
-    }
-
-    private static async Task WriteLargeMessageAsync(string path, int size, string messageId, CancellationToken cancellationToken)
-    {
-        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        await using var writer = new StreamWriter(file, new UTF8Encoding(false)) { NewLine = "\r\n" };
-        await writer.WriteAsync($"From: Big Sender <big@example.org>\r\nTo: support@example.test\r\nSubject: Large attachment\r\nMessage-ID: <{messageId}>\r\n" +
-            "Date: Mon, 2 Mar 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"big\"\r\n\r\n" +
-            "--big\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n--big\r\nContent-Type: application/octet-stream\r\n" +
-            "Content-Disposition: attachment; filename=\"big.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
-        var random = new Random(7);
-        var chunk = new byte[57 * 1024];
-        for (var written = 0; written < size; written += chunk.Length)
-        {
-            var count = Math.Min(chunk.Length, size - written);
-            random.NextBytes(chunk.AsSpan(0, count));
-            for (var offset = 0; offset < count; offset += 57)
-                await writer.WriteLineAsync(Convert.ToBase64String(chunk, offset, Math.Min(57, count - offset)).AsMemory(), cancellationToken);
-        }
-        await writer.WriteAsync("--big--\r\n");
     }
 }
