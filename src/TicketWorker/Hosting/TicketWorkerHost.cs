@@ -34,6 +34,9 @@ public static class TicketWorkerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new WorkerIdentity());
+        // Contract placeholders until their parts register them: the SLA clock and the agent check.
+        builder.Services.AddSingleton<Escalation.SlaClock>();
+        builder.Services.AddSingleton<Agents.IAgentVerifier, Agents.AgentVerifier>();
         builder.Services
             .AddSettings(folder)
             .AddStorage()

@@ -24,9 +24,9 @@ public sealed class ThreadResolver(
         var sender = message.From.FirstOrDefault()?.Address;
 
         // Reply token: the plus-address we put in Reply-To comes back in To/Cc (or the envelope headers).
-        foreach (var token in Tokens(message))
+        foreach (var token in ReplyToken.InMessage(message, mailboxAddresses))
         {
-            if (replyTokens.Verify(token) is not { } number) continue;
+            if (replyTokens.VerifyAny(token, sender) is not { } number) continue;
             if (await lookup.FindTicketByNumberAsync(number, cancellationToken).ConfigureAwait(false) is { } t)
                 return Follow(t, "reply token", kind);
         }
@@ -68,16 +68,5 @@ public sealed class ThreadResolver(
         return time.GetUtcNow() - closedAt <= reopenWindow
             ? new ThreadDecision(ThreadAction.Append, ticket, reason + ", reopens") { Reopens = true }
             : new ThreadDecision(ThreadAction.NewLinkedTicket, ticket, reason + ", closed too long ago");
-    }
-
-    private IEnumerable<string> Tokens(ReadMessage message)
-    {
-        var candidates = message.To.Concat(message.Cc).Select(a => a.Address)
-            .Concat(new[] { "Delivered-To", "X-Original-To", "Envelope-To" }
-                .SelectMany(h => message.Headers.GetAll(h))
-                .Select(h => h.RawValue.Trim().Trim('<', '>')));
-        foreach (var address in candidates)
-            if (ReplyToken.FromAddress(address, mailboxAddresses) is { } token)
-                yield return token;
     }
 }
