@@ -46,6 +46,7 @@ SUBMISSION_PORT="${TICKETWORKER_SUBMISSION_PORT:-10587}"
 SMTPS_PORT="${TICKETWORKER_SMTPS_PORT:-10465}"
 HOSTED_IMAP_PORT="${TICKETWORKER_HOSTED_IMAP_PORT:-11143}"
 HOSTED_IMAPS_PORT="${TICKETWORKER_HOSTED_IMAPS_PORT:-11993}"
+OPENDKIM_PORT="${TICKETWORKER_OPENDKIM_PORT:-10891}" # install/agent-auth.sh
 DOMAIN=example.test
 HOST=127.0.0.1
 USERS="support sales agent1 agent2 lead $(seq -f 'customer%g' 1 20 | tr '\n' ' ')"
@@ -410,6 +411,11 @@ smtpd_sasl_path = $STATE/run/dovecot/auth-postfix
 smtpd_sasl_auth_enable = no
 smtp_dns_support_level = disabled
 lmtp_host_lookup = native
+# OpenDKIM (install/agent-auth.sh) signs AUTH submissions and verifies the rest; while it is not
+# running mail flows unsigned and unverified.
+smtpd_milters = inet:$HOST:$OPENDKIM_PORT
+milter_default_action = accept
+milter_connect_timeout = 2s
 EOF
 
   # No chroot anywhere: socket paths stay absolute and simple.
@@ -423,10 +429,16 @@ $HOST:$SUBMISSION_PORT inet n      -      n      -      -       smtpd
   -o smtpd_tls_auth_only=yes
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+  -o cleanup_service_name=cleanup-submitted
 $HOST:$SMTPS_PORT    inet  n       -      n      -      -       smtpd
   -o smtpd_tls_wrappermode=yes
   -o smtpd_sasl_auth_enable=yes
   -o smtpd_client_restrictions=permit_sasl_authenticated,reject
+  -o cleanup_service_name=cleanup-submitted
+# Submitted mail is signed, not verified, so no Authentication-Results of ours is added on top:
+# drop any that claims our authserv-id (RFC 8601 §5), or it would be the topmost one.
+cleanup-submitted unix n -       n       -       0       cleanup
+  -o header_checks=regexp:$POSTFIX_DIR/submitted_header_checks
 pickup     unix  n       -       n       60      1       pickup
 cleanup    unix  n       -       n       -       0       cleanup
 qmgr       unix  n       -       n       300     1       qmgr
@@ -450,8 +462,9 @@ anvil      unix  -       -       n       -       1       anvil
 scache     unix  -       -       n       -       1       scache
 postlog    unix-dgram n  -       n       -       1       postlogd
 EOF
+  echo "/^Authentication-Results:[[:space:]]*mail\\.$DOMAIN[[:space:];]/ IGNORE" | $SUDO tee "$POSTFIX_DIR/submitted_header_checks" >/dev/null
   # Postfix re-reads a main.cf younger than ~1 s for a while at start: backdate what we generate.
-  $SUDO touch -d '-1 min' "$POSTFIX_DIR/main.cf" "$POSTFIX_DIR/master.cf" "$POSTFIX_DIR/vmailbox"
+  $SUDO touch -d '-1 min' "$POSTFIX_DIR/main.cf" "$POSTFIX_DIR/master.cf" "$POSTFIX_DIR/vmailbox" "$POSTFIX_DIR/submitted_header_checks"
 }
 
 print_logs() {
