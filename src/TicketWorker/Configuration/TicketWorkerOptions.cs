@@ -18,6 +18,8 @@ public sealed class TicketWorkerOptions
     public string DefaultLanguage { get; set; } = "en";
     /// <summary>The rules file, relative to the config folder.</summary>
     public string RulesPath { get; set; } = "rules.yaml";
+    /// <summary>How a message claiming an agent's address is verified (token, dkim, authresults, arc).</summary>
+    public Agents.Verification.AgentVerificationOptions AgentVerification { get; set; } = new();
 }
 
 public sealed class DatabaseOptions

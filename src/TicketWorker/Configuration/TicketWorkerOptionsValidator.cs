@@ -45,6 +45,8 @@ public sealed partial class TicketWorkerOptionsValidator(ConfigFolder folder) : 
         if (o.Outbox.SmtpTimeout <= TimeSpan.Zero || o.Outbox.SmtpTimeout >= o.Outbox.ClaimDuration)
             error(outbox + ":SmtpTimeout", "SmtpTimeout must be positive and shorter than ClaimDuration");
 
+        o.AgentVerification.Validate(Section + ":AgentVerification", error);
+
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < o.Mailboxes.Count; i++)
         {

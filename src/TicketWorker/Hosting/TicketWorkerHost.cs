@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TicketWorker.Agents.Verification;
 using TicketWorker.Cli;
 using TicketWorker.Configuration;
 using TicketWorker.Intake;
@@ -36,7 +37,7 @@ public static class TicketWorkerHost
         builder.Services.AddSingleton(_ => new WorkerIdentity());
         // Contract placeholders until their parts register them: the SLA clock and the agent check.
         builder.Services.AddSingleton<Escalation.SlaClock>();
-        builder.Services.AddSingleton<Agents.IAgentVerifier, Agents.AgentVerifier>();
+        builder.Services.AddAgentVerification();
         builder.Services
             .AddSettings(folder)
             .AddStorage()
