@@ -16,7 +16,8 @@ namespace TicketWorker.Tests.Outbox;
 public sealed class OutboxDeliveryFidelityTests
 {
     // RFC 5321 §4.4 trace fields and what Dovecot's LMTP delivery prepends; nothing else may differ.
-    private static readonly HashSet<string> TraceFields = new(StringComparer.OrdinalIgnoreCase) { "Return-Path", "Delivered-To", "Received", "X-Original-To" };
+    // Authentication-Results: OpenDKIM (install/agent-auth.sh) adds it on receipt; RFC 8601 §2.1 treats it as a trace field.
+    private static readonly HashSet<string> TraceFields = new(StringComparer.OrdinalIgnoreCase) { "Return-Path", "Delivered-To", "Received", "X-Original-To", "Authentication-Results" };
 
     [Test, CancelAfter(90_000)]
     public async Task AMessageCutOffDuringDataIsRetriedAndPostfixDeliversTheStoredBytesOnce()
