@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using TicketWorker.Agents;
+using TicketWorker.Agents.Verification;
 using TicketWorker.Configuration;
+using TicketWorker.Hosting;
 
 namespace TicketWorker.Tests.Agents.Verification;
 
@@ -52,5 +56,22 @@ public class AgentVerificationOptionsTests
         Assert.That(errors, Has.Some.Matches<string>(x => x.StartsWith("3:5: ") && x.Contains("authresults method needs AuthServId")));
         Assert.That(errors, Has.Some.Matches<string>(x => x.Contains("arc method needs TrustedArcSealers")));
         Assert.That(errors, Has.Count.EqualTo(6));
+    }
+
+    [Test]
+    public void TheHostGivesTheConfiguredVerifier()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("appsettings.json", """
+            { "TicketWorker": { "AgentVerification": { "Methods": [ "dkim" ], "DnsServer": "127.0.0.1:10053" } } }
+            """);
+        using var host = TicketWorkerHost.CreateBuilder(dir.Path).Build();
+
+        var verifier = host.Services.GetRequiredService<IAgentVerifier>();
+        var options = host.Services.GetRequiredService<AgentVerificationOptions>();
+
+        Assert.That(verifier, Is.TypeOf<AgentVerifier>());
+        Assert.That(options.EffectiveMethods, Is.EqualTo(new[] { "dkim" }));
+        Assert.That(host.Services.GetRequiredService<MimeKit.Cryptography.IDkimPublicKeyLocator>(), Is.TypeOf<DnsDkimPublicKeyLocator>());
     }
 }
