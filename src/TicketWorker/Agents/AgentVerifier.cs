@@ -74,7 +74,9 @@ public sealed partial class AgentVerifier : IAgentVerifier
                 return AgentVerdict.Pass(method == "token" ? "token" : $"{method} ({result.Detail})");
             failures.Add($"{method}: {result.Detail}");
         }
-        return AgentVerdict.Fail(string.Join("; ", failures));
+        var why = string.Join("; ", failures);
+        Log.NotVerified(logger, claim.Agent.Email, claim.TicketNumber, why);
+        return AgentVerdict.Fail(why);
     }
 
     private static CheckResult CheckToken(AgentClaim claim)
@@ -132,5 +134,8 @@ public sealed partial class AgentVerifier : IAgentVerifier
     {
         [LoggerMessage(EventId = 1301, Level = LogLevel.Debug, Message = "Agent check {Method} for {Agent} on ticket {Ticket}: passed={Passed} ({Detail})")]
         public static partial void Checked(ILogger logger, string method, string agent, long ticket, bool passed, string detail);
+
+        [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Message claiming agent {Agent} on ticket {Ticket} is not verified: {Why}")]
+        public static partial void NotVerified(ILogger logger, string agent, long ticket, string why);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using TicketWorker.Agents;
 using TicketWorker.Agents.Verification;
 using TicketWorker.Rules;
@@ -212,5 +214,19 @@ public class AgentVerifierTests
     public void TheDnsServerTakesAnAddressWithAnOptionalPort(string value, string expected)
     {
         Assert.That(new AgentVerificationOptions { DnsServer = value }.DnsEndPoint!.ToString(), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task AnUnverifiedClaimIsLoggedAsAWarningWithoutTheToken()
+    {
+        var logger = new FakeLogger<AgentVerifier>();
+        var to = harness.Tokens.AddressForAgent("support@example.test", 42, "agent2@example.test");
+        var claim = await harness.ClaimAsync(Mail(to: to), VerificationHarness.Agent1, 42);
+
+        await harness.Verifier(new AgentVerificationOptions(), logger).VerifyAsync(claim, CancellationToken.None);
+
+        var warning = logger.Collector.GetSnapshot().Single(r => r.Level == LogLevel.Warning);
+        Assert.That(warning.Message, Is.EqualTo("Message claiming agent agent1@example.test on ticket 42 is not verified: token: no reply token issued to this agent for ticket 42"));
+        Assert.That(warning.Message, Does.Not.Contain(to.Split('+', '@')[1]), "a token is a credential");
     }
 }

@@ -4,6 +4,7 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Search;
 using MailKit.Security;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MimeKit;
 using TicketWorker.Agents;
@@ -45,8 +46,8 @@ internal sealed class VerificationHarness : IDisposable
 
     public ReplyToken Tokens { get; }
 
-    public AgentVerifier Verifier(AgentVerificationOptions options) =>
-        new(options, RawMail, new DnsDkimPublicKeyLocator(options), TimeProvider.System, NullLogger<AgentVerifier>.Instance);
+    public AgentVerifier Verifier(AgentVerificationOptions options, ILogger<AgentVerifier>? logger = null) =>
+        new(options, RawMail, new DnsDkimPublicKeyLocator(options), TimeProvider.System, logger ?? NullLogger<AgentVerifier>.Instance);
 
     public async Task<AgentClaim> ClaimAsync(byte[] raw, Agent agent, long ticket)
     {
