@@ -55,25 +55,33 @@ public sealed partial class AgentVerifier : IAgentVerifier
         MimeMessage? message = null;
         string? unreadable = null;
 
-        foreach (var method in options.EffectiveMethods)
+        try
         {
-            CheckResult result;
-            if (method == "token")
+            foreach (var method in options.EffectiveMethods)
             {
-                result = CheckToken(claim);
-            }
-            else
-            {
-                if (message is null && unreadable is null)
-                    (message, unreadable) = await LoadAsync(claim, cancellationToken).ConfigureAwait(false);
-                result = message is null ? CheckResult.Fail(unreadable!) : await CheckMessageAsync(method, message, domain, relaxed, cancellationToken).ConfigureAwait(false);
-            }
+                CheckResult result;
+                if (method == "token")
+                {
+                    result = CheckToken(claim);
+                }
+                else
+                {
+                    if (message is null && unreadable is null)
+                        (message, unreadable) = await LoadAsync(claim, cancellationToken).ConfigureAwait(false);
+                    result = message is null ? CheckResult.Fail(unreadable!) : await CheckMessageAsync(method, message, domain, relaxed, cancellationToken).ConfigureAwait(false);
+                }
 
-            Log.Checked(logger, method, claim.Agent.Email, claim.TicketNumber, result.Passed, result.Detail);
-            if (result.Passed)
-                return AgentVerdict.Pass(method == "token" ? "token" : $"{method} ({result.Detail})");
-            failures.Add($"{method}: {result.Detail}");
+                Log.Checked(logger, method, claim.Agent.Email, claim.TicketNumber, result.Passed, result.Detail);
+                if (result.Passed)
+                    return AgentVerdict.Pass(method == "token" ? "token" : $"{method} ({result.Detail})");
+                failures.Add($"{method}: {result.Detail}");
+            }
         }
+        finally
+        {
+            message?.Dispose();
+        }
+
         var why = string.Join("; ", failures);
         Log.NotVerified(logger, claim.Agent.Email, claim.TicketNumber, why);
         return AgentVerdict.Fail(why);
@@ -115,19 +123,21 @@ public sealed partial class AgentVerifier : IAgentVerifier
             await using var stream = await rawMail.OpenAsync(claim.Raw.Reference, cancellationToken).ConfigureAwait(false);
             message = await MimeMessage.LoadAsync(stream, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or FormatException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or FormatException or ArgumentException or UnauthorizedAccessException or System.Data.Common.DbException)
         {
             return (null, "the stored message cannot be read: " + e.Message.ReplaceLineEndings(" "));
         }
 
         // A second From header is a classic way to show one address and sign another (RFC 5322 §3.6: exactly one).
         var fromHeaders = message.Headers.Count(h => h.Id == HeaderId.From);
-        if (fromHeaders != 1)
-            return (null, $"the message has {fromHeaders} From headers");
         var from = message.From.Mailboxes.ToList();
-        if (from.Count != 1 || !string.Equals(from[0].Address, claim.Agent.Email.Trim(), StringComparison.OrdinalIgnoreCase))
-            return (null, "the From of the stored message is not the agent's address");
-        return (message, null);
+        string? why = fromHeaders != 1 ? $"the message has {fromHeaders} From headers"
+            : from.Count != 1 || !string.Equals(from[0].Address, claim.Agent.Email.Trim(), StringComparison.OrdinalIgnoreCase)
+                ? "the From of the stored message is not the agent's address"
+                : null;
+        if (why is null) return (message, null);
+        message.Dispose();
+        return (null, why);
     }
 
     private static partial class Log
