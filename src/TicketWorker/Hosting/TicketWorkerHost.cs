@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TicketWorker.Cli;
 using TicketWorker.Configuration;
+using TicketWorker.Digest;
 using TicketWorker.Intake;
 using TicketWorker.Mail;
 using TicketWorker.Outbox;
@@ -44,7 +45,8 @@ public static class TicketWorkerHost
             .AddRules()
             .AddReplies()
             .AddIntake()
-            .AddOutbox();
+            .AddOutbox()
+            .AddDigest();
         // Escalation (issue 14) joins here: AddEscalation registers Quartz, its jobs and the SLA calendar.
         return builder;
     }
