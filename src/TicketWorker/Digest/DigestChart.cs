@@ -19,6 +19,8 @@ public static class DigestChart
     {
         ArgumentNullException.ThrowIfNull(days);
         var plot = new Plot();
+        // A sans-serif face that Debian ships (fonts-dejavu-core); ScottPlot falls back to what exists when it is missing.
+        plot.Font.Set("DejaVu Sans");
         try
         {
             var newColor = Color.FromHex(NewColor);
@@ -31,10 +33,9 @@ public static class DigestChart
             }
             plot.Add.Bars(bars);
 
-            var ticks = days.Select((d, i) => new Tick(i, d.Date.ToString("MMM d", CultureInfo.InvariantCulture), true)).ToArray();
+            // The month only where it starts and on the first day: 14 labels fit side by side without rotation.
+            var ticks = days.Select((d, i) => new Tick(i, d.Date.ToString(i == 0 || d.Date.Day == 1 ? "MMM d" : "%d", CultureInfo.InvariantCulture), true)).ToArray();
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
-            plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
             var top = Math.Max(1, days.Count == 0 ? 0 : days.Max(d => Math.Max(d.New, d.Closed)));
             plot.Axes.SetLimits(-0.7, Math.Max(days.Count, 1) - 0.3, 0, top * 1.15);
