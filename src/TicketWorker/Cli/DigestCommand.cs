@@ -48,6 +48,8 @@ public static class DigestCommand
             var recipients = (parse.GetValue(to) is { Length: > 0 } given ? given : policy.Digest?.To.ToArray() ?? [])
                 .Select(r => r.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             if (recipients.Length == 0) throw new UserErrorException("no recipient: give --to ADDR or set digest: { to: [...] } in rules.yaml");
+            if (recipients.FirstOrDefault(r => !Mail.Writing.OutgoingAddress.IsWritable(r)) is { } bad)
+                throw new UserErrorException($"'{bad}' is not an email address the digest can be sent to");
             var sender = host.Services.GetRequiredService<DigestSender>();
             IReadOnlyList<OutboxEnqueueResult> results;
             try

@@ -41,13 +41,14 @@ internal sealed class DigestHarness : IAsyncDisposable
     private readonly TempDirectory _dir = new();
     private StorageTestDatabase _database = null!;
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 11, 6, 0, 0, TimeSpan.Zero));
+    /// <summary>The clock; by default 07:00 in Berlin on 2026-03-11 (the day after the tests' day).</summary>
+    public FakeTimeProvider Time { get; private init; } = null!;
     public TestApp App { get; private set; } = null!;
     public string ConfigPath => Path.Combine(_dir.Path, "config");
 
-    public static async Task<DigestHarness> StartAsync(StorageProvider provider = StorageProvider.Sqlite, string rules = Rules, bool withMailbox = true)
+    public static async Task<DigestHarness> StartAsync(StorageProvider provider = StorageProvider.Sqlite, string rules = Rules, bool withMailbox = true, DateTimeOffset? now = null)
     {
-        var h = new DigestHarness();
+        var h = new DigestHarness { Time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 3, 11, 6, 0, 0, TimeSpan.Zero)) };
         h._database = await StorageTestDatabase.CreateAsync(provider);
         var providerName = provider switch { StorageProvider.Postgres => "postgres", StorageProvider.SqlServer => "sqlserver", _ => "sqlite" };
         var mailbox = withMailbox ? IngestHarnessMailbox : "";
