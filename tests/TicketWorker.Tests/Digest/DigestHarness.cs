@@ -39,7 +39,7 @@ internal sealed class DigestHarness : IAsyncDisposable
         """;
 
     private readonly TempDirectory _dir = new();
-    private StorageTestDatabase _database = null!;
+    private StorageTestDatabase? _database;
 
     /// <summary>The clock; by default 07:00 in Berlin on 2026-03-11 (the day after the tests' day).</summary>
     public FakeTimeProvider Time { get; private init; } = null!;
@@ -49,22 +49,35 @@ internal sealed class DigestHarness : IAsyncDisposable
     public static async Task<DigestHarness> StartAsync(StorageProvider provider = StorageProvider.Sqlite, string rules = Rules, bool withMailbox = true, DateTimeOffset? now = null)
     {
         var h = new DigestHarness { Time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 3, 11, 6, 0, 0, TimeSpan.Zero)) };
-        h._database = await StorageTestDatabase.CreateAsync(provider);
+        try
+        {
+            await h.OpenAsync(provider, rules, withMailbox);
+        }
+        catch
+        {
+            await h.DisposeAsync();
+            throw;
+        }
+        return h;
+    }
+
+    private async Task OpenAsync(StorageProvider provider, string rules, bool withMailbox)
+    {
+        _database = await StorageTestDatabase.CreateAsync(provider);
         var providerName = provider switch { StorageProvider.Postgres => "postgres", StorageProvider.SqlServer => "sqlserver", _ => "sqlite" };
         var mailbox = withMailbox ? IngestHarnessMailbox : "";
-        h._dir.Write("config/appsettings.json", $$"""
+        _dir.Write("config/appsettings.json", $$"""
             {
               "TicketWorker": {
-                "Database": { "Provider": "{{providerName}}", "ConnectionString": {{JsonSerializer.Serialize(h._database.ConnectionString)}} },
+                "Database": { "Provider": "{{providerName}}", "ConnectionString": {{JsonSerializer.Serialize(_database.ConnectionString)}} },
                 "Storage": { "RawMailPath": "../data/raw" },
                 "Mailboxes": [ {{mailbox}} ],
                 "Smtp": { "Host": "{{Infrastructure.MailStack.Host}}", "Port": {{Infrastructure.MailStack.SmtpPort}}, "Security": "None" }
               }
             }
             """);
-        h._dir.Write("config/rules.yaml", rules);
-        h.App = await TestApp.OpenAsync(h.ConfigPath, h.Time);
-        return h;
+        _dir.Write("config/rules.yaml", rules);
+        App = await TestApp.OpenAsync(ConfigPath, Time);
     }
 
     private static string IngestHarnessMailbox => Intake.IngestHarness.StackMailbox("support", "INBOX");
