@@ -9,11 +9,17 @@ here="$(cd "$(dirname "$0")" && pwd)"
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
-# Tools the tests call besides the servers: systemd-analyze (the unit test of install/install.sh).
+# Tools the tests call besides the servers: systemd-analyze (the unit test of install/install.sh) and chromium (the digest in a browser).
 tools() {
-  command -v systemd-analyze >/dev/null && return 0
-  echo "test-services: installing systemd (for systemd-analyze)" >&2
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends systemd >/dev/null
+  if ! command -v systemd-analyze >/dev/null; then
+    echo "test-services: installing systemd (for systemd-analyze)" >&2
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends systemd >/dev/null
+  fi
+  # Headless Chromium: the digest's HTML is opened in a real browser (tests/TicketWorker.Tests/Digest/DigestBrowserTests).
+  if ! command -v chromium >/dev/null; then
+    echo "test-services: installing chromium (headless browser for the digest test)" >&2
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends chromium >/dev/null
+  fi
 }
 
 case "${1:-up}" in

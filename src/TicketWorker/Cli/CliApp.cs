@@ -32,6 +32,7 @@ public static class CliApp
         root.Subcommands.Add(StatusCommand.Create(output, errors));
         root.Subcommands.Add(HealthCommand.Create(output, errors));
         root.Subcommands.Add(RulesCommand.Create(output, errors));
+        root.Subcommands.Add(DigestCommand.Create(output, errors));
         var config = new InvocationConfiguration { Output = output, Error = errors };
         return Guard(errors, () => root.Parse(args).InvokeAsync(config, cancellationToken));
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Quartz;
 using TicketWorker.Rules;
 
@@ -5,22 +6,39 @@ namespace TicketWorker.Digest;
 
 /// <summary>
 /// The daily digest to the admins (issue 14, deliverable 6), fired by Quartz once a day (on one
-/// worker only when the job store is clustered).
-/// CONTRACT STUB (lead, 2026-12-02): the digest part fills in the body; the escalation part schedules
-/// it with <see cref="DigestSchedule"/>.
+/// worker only when the job store is clustered): queues yesterday's digest, in the business time
+/// zone, for every address of rules.yaml <c>digest.to</c>. Each mail is queued under
+/// <c>digest:{day}:{recipient}</c>, so a second firing (another worker, a restart, a misfire) sends nothing more.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class DigestJob : IJob
+public sealed partial class DigestJob(DigestSender sender, PolicyHolder policy, TimeProvider time, ILogger<DigestJob> logger) : IJob
 {
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-}
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var current = policy.Current;
+        if (current.Digest is not { } settings)
+        {
+            Log.NotConfigured(logger);
+            return;
+        }
+        var day = Yesterday(current, time.GetUtcNow());
+        var results = await sender.QueueAsync(day, settings.To, cancellationToken).ConfigureAwait(false);
+        Log.Done(logger, day, results.Count(r => r.Created), results.Count(r => !r.Created));
+    }
 
-/// <summary>When the digest fires, from rules.yaml.</summary>
-public static class DigestSchedule
-{
-    /// <summary>A Quartz cron expression (in <see cref="TimeZone"/>), or null when no digest is configured.</summary>
-    public static string? Cron(SupportPolicy policy) => null;
+    /// <summary>The day before the business time zone's today.</summary>
+    public static DateOnly Yesterday(SupportPolicy policy, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, DigestSchedule.TimeZone(policy)).DateTime).AddDays(-1);
+    }
 
-    /// <summary>The business time zone the cron is read in.</summary>
-    public static TimeZoneInfo TimeZone(SupportPolicy policy) => TimeZoneInfo.Utc;
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "No digest: rules.yaml has no digest section")]
+        public static partial void NotConfigured(ILogger logger);
+
+        [LoggerMessage(2, LogLevel.Information, "Digest of {Day} queued for {Queued} recipient(s); {Already} already queued before")]
+        public static partial void Done(ILogger logger, DateOnly day, int queued, int already);
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using TicketWorker.Agents.Verification;
 using TicketWorker.Cli;
 using TicketWorker.Configuration;
+using TicketWorker.Digest;
 using TicketWorker.Intake;
 using TicketWorker.Mail;
 using TicketWorker.Outbox;
@@ -45,7 +46,8 @@ public static class TicketWorkerHost
             .AddRules()
             .AddReplies()
             .AddIntake()
-            .AddOutbox();
+            .AddOutbox()
+            .AddDigest();
         // Escalation (issue 14) joins here: AddEscalation registers Quartz, its jobs and the SLA calendar.
         return builder;
     }

@@ -32,6 +32,9 @@ public sealed class SupportPolicy
     public NotifySettings Notify { get; init; } = NotifySettings.Default;
     public EscalationSettings Escalation { get; init; } = EscalationSettings.None;
 
+    /// <summary>The daily digest (rules.yaml <c>digest:</c>), or null when none is configured.</summary>
+    public DigestSettings? Digest { get; init; }
+
     /// <summary>The agent with this address (case-insensitive), or null.</summary>
     public Agent? FindAgent(string? email) => email is not null && _byEmail.TryGetValue(email, out var a) ? a : null;
 

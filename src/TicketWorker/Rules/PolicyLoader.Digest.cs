@@ -1,0 +1,38 @@
+using YamlDotNet.RepresentationModel;
+
+namespace TicketWorker.Rules;
+
+public static partial class PolicyLoader
+{
+    private static readonly string[] DigestKeys = ["to", "hour"];
+
+    /// <summary><c>digest: { to: [admin@example.test], hour: 7 }</c>; null when the section is absent or empty.</summary>
+    private static DigestSettings? ReadDigest(YamlNode? node, Reader r)
+    {
+        if (r.Mapping(node, "digest") is not { } map) return null;
+        List<string> to = [];
+        YamlNode? toNode = null;
+        var hour = DigestSettings.DefaultHour;
+        foreach (var (key, _, value) in r.Entries(map, DigestKeys, "digest key"))
+        {
+            if (key == "to")
+            {
+                toNode = value;
+                var list = value is YamlSequenceNode seq ? seq.Children : (IEnumerable<YamlNode>)[value];
+                if (value is YamlSequenceNode { Children.Count: 0 }) r.Error(value, "digest to: needs at least one address");
+                foreach (var item in list)
+                {
+                    if (r.Email(item, "digest to") is not { } address) continue;
+                    if (to.Contains(address, StringComparer.OrdinalIgnoreCase)) r.Error(item, $"digest to: '{address}' is listed twice");
+                    else to.Add(address);
+                }
+            }
+            else
+            {
+                hour = r.Int(value, "digest hour", 0, 23) ?? hour;
+            }
+        }
+        if (toNode is null) r.Error(map, "digest needs to: (the admins' addresses, e.g. to: [admin@example.test])");
+        return to.Count > 0 ? new DigestSettings(to, hour) : null;
+    }
+}
