@@ -4,6 +4,7 @@ using TicketWorker.Cli;
 using TicketWorker.Configuration;
 using TicketWorker.Intake;
 using TicketWorker.Mail;
+using TicketWorker.Observability;
 using TicketWorker.Outbox;
 using TicketWorker.Replies;
 using TicketWorker.Rules;
@@ -44,7 +45,8 @@ public static class TicketWorkerHost
             .AddRules()
             .AddReplies()
             .AddIntake()
-            .AddOutbox();
+            .AddOutbox()
+            .AddObservability(builder.Configuration);
         // Escalation (issue 14) joins here: AddEscalation registers Quartz, its jobs and the SLA calendar.
         return builder;
     }
