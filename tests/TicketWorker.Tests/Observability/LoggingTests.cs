@@ -58,7 +58,8 @@ public class LoggingTests
     [TestCase(null, null, ConsoleFormatterNames.Simple)]
     public void TheConsoleFormatIsTheConfiguredOneElseJournaldsUnderSystemd(string? configured, string? journalStream, string expected)
     {
-        Assert.That(FormatterName(LogFormatting.Choose(configured, name => name == "JOURNAL_STREAM" ? journalStream : null)), Is.EqualTo(expected));
+        var format = LogFormatting.Choose(configured, name => name == "JOURNAL_STREAM" ? journalStream : null);
+        Assert.That(format is null ? ConsoleFormatterNames.Simple : FormatterName(format), Is.EqualTo(expected));
     }
 
     [Test]
