@@ -131,11 +131,12 @@ public class OAuth2SignInTests
         Assert.That(form["client_secret"], Is.EqualTo(ClientSecret));
     }
 
-    [Test]
-    public async Task ATokenIsReusedUntilShortlyBeforeItExpiresThenRefreshed()
+    [TestCase("google")]
+    [TestCase("microsoft")]
+    public async Task ATokenIsReusedUntilShortlyBeforeItExpiresThenRefreshed(string provider)
     {
         var time = new FakeTime(DateTimeOffset.UtcNow);
-        using var app = await OpenAsync(Mailbox("support", Google("support")), time: time);
+        using var app = await OpenAsync(Mailbox("support", provider == "google" ? Google("support") : Microsoft()), time: time);
         var mailbox = app.Options.Mailboxes.Single();
 
         async Task LoginAsync()
