@@ -90,7 +90,7 @@ public sealed partial class IngestPipeline(
                 CreatedAt = time.GetUtcNow(),
             }, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         Log.Quarantined(logger, id, source.Mailbox, source.Uid, reason);
-        Observability.TicketWorkerMetrics.Ingested(IngestResult.Quarantined, source.Mailbox, 0);
+        Observability.TicketWorkerMetrics.Ingested(IngestResult.Quarantined, source.Mailbox, null);
         return new IngestResult(IngestResult.Quarantined, null, null, null, reason);
     }
 

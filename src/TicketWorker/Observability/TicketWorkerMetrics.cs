@@ -58,12 +58,12 @@ public static class TicketWorkerMetrics
         set => _snapshot = value ?? MetricsSnapshot.Empty;
     }
 
-    /// <summary>One processed message: counts it by action and records its duration.</summary>
-    public static void Ingested(string action, string? mailbox, double milliseconds)
+    /// <summary>One processed message: counts it by action and records its duration when it was measured.</summary>
+    public static void Ingested(string action, string? mailbox, double? milliseconds)
     {
         var tags = new TagList { { "action", action }, { "mailbox", mailbox ?? "-" } };
         MessagesIngested.Add(1, tags);
-        IngestDuration.Record(milliseconds, new KeyValuePair<string, object?>("action", action));
+        if (milliseconds is { } ms) IngestDuration.Record(ms, new KeyValuePair<string, object?>("action", action));
         if (action == "created") TicketsCreated.Add(1, new KeyValuePair<string, object?>("mailbox", mailbox ?? "-"));
         else if (action == "quarantined") Quarantined.Add(1);
     }

@@ -41,6 +41,7 @@ public class MetricsTests
         using var h = await IngestHarness.StartAsync();
         using var ingested = new MetricCollector<long>(TicketWorkerMetrics.MessagesIngested);
         using var quarantined = new MetricCollector<long>(TicketWorkerMetrics.Quarantined);
+        using var duration = new MetricCollector<double>(TicketWorkerMetrics.IngestDuration);
 
         await h.IngestAsync(new byte[300_000]); // over MaxMessageSize 200000: quarantined with its bytes
         await h.IngestAsync(Mails.Customer("ann@example.org", "Printer", "metrics-2@example.org"));
@@ -54,6 +55,7 @@ public class MetricsTests
 
         Assert.That(ingested.GetMeasurementSnapshot().Select(m => (string?)m.Tags["action"]), Is.EqualTo(new[] { "quarantined", "created" }));
         Assert.That(quarantined.GetMeasurementSnapshot().EvaluateAsCounter(), Is.EqualTo(1));
+        Assert.That(duration.GetMeasurementSnapshot().Select(m => (string?)m.Tags["action"]), Is.EqualTo(new[] { "created" }), "no made-up duration for the quarantined one");
         Assert.That(snapshot.QuarantineOpen, Is.EqualTo(1));
         Assert.That(snapshot.OutboxQueued, Is.EqualTo(1), "the acknowledgement waits (nothing sends in this test)");
         Assert.That(snapshot.OutboxOldestAge, Is.EqualTo(TimeSpan.FromMinutes(7)));
