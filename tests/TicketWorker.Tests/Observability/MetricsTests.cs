@@ -73,4 +73,24 @@ public class MetricsTests
         Assert.That(lag.LastMeasurement?.Value, Is.EqualTo(420));
         Assert.That(lag.LastMeasurement?.Tags["mailbox"], Is.EqualTo("support"));
     }
+
+    [Test, CancelAfter(60_000)]
+    public async Task TheOutboxCountsMailSentByKindAndSmtpFailuresByReason()
+    {
+        using var sent = new MetricCollector<long>(TicketWorkerMetrics.OutboxSent);
+        using var failures = new MetricCollector<long>(TicketWorkerMetrics.SmtpFailures);
+        using (var up = await Outbox.OutboxHarness.StartAsync())
+        {
+            await up.EnqueueAsync("customer4@example.test");
+            Assert.That((await up.Sender().RunOnceAsync()).Sent, Is.EqualTo(1));
+        }
+        using (var down = await Outbox.OutboxHarness.StartAsync(smtpPort: Outbox.OutboxMailStack.ClosedPort()))
+        {
+            await down.EnqueueAsync("customer4@example.test");
+            Assert.That((await down.Sender().RunOnceAsync()).Rescheduled, Is.EqualTo(1));
+        }
+
+        Assert.That(sent.GetMeasurementSnapshot().Select(m => (m.Value, (string?)m.Tags["kind"])), Is.EqualTo(new[] { (1L, (string?)"ack") }));
+        Assert.That(failures.GetMeasurementSnapshot().Select(m => (m.Value, (string?)m.Tags["reason"])), Is.EqualTo(new[] { (1L, (string?)"connection") }));
+    }
 }
