@@ -28,9 +28,13 @@ public static class HealthCommand
             Description = "more messages quarantined in the last hour than this is a problem",
             DefaultValueFactory = _ => d.QuarantinePerHour,
         };
+        var json = new Option<bool>("--json")
+        {
+            Description = "print {\"healthy\": true|false, \"problems\": [\"…\"]} instead of lines (same exit code)",
+        };
         var command = new Command("health", "exit 0 when mailboxes are polled, the outbox moves and the quarantine is quiet; else exit 1 with the reasons")
         {
-            pollFactor, outboxAge, quarantine,
+            pollFactor, outboxAge, quarantine, json,
         };
         command.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
@@ -47,6 +51,11 @@ public static class HealthCommand
             {
                 // An unreachable or unmigrated database is a health problem to report like the others, not a crash.
                 problems = [$"database: {e.Message}"];
+            }
+            if (parse.GetValue(json))
+            {
+                await output.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(new { Healthy = problems.Count == 0, Problems = problems }, CliJson.Line));
+                return problems.Count == 0 ? CliApp.Ok : CliApp.UserError;
             }
             if (problems.Count == 0)
             {

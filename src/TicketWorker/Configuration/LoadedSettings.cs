@@ -3,6 +3,9 @@ namespace TicketWorker.Configuration;
 /// <summary>Validated settings and the folder they came from (relative paths, password and token files resolve against it).</summary>
 public sealed record LoadedSettings(string ConfigDirectory, TicketWorkerOptions Options)
 {
+    /// <summary>The OAuth2 token cache MailKit sessions sign in with (<c>Auth:Mode</c> oauth2-*); set by <c>AddMail</c>.</summary>
+    public Mail.Auth.OAuth2Tokens? OAuth2 { get; init; }
+
     /// <summary>A path from the settings made absolute against the config folder.</summary>
     public string Resolve(string path) => Path.GetFullPath(Path.Combine(ConfigDirectory, path));
 

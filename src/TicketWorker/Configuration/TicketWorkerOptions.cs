@@ -20,6 +20,10 @@ public sealed class TicketWorkerOptions
     public string RulesPath { get; set; } = "rules.yaml";
     /// <summary>How a message claiming an agent's address is verified (token, dkim, authresults, arc).</summary>
     public Agents.Verification.AgentVerificationOptions AgentVerification { get; set; } = new();
+    /// <summary>Console log format (<c>simple</c>, <c>json</c>, <c>systemd</c>).</summary>
+    public Observability.LoggingOptions Logging { get; set; } = new();
+    /// <summary>Metrics export (OTLP endpoint, intervals).</summary>
+    public Observability.TelemetryOptions Telemetry { get; set; } = new();
 }
 
 public sealed class DatabaseOptions
@@ -84,6 +88,8 @@ public class ServerOptions
     /// admin's token helper; when set, the worker authenticates with XOAUTH2 instead of a password.
     /// </summary>
     public string? AccessTokenFile { get; set; }
+    /// <summary>OAuth2 sign-in done by the worker itself (Microsoft 365 client credentials, Google refresh token); see <see cref="AuthOptions"/>.</summary>
+    public AuthOptions Auth { get; set; } = new();
     /// <summary>Trust this one certificate: a PEM file path or a SHA-256 thumbprint.</summary>
     public string? TrustedCertificate { get; set; }
     /// <summary>

@@ -46,6 +46,12 @@ public sealed partial class TicketWorkerOptionsValidator(ConfigFolder folder) : 
             error(outbox + ":SmtpTimeout", "SmtpTimeout must be positive and shorter than ClaimDuration");
 
         o.AgentVerification.Validate(Section + ":AgentVerification", error);
+        if (o.Logging.Format is { Length: > 0 } format && !Observability.LogFormatting.Formats.Contains(format, StringComparer.OrdinalIgnoreCase))
+            error(Section + ":Logging:Format", $"Logging Format '{format}' is not one of {string.Join(", ", Observability.LogFormatting.Formats)}");
+        if (o.Telemetry.OtlpEndpoint is { Length: > 0 } otlp && Observability.ObservabilityServiceCollectionExtensions.OtlpMetricsUri(otlp) is not { Scheme: "http" or "https" })
+            error(Section + ":Telemetry:OtlpEndpoint", $"OtlpEndpoint '{otlp}' is not an http:// or https:// URL");
+        if (o.Telemetry.ExportInterval <= TimeSpan.Zero) error(Section + ":Telemetry:ExportInterval", "ExportInterval must be positive");
+        if (o.Telemetry.SampleInterval <= TimeSpan.Zero) error(Section + ":Telemetry:SampleInterval", "SampleInterval must be positive");
 
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < o.Mailboxes.Count; i++)
@@ -62,6 +68,8 @@ public sealed partial class TicketWorkerOptionsValidator(ConfigFolder folder) : 
         }
         if (o.Mailboxes.Count > 0 || !string.IsNullOrEmpty(o.Smtp.Host))
             ValidateServer(o.Smtp, Section + ":Smtp", error, requireHost: o.Mailboxes.Count > 0);
+        if (o.Smtp.Auth.IsOAuth2 && string.IsNullOrWhiteSpace(o.Smtp.Username))
+            error(Section + ":Smtp:Username", "Smtp:Username (the address to send as) is required with OAuth2");
     }
 
     private void ValidateServer(ServerOptions s, string key, Action<string, string> error, bool requireHost)
@@ -78,6 +86,49 @@ public sealed partial class TicketWorkerOptionsValidator(ConfigFolder folder) : 
         if (!string.IsNullOrEmpty(s.TrustedCertificate) && !IsThumbprint(s.TrustedCertificate)
             && !File.Exists(Path.Combine(dir, s.TrustedCertificate)))
             error(key + ":TrustedCertificate", $"TrustedCertificate '{s.TrustedCertificate}' is neither a SHA-256 thumbprint nor an existing PEM file");
+        ValidateAuth(s.Auth, key + ":Auth", error);
+    }
+
+    private void ValidateAuth(AuthOptions a, string key, Action<string, string> error)
+    {
+        if (string.IsNullOrEmpty(a.Mode)) return;
+        var dir = folder.Directory;
+        void File(string? path, string name, bool required)
+        {
+            if (string.IsNullOrEmpty(path)) { if (required) error(key + ":" + name, $"{name} is required with Mode {a.Mode}"); }
+            else if (!System.IO.File.Exists(Path.Combine(dir, path))) error(key + ":" + name, $"{name} '{path}' not found");
+        }
+        void Url(string? value, string name)
+        {
+            if (string.IsNullOrEmpty(value)) return;
+            // Tokens and secrets travel over this: HTTPS, or plain HTTP to this machine only.
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || !(uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
+                error(key + ":" + name, $"{name} '{value}' is not an https:// URL");
+        }
+        if (string.IsNullOrWhiteSpace(a.ClientId)) error(key + ":ClientId", $"ClientId is required with Mode {a.Mode}");
+        if (a.RefreshBefore < TimeSpan.Zero) error(key + ":RefreshBefore", "RefreshBefore must not be negative");
+        if (!string.IsNullOrEmpty(a.TrustedCertificate) && !IsThumbprint(a.TrustedCertificate) && !System.IO.File.Exists(Path.Combine(dir, a.TrustedCertificate)))
+            error(key + ":TrustedCertificate", $"TrustedCertificate '{a.TrustedCertificate}' is neither a SHA-256 thumbprint nor an existing PEM file");
+        switch (a.Mode)
+        {
+            case AuthOptions.MicrosoftMode:
+                if (string.IsNullOrWhiteSpace(a.TenantId) && string.IsNullOrEmpty(a.Authority)) error(key + ":TenantId", "TenantId is required with Mode oauth2-microsoft");
+                if (string.IsNullOrEmpty(a.ClientSecretFile) == string.IsNullOrEmpty(a.CertificateFile))
+                    error(key + ":ClientSecretFile", "set exactly one of ClientSecretFile and CertificateFile with Mode oauth2-microsoft");
+                File(a.ClientSecretFile, nameof(a.ClientSecretFile), required: false);
+                File(a.CertificateFile, nameof(a.CertificateFile), required: false);
+                if (!string.IsNullOrEmpty(a.Authority) && !(Uri.TryCreate(a.Authority, UriKind.Absolute, out var authority) && authority.Scheme == Uri.UriSchemeHttps))
+                    error(key + ":Authority", $"Authority '{a.Authority}' is not an https:// URL");
+                break;
+            case AuthOptions.GoogleMode:
+                File(a.ClientSecretFile, nameof(a.ClientSecretFile), required: true);
+                File(a.RefreshTokenFile, nameof(a.RefreshTokenFile), required: true);
+                Url(a.TokenEndpoint, nameof(a.TokenEndpoint));
+                break;
+            default:
+                error(key + ":Mode", $"Auth Mode '{a.Mode}' is not one of oauth2-microsoft, oauth2-google (or empty for the password)");
+                break;
+        }
     }
 
     internal static bool IsThumbprint(string value) => ThumbprintPattern().IsMatch(value);

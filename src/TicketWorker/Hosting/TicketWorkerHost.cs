@@ -6,6 +6,7 @@ using TicketWorker.Configuration;
 using TicketWorker.Digest;
 using TicketWorker.Intake;
 using TicketWorker.Mail;
+using TicketWorker.Observability;
 using TicketWorker.Outbox;
 using TicketWorker.Replies;
 using TicketWorker.Rules;
@@ -47,7 +48,8 @@ public static class TicketWorkerHost
             .AddReplies()
             .AddIntake()
             .AddOutbox()
-            .AddDigest();
+            .AddDigest()
+            .AddObservability(builder.Configuration);
         // Escalation (issue 14) joins here: AddEscalation registers Quartz, its jobs and the SLA calendar.
         return builder;
     }

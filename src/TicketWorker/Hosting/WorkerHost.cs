@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TicketWorker.Observability;
 using TicketWorker.Replies;
 
 namespace TicketWorker.Hosting;
@@ -11,13 +12,13 @@ public static partial class WorkerHost
     public static async Task<int> RunAsync(string configDirectory, CancellationToken cancellationToken)
     {
         var builder = TicketWorkerHost.CreateBuilder(configDirectory);
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(Environment.GetEnvironmentVariable("TICKETWORKER_LOG_LEVEL") is { } level
             && Enum.TryParse<LogLevel>(level, true, out var parsed) ? parsed : LogLevel.Information);
         // Under systemd (Type=notify, install/ticketworker.service): READY=1 once the host has started,
-        // STOPPING=1 on shutdown, and journald's log format (registered after the simple console so it
-        // wins). Outside systemd it does nothing.
+        // STOPPING=1 on shutdown. Outside systemd it does nothing.
         builder.Services.AddSystemd();
+        // simple, json (TicketWorker:Logging:Format) or journald's format under systemd; after AddSystemd, which it overrides.
+        builder.Logging.AddTicketWorkerConsole(builder.Configuration);
         using var host = await TicketWorkerHost.OpenAsync(builder, cancellationToken: cancellationToken).ConfigureAwait(false);
         // Broken templates do not stop the worker (the affected mails fail with the reason), but they are said at once.
         var startup = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TicketWorker.Startup");

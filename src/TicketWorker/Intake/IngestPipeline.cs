@@ -32,6 +32,7 @@ public sealed partial class IngestPipeline(
         Task<IngestResult> QuarantineAsync(RawMailReference r, IngestSource s, string reason, CancellationToken ct) =>
             quarantineOnFailure ? this.QuarantineAsync(r, s, reason, ct) : Task.FromResult(new IngestResult(IngestResult.Quarantined, null, null, null, reason));
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (reference.Size > context.MaxMessageSize)
             return await QuarantineAsync(reference, source, $"message of {reference.Size} bytes exceeds MaxMessageSize {context.MaxMessageSize}", cancellationToken).ConfigureAwait(false);
 
@@ -63,7 +64,9 @@ public sealed partial class IngestPipeline(
             }
             var classification = context.Classifier().Classify(message);
             var result = await writer.WriteAsync(new InboundMessage(message, messageId, classification, reference, source), cancellationToken).ConfigureAwait(false);
-            Log.Ingested(logger, result.Action, result.Ticket, source.Mailbox, source.Uid, result.Kind);
+            var ms = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            Log.Ingested(logger, source.Mailbox, source.Uid, result.Ticket, result.Action, result.Kind, Math.Round(ms, 1));
+            Observability.TicketWorkerMetrics.Ingested(result.Action, source.Mailbox, ms);
             return result;
         }
         catch (Exception e) when (e is not (OperationCanceledException or StorageException))
@@ -87,13 +90,15 @@ public sealed partial class IngestPipeline(
                 CreatedAt = time.GetUtcNow(),
             }, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         Log.Quarantined(logger, id, source.Mailbox, source.Uid, reason);
+        Observability.TicketWorkerMetrics.Ingested(IngestResult.Quarantined, source.Mailbox, null);
         return new IngestResult(IngestResult.Quarantined, null, null, null, reason);
     }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Message {Action} (ticket {Ticket}, mailbox {Mailbox}, uid {Uid}, kind {Kind})")]
-        public static partial void Ingested(ILogger logger, string action, long? ticket, string? mailbox, long? uid, string? kind);
+        // The one line per processed message: what an admin greps for, and what the JSON log carries as fields.
+        [LoggerMessage(1, LogLevel.Information, "mailbox {Mailbox} uid {Uid}: ticket {Ticket} {Action} ({Kind}) in {ElapsedMs} ms")]
+        public static partial void Ingested(ILogger logger, string? mailbox, long? uid, long? ticket, string action, string? kind, double elapsedMs);
 
         [LoggerMessage(2, LogLevel.Warning, "Message quarantined as item {Id} (mailbox {Mailbox}, uid {Uid}): {Reason}")]
         public static partial void Quarantined(ILogger logger, long id, string? mailbox, long? uid, string reason);

@@ -5,6 +5,7 @@ using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using TicketWorker.Configuration;
+using TicketWorker.Mail.Auth;
 using TicketWorker.Mail.Imap;
 
 namespace TicketWorker.Mail;
@@ -52,17 +53,40 @@ public static class MailServer
         client.CheckCertificateRevocation = false;
     }
 
-    /// <summary>Connects and authenticates: XOAUTH2 when an access token file is set, else user name and password.</summary>
+    /// <summary>Connects and authenticates: XOAUTH2 with a token of <c>Auth</c> (oauth2-*) or of an access token file, else user name and password.</summary>
     /// <param name="defaultUser">User name when the server options give none (the mailbox address for IMAP).</param>
     public static async Task ConnectAndAuthenticateAsync(MailService client, LoadedSettings settings, ServerOptions server, int port, string? defaultUser, CancellationToken cancellationToken)
     {
         await client.ConnectAsync(server.Host, port, SocketOptions(server), cancellationToken).ConfigureAwait(false);
         var user = string.IsNullOrEmpty(server.Username) ? defaultUser : server.Username;
         if (string.IsNullOrEmpty(user)) return;
-        if (settings.AccessToken(server) is { Length: > 0 } token)
+        if (server.Auth.IsOAuth2)
+            await AuthenticateWithOAuth2Async(client, settings, server, user, cancellationToken).ConfigureAwait(false);
+        else if (settings.AccessToken(server) is { Length: > 0 } token)
             await client.AuthenticateAsync(new SaslMechanismOAuth2(user, token), cancellationToken).ConfigureAwait(false);
         else
             await client.AuthenticateAsync(new NetworkCredential(user, settings.Password(server) ?? ""), cancellationToken).ConfigureAwait(false);
+    }
+
+    // RFC 7628 / Microsoft's and Google's XOAUTH2: the mailbox address as user, the token as bearer.
+    private static async Task AuthenticateWithOAuth2Async(MailService client, LoadedSettings settings, ServerOptions server, string user, CancellationToken cancellationToken)
+    {
+        var tokens = settings.OAuth2 ?? OAuth2Tokens.Fallback;
+        var label = $"{(client is SmtpClient ? "SMTP" : "IMAP")} {user}";
+        var token = await tokens.GetAsync(settings, server, user, label, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await client.AuthenticateAsync(new SaslMechanismOAuth2(user, token), cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuthenticationException e) when (e is not OAuth2TokenException)
+        {
+            // The token may have been revoked early: fetch a new one next time.
+            tokens.Invalidate(server, user);
+            var advice = server.Auth.Mode == AuthOptions.MicrosoftMode
+                ? "check that the app's service principal has access to this mailbox (New-ServicePrincipal, Add-MailboxPermission … -AccessRights FullAccess) and, for SMTP, SMTP AUTH is enabled for it"
+                : "check that the refresh token was issued for this address with the https://mail.google.com/ scope";
+            throw new OAuth2TokenException($"{label}: the server refused the OAuth2 access token ({e.Message}); {advice}", e);
+        }
     }
 
     /// <summary>Why a TLS handshake was refused, in words an admin can act on.</summary>

@@ -13,7 +13,11 @@ public static class MailServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMail(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new LoadedSettings(sp.GetRequiredService<ConfigFolder>().Directory, sp.GetRequiredService<TicketWorkerOptions>()));
+        services.AddSingleton<Auth.OAuth2Tokens>();
+        services.AddSingleton(sp => new LoadedSettings(sp.GetRequiredService<ConfigFolder>().Directory, sp.GetRequiredService<TicketWorkerOptions>())
+        {
+            OAuth2 = sp.GetRequiredService<Auth.OAuth2Tokens>(),
+        });
         return services;
     }
 }

@@ -121,6 +121,7 @@ public sealed partial class OutboxSender
                         }
 
                         var reason = (settingsRefused ? "SMTP login or certificate refused: " : "SMTP server unavailable: ") + OneLine(ex);
+                        Observability.TicketWorkerMetrics.SmtpFailed(settingsRefused ? "login" : "connection");
                         await RescheduleAllAsync(claimed.Skip(i), reason, round).ConfigureAwait(false);
                         break;
                     }
@@ -211,12 +212,14 @@ public sealed partial class OutboxSender
         }
         catch (SmtpCommandException ex)
         {
+            Observability.TicketWorkerMetrics.SmtpFailed("refused");
             await CommandRefusedAsync(client, row, ex, round).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is ProtocolException or IOException or System.Net.Sockets.SocketException or TimeoutException or ObjectDisposedException or ServiceNotConnectedException or OperationCanceledException)
         {
             // The connection died during this message's transaction (MailKit has disconnected): try it again later.
+            Observability.TicketWorkerMetrics.SmtpFailed("connection");
             await RetryLaterAsync(row, OneLine(ex), round).ConfigureAwait(false);
             return true;
         }
@@ -233,6 +236,7 @@ public sealed partial class OutboxSender
             CancellationToken.None).ConfigureAwait(false);
         var window = Stopwatch.GetElapsedTime(accepted);
         round.Sent(window);
+        Observability.TicketWorkerMetrics.Sent(row.Kind);
         Log.Sent(_log, row.Id, row.TicketId, row.MessageId, row.Recipients.Count - delivery.Refused.Count, row.Attempts, delivery.QueueId, window.TotalMilliseconds);
         if (note is not null)
         {

@@ -59,6 +59,7 @@ public sealed class SqlOutboxStore : IOutboxStore
             return new OutboxEnqueueResult(existing, false);
         }
 
+        Observability.TicketWorkerMetrics.Queued(item.Kind);
         return new OutboxEnqueueResult(item with { Id = id.Value, Status = OutboxStatus.Queued, Attempts = 0, ClaimedBy = null, ClaimedUntil = null, SentAt = null, LastError = null }, true);
     }
 

@@ -131,6 +131,31 @@ public class HealthCommandTests
         Assert.That(output.ToString().Trim(), Is.EqualTo("ok"));
     }
     [Test]
+    public async Task JsonOutputCarriesTheSameVerdictAndProblemsForMonitoringTools()
+    {
+        var config = Path.Combine(Path.GetDirectoryName(_h.DataPath)!, "config");
+        var output = new StringWriter();
+        var errors = new StringWriter();
+
+        var code = await CliApp.RunAsync(["health", "--config", config, "--json"], output, errors);
+
+        Assert.That(code, Is.EqualTo(CliApp.UserError), errors.ToString());
+        using var document = System.Text.Json.JsonDocument.Parse(output.ToString());
+        Assert.That(document.RootElement.GetProperty("healthy").GetBoolean(), Is.False);
+        var problems = document.RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetString()).ToList();
+        Assert.That(problems, Has.Count.EqualTo(2));
+        Assert.That(problems[0], Does.StartWith("mailbox support (INBOX): never polled successfully"));
+
+        _h.Time.Set(DateTimeOffset.UtcNow);
+        await BothPolledAsync();
+        output = new StringWriter();
+        code = await CliApp.RunAsync(["health", "--config", config, "--json"], output, errors);
+
+        Assert.That(code, Is.EqualTo(CliApp.Ok), output + errors.ToString());
+        Assert.That(output.ToString().Trim(), Is.EqualTo("""{"healthy":true,"problems":[]}"""));
+    }
+
+    [Test]
     public async Task UnmigratedDatabaseIsAProblemLineNotAnInternalError()
     {
         using var temp = new TempDirectory();
