@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TicketWorker.Agents;
 using TicketWorker.Cli;
 using TicketWorker.Configuration;
 using TicketWorker.Intake;
@@ -43,6 +44,7 @@ public static class TicketWorkerHost
             .AddMail()
             .AddRules()
             .AddReplies()
+            .AddAgents()
             .AddIntake()
             .AddOutbox();
         // Escalation (issue 14) joins here: AddEscalation registers Quartz, its jobs and the SLA calendar.

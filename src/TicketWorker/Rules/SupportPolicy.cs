@@ -31,6 +31,7 @@ public sealed class SupportPolicy
     public AckSettings Ack { get; init; } = AckSettings.Default;
     public NotifySettings Notify { get; init; } = NotifySettings.Default;
     public EscalationSettings Escalation { get; init; } = EscalationSettings.None;
+    public AgentMailSettings AgentMail { get; init; } = AgentMailSettings.Default;
 
     /// <summary>The agent with this address (case-insensitive), or null.</summary>
     public Agent? FindAgent(string? email) => email is not null && _byEmail.TryGetValue(email, out var a) ? a : null;
