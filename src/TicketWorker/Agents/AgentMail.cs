@@ -54,11 +54,11 @@ public sealed partial class AgentMail(
             cancellationToken).ConfigureAwait(false);
         if (!verdict.Verified)
         {
-            // Handled as any customer's follow-up: stored, the owner notified, commands never read.
+            // Handled as a customer's follow-up: stored, the owner notified, commands never read. It changes
+            // nothing on the ticket either: not even a pending ticket opens, as it is not the customer writing.
             Log.Unverified(logger, agent.Email, current.Number, verdict.How);
             await _rows.SetKindAsync(tx, stored.Id, MessageKind.Customer.ToName(), newText, cancellationToken).ConfigureAwait(false);
             await notifier.NotifyAsync(tx, current, inbound, followUp: true, newText, cancellationToken, unverifiedAgent: true).ConfigureAwait(false);
-            await CustomerReplyAsync(tx, current, now, cancellationToken).ConfigureAwait(false);
             return new AgentMailOutcome("unverified", verdict.How);
         }
 
