@@ -259,4 +259,35 @@ public class AgentMailTests
         Assert.That(later.Ticket, Is.Not.EqualTo(number));
         Assert.That((await TicketAsync(later.Ticket!.Value))!.Ticket.PreviousTicketId, Is.EqualTo(closed.Id));
     }
+
+    [Test]
+    public async Task AnAnswerBeforeADelayedAcknowledgementIsDueDropsTheAcknowledgement()
+    {
+        _h = await IngestHarness.StartAsync(rules: TeamRules + "ack: { delay: 15m }\n");
+        var number = await NewTicketAsync(customer: "Customer Three <customer3@example.test>", id: $"delay-{Guid.NewGuid():N}@customer.example");
+        _h.Time.Advance(TimeSpan.FromMinutes(5));
+        await _h.IngestAsync(AgentReply("Agent One <agent1@example.test>", await TokenAddressAsync(number, "agent1@example.test"), $"fast-{Guid.NewGuid():N}@agent.example",
+            "Hello, done already."));
+        _h.Time.Advance(TimeSpan.FromMinutes(15));
+
+        var round = await _h.App.Sender("test").RunOnceAsync();
+        Assert.That(round.Dropped, Is.EqualTo(1), "the acknowledgement");
+        Assert.That((await RowsAsync("agent")).Single().Status, Is.EqualTo(OutboxStatus.Sent));
+    }
+
+    [Test]
+    public async Task AssigningATeamWithoutOwnerNotifiesItsMembersButNotTheAssigner()
+    {
+        _h = await IngestHarness.StartAsync(rules: TeamRules.Replace("rules:\n",
+            "  sales:\n    members: [agent2@example.test, agent3@example.test, agent1@example.test]\nrules:\n", StringComparison.Ordinal));
+        var number = await NewTicketAsync();
+        await _h.IngestAsync(AgentReply("Agent One <agent1@example.test>", await TokenAddressAsync(number, "agent1@example.test"), "toteam@agent.example",
+            "#assign sales\n#priority urgent"));
+
+        var ticket = (await TicketAsync(number))!.Ticket;
+        Assert.That((ticket.Team, ticket.Owner, ticket.Priority), Is.EqualTo(("sales", (string?)null, "urgent")));
+        var rows = (await RowsAsync("notification")).Where(r => r.IdempotencyKey.StartsWith("assign:", StringComparison.Ordinal)).ToList();
+        Assert.That(rows.SelectMany(r => r.Recipients), Is.EquivalentTo(new[] { "agent2@example.test", "agent3@example.test" }));
+        Assert.That(Parse(rows[0]).TextBody, Does.Contain("to team sales"));
+    }
 }
