@@ -43,7 +43,7 @@ public sealed partial class AgentRelay(
         }
         var details = await tickets.GetTicketWithMessagesAsync(tx, ticket.Number, cancellationToken).ConfigureAwait(false);
         var policy = context.Policy;
-        var (to, cc) = AgentReplyComposer.Recipients(ticket, details?.Participants ?? [], a => context.IsOurs(a) || policy.FindAgent(a) is not null);
+        var (to, cc) = AgentReplyComposer.Recipients(ticket, details?.Messages ?? [], a => context.IsOurs(a) || policy.FindAgent(a) is not null);
         if (to.Count == 0)
         {
             Log.NotRelayed(logger, ticket.Number, "the ticket's customer address cannot be written to");

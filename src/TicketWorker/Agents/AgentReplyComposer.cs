@@ -20,22 +20,25 @@ public static partial class AgentReplyComposer
     internal const string ImagesMarker = "TWINLINEIMAGES7c1e0d2a";
 
     /// <summary>
-    /// The customer in To and the ticket's other people (To/Cc participants) in Cc: never one of our
-    /// addresses, never an agent, nothing that cannot be written as 7-bit mail.
+    /// The customer in To; in Cc the people the customer copied (To/Cc of the customer's own mails on the
+    /// ticket): never one of our addresses, never an agent, nothing that cannot be written as 7-bit mail.
+    /// Only the customer's own mails count: a mail that merely claims an agent's From (unverified) or a
+    /// stranger's cannot add a recipient of the agents' answers.
     /// </summary>
     public static (IReadOnlyList<OutgoingAddress> To, IReadOnlyList<OutgoingAddress> Cc) Recipients(
-        TicketRecord ticket, IEnumerable<ParticipantRecord> participants, Func<string, bool> isOursOrAgent)
+        TicketRecord ticket, IEnumerable<MessageRecord> messages, Func<string, bool> isOursOrAgent)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        ArgumentNullException.ThrowIfNull(participants);
+        ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(isOursOrAgent);
         var customer = ticket.CustomerAddress.Trim();
         IReadOnlyList<OutgoingAddress> to = OutgoingAddress.IsWritable(customer) && !isOursOrAgent(customer)
             ? [new OutgoingAddress(string.IsNullOrWhiteSpace(ticket.CustomerName) ? null : ticket.CustomerName, customer)]
             : [];
-        var cc = participants
-            .Where(p => p.Role is "to" or "cc")
-            .Select(p => p.Address.Trim())
+        var cc = messages
+            .Where(m => m.Direction == MessageDirection.Inbound && m.Kind == "customer" && string.Equals(m.From.Trim(), customer, StringComparison.OrdinalIgnoreCase))
+            .SelectMany(m => m.To.Concat(m.Cc))
+            .Select(a => a.Trim())
             .Where(a => !string.Equals(a, customer, StringComparison.OrdinalIgnoreCase) && OutgoingAddress.IsWritable(a) && !isOursOrAgent(a))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(OutgoingAddress.Of)

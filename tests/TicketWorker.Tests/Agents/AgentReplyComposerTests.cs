@@ -38,16 +38,23 @@ public class AgentReplyComposerTests
     }
 
     [Test]
-    public void TheCustomerIsInToAndTheOtherPeopleOfTheTicketInCcNeverOursNorAnAgentNorABounce()
+    public void TheCustomerIsInToAndThePeopleTheCustomerCopiedInCcNeverOursNorAnAgentNorAddedBySomeoneElse()
     {
         var ticket = new TicketRecord { CustomerAddress = "ann@customer.example", CustomerName = "Ann" };
-        ParticipantRecord P(string address, string role) => new() { Address = address, Role = role };
+        MessageRecord M(string from, string kind, string[] to, string[] cc, MessageDirection direction = MessageDirection.Inbound) =>
+            new() { From = from, Kind = kind, To = to, Cc = cc, Direction = direction };
         var (to, cc) = AgentReplyComposer.Recipients(ticket,
-            [P("ann@customer.example", "from"), P("bob@customer.example", "cc"), P("carol@customer.example", "to"), P("agent1@example.test", "cc"),
-             P("support+t1-abc@example.test", "to"), P("mailer-daemon@relay.example", "from"), P("BOB@customer.example", "to")],
+            [
+                M("Ann@customer.example", "customer", ["support@example.test", "carol@customer.example"], ["bob@customer.example", "agent1@example.test"]),
+                M("ann@customer.example", "customer", ["support+t1-abc@example.test"], ["BOB@customer.example", "ann@customer.example"]),
+                // An unverified mail claiming agent1 (stored as a customer's follow-up) and a bounce: neither adds anyone.
+                M("agent1@example.test", "customer", ["support@example.test"], ["attacker@evil.example"]),
+                M("mailer-daemon@relay.example", "bounce", ["support@example.test"], ["dsn@relay.example"]),
+                M("support@example.test", "ack", ["ann@customer.example"], ["x@customer.example"], MessageDirection.Outbound),
+            ],
             a => a.StartsWith("support", StringComparison.Ordinal) || a.StartsWith("agent", StringComparison.Ordinal));
         Assert.That(to.Select(a => (a.Name, a.Address)), Is.EqualTo(new[] { ((string?)"Ann", "ann@customer.example") }));
-        Assert.That(cc.Select(a => a.Address), Is.EqualTo(new[] { "bob@customer.example", "carol@customer.example" }));
+        Assert.That(cc.Select(a => a.Address), Is.EqualTo(new[] { "carol@customer.example", "bob@customer.example" }));
     }
 
     [Test]
