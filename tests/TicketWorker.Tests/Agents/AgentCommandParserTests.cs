@@ -137,4 +137,22 @@ public class AgentCommandParserTests
             PolicyLoader.Parse(new StringReader("agent_mail:\n  from_name: Support team\n  pending: true\n"), "rules.yaml"));
         Assert.That(e!.Message, Does.Contain("rules.yaml:2:14").And.Contain("{name}").And.Contain("rules.yaml:3:3"));
     }
+
+    [TestCase("<div dir=\"ltr\"><div>#priority high</div><div>#tag printer</div><div><br></div><div>Hello Ann,</div><div>please restart it.</div></div><br>"
+        + "<div class=\"gmail_quote\"><div dir=\"ltr\" class=\"gmail_attr\">On Mon, 2 Mar 2026 at 09:00, support@example.test wrote:<br></div>"
+        + "<blockquote class=\"gmail_quote\">A new ticket has been opened.</blockquote></div>", TestName = "Gmail")]
+    [TestCase("<html><body><div class=\"WordSection1\"><p class=\"MsoNormal\">#priority high<o:p></o:p></p><p class=\"MsoNormal\">#tag printer<o:p></o:p></p>"
+        + "<p class=\"MsoNormal\"><o:p>&nbsp;</o:p></p><p class=\"MsoNormal\">Hello Ann,<o:p></o:p></p><p class=\"MsoNormal\">please restart it.<o:p></o:p></p>"
+        + "<div id=\"divRplyFwdMsg\"><p><b>From:</b> support@example.test<br><b>Sent:</b> Monday, March 2, 2026 09:00<br><b>Subject:</b> New ticket</p></div>"
+        + "<div>A new ticket has been opened.</div></div></body></html>", TestName = "Outlook")]
+    [TestCase("<html><body><p>#priority high<br>#tag printer</p><p>Hello Ann,<br>please restart it.</p>"
+        + "<div class=\"moz-cite-prefix\">On 02.03.2026 09:00, support@example.test wrote:<br></div>"
+        + "<blockquote type=\"cite\">A new ticket has been opened.</blockquote></body></html>", TestName = "Thunderbird")]
+    public void CommandsSurviveTheHtmlOfRealClients(string html)
+    {
+        var c = Parse(TicketWorker.Mail.Quotes.ReplyText.Extract(null, html).NewText);
+        Assert.That(c.Errors, Is.Empty);
+        Assert.That(c.Commands, Is.EqualTo(new[] { new AgentCommand(AgentCommandKind.Priority, "high"), new AgentCommand(AgentCommandKind.Tag, "printer") }));
+        Assert.That(c.Text, Does.StartWith("Hello Ann,").And.Contain("please restart it.").And.Not.Contain("new ticket"));
+    }
 }
