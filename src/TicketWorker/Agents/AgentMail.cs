@@ -57,7 +57,7 @@ public sealed partial class AgentMail(
             // Handled as a customer's follow-up: stored, the owner notified, commands never read. It changes
             // nothing on the ticket either: not even a pending ticket opens, as it is not the customer writing.
             Log.Unverified(logger, agent.Email, current.Number, verdict.How);
-            await _rows.SetKindAsync(tx, stored.Id, MessageKind.Customer.ToName(), newText, cancellationToken).ConfigureAwait(false);
+            await _rows.SetKindAsync(tx, stored.Id, MessageKind.Customer.ToName(), newText, "failed: " + verdict.How, cancellationToken).ConfigureAwait(false);
             await notifier.NotifyAsync(tx, current, inbound, followUp: true, newText, cancellationToken, unverifiedAgent: true).ConfigureAwait(false);
             return new AgentMailOutcome("unverified", verdict.How);
         }
@@ -66,7 +66,7 @@ public sealed partial class AgentMail(
         {
             // The customer has it from the agent already: recorded as the answer, never sent again, no commands
             // (the customer saw every line, so none is taken as an instruction).
-            await _rows.SetKindAsync(tx, stored.Id, "agent", newText, cancellationToken).ConfigureAwait(false);
+            await _rows.SetKindAsync(tx, stored.Id, "agent", newText, verdict.How, cancellationToken).ConfigureAwait(false);
             await ChangeAsync(tx, current, Answered(current, null, now, policy), now, cancellationToken).ConfigureAwait(false);
             Log.ReplyAll(logger, current.Number, agent.Email);
             return new AgentMailOutcome("reply-all", "the customer was addressed directly: recorded, not sent again");
@@ -75,7 +75,7 @@ public sealed partial class AgentMail(
         var commands = AgentCommandParser.Parse(newText, policy);
         if (commands.Errors.Count > 0)
         {
-            await _rows.SetKindAsync(tx, stored.Id, "note", newText, cancellationToken).ConfigureAwait(false);
+            await _rows.SetKindAsync(tx, stored.Id, "note", newText, verdict.How, cancellationToken).ConfigureAwait(false);
             await ToWriterAsync(tx, current, agent, inbound, stored.Id, string.Join("\n", commands.Errors.Select(e => "- " + e)), now, cancellationToken).ConfigureAwait(false);
             Log.Refused(logger, current.Number, agent.Email, commands.Errors.Count);
             return new AgentMailOutcome("refused", string.Join("; ", commands.Errors));
@@ -85,13 +85,13 @@ public sealed partial class AgentMail(
         AgentMailOutcome outcome;
         if (commands.IsNote)
         {
-            await _rows.SetKindAsync(tx, stored.Id, "note", commands.Text, cancellationToken).ConfigureAwait(false);
+            await _rows.SetKindAsync(tx, stored.Id, "note", commands.Text, verdict.How, cancellationToken).ConfigureAwait(false);
             var told = await NoteToTeamAsync(tx, after, agent, inbound, stored.Id, commands.Text, now, cancellationToken).ConfigureAwait(false);
             outcome = new AgentMailOutcome("note", $"internal note mailed to {told} team member(s)");
         }
         else if (commands.Text.Length > 0)
         {
-            await _rows.SetKindAsync(tx, stored.Id, "agent", commands.Text, cancellationToken).ConfigureAwait(false);
+            await _rows.SetKindAsync(tx, stored.Id, "agent", commands.Text, verdict.How, cancellationToken).ConfigureAwait(false);
             var relayed = await relay.RelayAsync(tx, after, agent, inbound, stored.Id, commands.Text, cancellationToken).ConfigureAwait(false);
             if (relayed is not null) after = Answered(after, commands.Status, now, policy);
             outcome = new AgentMailOutcome("relayed", relayed is null ? "not relayed (see the log)" : "answer queued to the customer", relayed);
@@ -99,7 +99,7 @@ public sealed partial class AgentMail(
         else
         {
             // Only commands: kept on the ticket as an internal record of what the agent did.
-            await _rows.SetKindAsync(tx, stored.Id, "note", newText, cancellationToken).ConfigureAwait(false);
+            await _rows.SetKindAsync(tx, stored.Id, "note", newText, verdict.How, cancellationToken).ConfigureAwait(false);
             outcome = new AgentMailOutcome("commands", $"{commands.Commands.Count} command(s) applied");
         }
 

@@ -153,6 +153,11 @@ public class AgentsByMailTests
         Assert.That(received, Has.Count.EqualTo(3), string.Join(" | ", received.Select(m => m.From + ": " + m.Subject)));
         Assert.That(received.Select(m => m.TextBody ?? ""), Has.None.Contains($"Internal {run}").And.None.Contains("Spoofed").And.None.Contains("#close"));
 
+        var checks = (await ShowAsync(number)).GetProperty("messages").EnumerateArray()
+            .Where(m => m.TryGetProperty("agentCheck", out var c) && c.ValueKind == JsonValueKind.String)
+            .ToDictionary(m => m.GetProperty("messageId").GetString()!, m => m.GetProperty("agentCheck").GetString()!);
+        Assert.That(checks[answer.MessageId!], Is.EqualTo("token"), "tickets show says how the answer was verified");
+        Assert.That(checks[$"spoof-token-{run}@agent.example"], Does.StartWith("failed: "));
         var details = (await _h.TicketAsync(number))!;
         Assert.That(details.Messages.Single(m => m.MessageId == direct.MessageId).Kind, Is.EqualTo("agent"));
         Assert.That(details.Messages.Single(m => m.MessageId == note.MessageId).Kind, Is.EqualTo("note"));
