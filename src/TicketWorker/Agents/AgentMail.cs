@@ -72,11 +72,15 @@ public sealed partial class AgentMail(
             return new AgentMailOutcome("reply-all", "the customer was addressed directly: recorded, not sent again");
         }
 
+        // Mail that was in the mailbox before the first start is history: its commands still apply (the
+        // ticket ends as it was left), but nobody is mailed again, least of all the customer.
+        var history = inbound.Source.IsHistory;
         var commands = AgentCommandParser.Parse(newText, policy);
         if (commands.Errors.Count > 0)
         {
             await _rows.SetKindAsync(tx, stored.Id, "note", newText, verdict.How, cancellationToken).ConfigureAwait(false);
-            await ToWriterAsync(tx, current, agent, inbound, stored.Id, string.Join("\n", commands.Errors.Select(e => "- " + e)), now, cancellationToken).ConfigureAwait(false);
+            if (!history)
+                await ToWriterAsync(tx, current, agent, inbound, stored.Id, string.Join("\n", commands.Errors.Select(e => "- " + e)), now, cancellationToken).ConfigureAwait(false);
             Log.Refused(logger, current.Number, agent.Email, commands.Errors.Count);
             return new AgentMailOutcome("refused", string.Join("; ", commands.Errors));
         }
@@ -86,15 +90,16 @@ public sealed partial class AgentMail(
         if (commands.IsNote)
         {
             await _rows.SetKindAsync(tx, stored.Id, "note", commands.Text, verdict.How, cancellationToken).ConfigureAwait(false);
-            var told = await NoteToTeamAsync(tx, after, agent, inbound, stored.Id, commands.Text, now, cancellationToken).ConfigureAwait(false);
+            var told = history ? 0 : await NoteToTeamAsync(tx, after, agent, inbound, stored.Id, commands.Text, now, cancellationToken).ConfigureAwait(false);
             outcome = new AgentMailOutcome("note", $"internal note mailed to {told} team member(s)");
         }
         else if (commands.Text.Length > 0)
         {
             await _rows.SetKindAsync(tx, stored.Id, "agent", commands.Text, verdict.How, cancellationToken).ConfigureAwait(false);
-            var relayed = await relay.RelayAsync(tx, after, agent, inbound, stored.Id, commands.Text, cancellationToken).ConfigureAwait(false);
-            if (relayed is not null) after = Answered(after, commands.Status, now, policy);
-            outcome = new AgentMailOutcome("relayed", relayed is null ? "not relayed (see the log)" : "answer queued to the customer", relayed);
+            var relayed = history ? null : await relay.RelayAsync(tx, after, agent, inbound, stored.Id, commands.Text, cancellationToken).ConfigureAwait(false);
+            if (relayed is not null || history) after = Answered(after, commands.Status, now, policy);
+            outcome = history ? new AgentMailOutcome("history", "an answer from before the first start: recorded, not sent")
+                : new AgentMailOutcome("relayed", relayed is null ? "not relayed (see the log)" : "answer queued to the customer", relayed);
         }
         else
         {
@@ -104,7 +109,7 @@ public sealed partial class AgentMail(
         }
 
         await ChangeAsync(tx, current, after, now, cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(after.Owner, current.Owner, StringComparison.OrdinalIgnoreCase) || !string.Equals(after.Team, current.Team, StringComparison.OrdinalIgnoreCase))
+        if (!history && !string.Equals(after.Owner, current.Owner, StringComparison.OrdinalIgnoreCase) || !string.Equals(after.Team, current.Team, StringComparison.OrdinalIgnoreCase))
             await notifier.NotifyAssignmentAsync(tx, after, agent, inbound.MessageId, inbound.Source.Mailbox, cancellationToken).ConfigureAwait(false);
         Log.Handled(logger, current.Number, agent.Email, outcome.Action, commands.Commands.Count);
         return outcome;

@@ -290,4 +290,18 @@ public class AgentMailTests
         Assert.That(rows.SelectMany(r => r.Recipients), Is.EquivalentTo(new[] { "agent2@example.test", "agent3@example.test" }));
         Assert.That(Parse(rows[0]).TextBody, Does.Contain("to team sales"));
     }
+
+    [Test]
+    public async Task AnAnswerFromBeforeTheFirstStartIsRecordedButNeverSentAgain()
+    {
+        _h = await IngestHarness.StartAsync(rules: TeamRules);
+        var number = await NewTicketAsync();
+        var raw = System.Text.Encoding.UTF8.GetBytes(AgentReply("Agent One <agent1@example.test>", await TokenAddressAsync(number, "agent1@example.test"),
+            "old@agent.example", "#priority low\n\nThis was answered long ago.").ReplaceLineEndings("\r\n"));
+        await _h.App.Ingest.IngestAsync(new MemoryStream(raw), new TicketWorker.Intake.IngestSource("support", 7, IsHistory: true), CancellationToken.None);
+
+        var details = (await TicketAsync(number))!;
+        Assert.That((details.Ticket.Priority, details.Ticket.FirstResponseAt is not null), Is.EqualTo(("low", true)));
+        Assert.That(await RowsAsync("agent"), Is.Empty);
+    }
 }
