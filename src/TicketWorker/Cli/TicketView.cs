@@ -27,7 +27,9 @@ public sealed record TicketDetailsView(
     int EscalationLevel, int MessageCount, EstimateView? Estimate, long? PreviousTicket,
     IReadOnlyList<string> Participants, IReadOnlyList<RuleDecisionView> RuleDecisions, IReadOnlyList<MessageView> Messages)
 {
-    public static TicketDetailsView From(TicketDetails d, IReadOnlyList<RuleDecisionRecord> decisions, long? previousTicketNumber)
+    /// <param name="agentChecks">Message-ID → how a mail claiming an agent's From was checked (<c>agentCheck</c> of its message).</param>
+    public static TicketDetailsView From(TicketDetails d, IReadOnlyList<RuleDecisionRecord> decisions, long? previousTicketNumber,
+        IReadOnlyDictionary<string, string>? agentChecks = null)
     {
         var t = TicketView.From(d.Ticket, d.Messages.Count);
         return new TicketDetailsView(t.Number, t.Subject, t.Status, t.Priority, t.Owner, t.Team, t.Customer, t.CustomerName,
@@ -35,7 +37,7 @@ public sealed record TicketDetailsView(
             previousTicketNumber,
             d.Participants.Select(p => p.Address).ToList(),
             decisions.Select(r => new RuleDecisionView(r.RuleName, r.Action)).ToList(),
-            d.Messages.Select(MessageView.Of).ToList());
+            d.Messages.Select(m => MessageView.Of(m) with { AgentCheck = agentChecks?.GetValueOrDefault(m.MessageId) }).ToList());
     }
 }
 
@@ -46,6 +48,9 @@ public sealed record MessageView(
     string MessageId, string Direction, string Kind, string From, string? FromName, IReadOnlyList<string> To, IReadOnlyList<string> Cc,
     string? Subject, DateTimeOffset? Date, string? Text, string? NewText, string? Status, IReadOnlyList<AttachmentView> Attachments)
 {
+    /// <summary>For mail claiming an agent's From: the check that passed (token, dkim, …) or "failed: why"; null otherwise.</summary>
+    public string? AgentCheck { get; init; }
+
     public static MessageView Of(MessageRecord m) => new(
         m.MessageId, m.Direction.ToString().ToLowerInvariant(), m.Kind, m.From, m.FromName, m.To, m.Cc, m.Subject, m.Date ?? m.ReceivedAt,
         m.Text, m.NewText, m.Status?.ToString().ToLowerInvariant(), m.Attachments.Select(a => new AttachmentView(a.FileName, a.ContentType, a.Size)).ToList());

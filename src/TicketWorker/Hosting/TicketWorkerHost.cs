@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TicketWorker.Agents.Verification;
+using TicketWorker.Agents;
 using TicketWorker.Cli;
 using TicketWorker.Configuration;
 using TicketWorker.Digest;
@@ -46,6 +47,7 @@ public static class TicketWorkerHost
             .AddMail()
             .AddRules()
             .AddReplies()
+            .AddAgents()
             .AddIntake()
             .AddOutbox()
             .AddDigest()

@@ -17,9 +17,10 @@ namespace TicketWorker.Replies;
 /// 2): the owner, or the team's members when the ticket has no owner (or the owner is away), each
 /// by one mail from our mailbox queued in the outbox inside the ticket's own transaction under
 /// <c>notify:{ticket}:{message}:{agent}</c>, so a replayed intake never notifies twice. The mail
-/// carries the customer's new text, the ticket's facts and attachments, Reply-To with the ticket's
-/// token (Reply in any client comes back to the worker), and one References root per ticket so an
-/// agent's client shows every notification of a ticket as one thread.
+/// carries the customer's new text, the ticket's facts and attachments, Reply-To with the agent's own
+/// token for the ticket (<see cref="ReplyToken.AddressForAgent"/>: Reply in any client comes back to the
+/// worker and proves who answers), and one References root per ticket so an agent's client shows every
+/// notification of a ticket as one thread. An assignment (<c>#assign</c>) notifies the new owner or team the same way.
 /// </summary>
 public sealed partial class Notifier(
     IngestContext context, ITicketStore tickets, IOutboxStore outbox, ISettingsStore settingsStore,
@@ -29,6 +30,7 @@ public sealed partial class Notifier(
     public const long MaxAttachedBytes = 10 * 1024 * 1024;
 
     private const string TemplateName = "notification";
+    private const string AssignmentTemplateName = "assignment";
 
     // Detached signatures are no file for an agent to open.
     private static readonly string[] SignatureTypes = ["application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"];
@@ -36,8 +38,9 @@ public sealed partial class Notifier(
     /// <summary>Queues the notifications for one stored customer message; returns the agents notified or why none.</summary>
     /// <param name="followUp">The message was appended to an existing ticket (else it opened <paramref name="ticket"/>).</param>
     /// <param name="newText">What the customer wrote in this message, quotes and signature left out.</param>
+    /// <param name="unverifiedAgent">The message claims an agent's From but was not verified (Agents/AgentMail): it is news like a customer's.</param>
     public async Task<NotifyDecision> NotifyAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool followUp, string newText,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool unverifiedAgent = false)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(inbound);
@@ -46,12 +49,12 @@ public sealed partial class Notifier(
         var message = inbound.Message;
         var sender = message.From.FirstOrDefault()?.Address ?? "";
         // Only a person's mail is news for an agent: auto-replies, bounces and lists are kept on the ticket silently.
-        if (inbound.Classification.Kind != MessageKind.Customer) return NotifyDecision.Skip($"{inbound.Classification.Kind.ToName()} mail does not notify");
+        if (inbound.Classification.Kind != MessageKind.Customer && !(unverifiedAgent && inbound.Classification.Kind == MessageKind.Agent)) return NotifyDecision.Skip($"{inbound.Classification.Kind.ToName()} mail does not notify");
         if (followUp ? !settings.FollowUp : !settings.NewTicket) return NotifyDecision.Skip($"notifications are off (rules.yaml notify.{(followUp ? "follow_up" : "new_ticket")})");
         if (inbound.Source.IsHistory) return NotifyDecision.Skip("mail from before the first start");
         if (context.IsOurs(sender))
             return NotifyDecision.Skip("the sender is one of our own mailboxes");
-        if (policy.FindAgent(sender) is not null) return NotifyDecision.Skip("the sender is an agent");
+        if (policy.FindAgent(sender) is not null && !unverifiedAgent) return NotifyDecision.Skip("the sender is an agent");
 
         var now = time.GetUtcNow();
         var today = policy.BusinessHours.Default?.Today(now) ?? DateOnly.FromDateTime(now.UtcDateTime);
@@ -63,8 +66,8 @@ public sealed partial class Notifier(
         // The acknowledgement may have stored an estimate on the ticket in this transaction: read it back.
         ticket = await tickets.FindTicketByIdAsync(tx, ticket.Id, cancellationToken).ConfigureAwait(false) ?? ticket;
         var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
-        var job = new Job(ticket, inbound, followUp, newText, mailbox.SmtpFrom ?? mailbox.Address,
-            new ReplyToken(key).Address(mailbox.Address, ticket.Number), mailbox.Name, now);
+        var job = new Job(ticket, Key(ticket.Id, inbound.MessageId, ""), inbound.Message.From.FirstOrDefault(), followUp, newText, mailbox.SmtpFrom ?? mailbox.Address,
+            mailbox.Address, new ReplyToken(key), mailbox.Name, now);
 
         if (!message.Attachments.Any(Attachable))
             return await QueueAllAsync(tx, job, recipients, [], cancellationToken).ConfigureAwait(false);
@@ -109,8 +112,11 @@ public sealed partial class Notifier(
 
     private static bool Attachable(ReadAttachment a) => !a.IsInline && !SignatureTypes.Contains(a.ContentType, StringComparer.Ordinal);
 
-    private sealed record Job(TicketRecord Ticket, InboundMessage Inbound, bool FollowUp, string NewText, string FromAddress, string ReplyTo, string Mailbox,
-        DateTimeOffset Now);
+    /// <param name="KeyPrefix">The outbox key without the agent's address (which is appended per recipient).</param>
+    /// <param name="Customer">Who wrote: shown in the notification.</param>
+    /// <param name="AssignedBy">Set for an assignment notification: the agent who assigned.</param>
+    private sealed record Job(TicketRecord Ticket, string KeyPrefix, ReadAddress? Customer, bool FollowUp, string NewText, string FromAddress,
+        string MailboxAddress, ReplyToken Tokens, string Mailbox, DateTimeOffset Now, Agent? AssignedBy = null);
 
     private async Task<NotifyDecision> QueueAllAsync(IStorageTransaction tx, Job job, IReadOnlyList<Agent> agents, IReadOnlyList<OutgoingAttachment> files,
         CancellationToken cancellationToken)
@@ -128,27 +134,46 @@ public sealed partial class Notifier(
 
     private async Task<bool> QueueAsync(IStorageTransaction tx, Job job, Agent agent, IReadOnlyList<OutgoingAttachment> files, CancellationToken cancellationToken)
     {
-        var (ticket, inbound) = (job.Ticket, job.Inbound);
-        var rowKey = Key(ticket.Id, inbound.MessageId, agent.Email);
-        var domain = Domain(job.FromAddress);
         var content = Render(job, agent, files);
-        var root = ThreadRoot(ticket.Number, job.FromAddress);
+        return await QueueToAgentAsync(tx, new AgentNoticeMail(job.Ticket.Id, job.Ticket.Number, job.KeyPrefix + agent.Email.ToLowerInvariant(), job.FromAddress,
+            job.Tokens.AddressForAgent(job.MailboxAddress, job.Ticket.Number, agent.Email), job.Mailbox, job.Now), agent, content, files, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A mail from our mailbox to one agent about a ticket, queued under <see cref="Key"/>.</summary>
+    /// <param name="ReplyTo">The plus-address the agent answers to (their own token for the ticket).</param>
+    public sealed record AgentNoticeMail(long TicketId, long TicketNumber, string Key, string FromAddress, string ReplyTo, string Mailbox, DateTimeOffset Now)
+    {
+        /// <summary>RFC 3834 §5 value: <c>auto-generated</c> for notices, <c>auto-replied</c> for answers to an agent's mail.</summary>
+        public string AutoSubmitted { get; init; } = "auto-generated";
+    }
+
+    /// <summary>
+    /// Writes and queues one mail to an agent in the ticket's notification thread (one References root
+    /// per ticket) and stores it on the ticket as a <c>notification</c>; false when the key was queued before.
+    /// </summary>
+    public async Task<bool> QueueToAgentAsync(IStorageTransaction tx, AgentNoticeMail mail, Agent agent, AckContent content, IReadOnlyList<OutgoingAttachment> files,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mail);
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(content);
+        var root = ThreadRoot(mail.TicketNumber, mail.FromAddress);
         var written = await new MailWriter(time).WriteAsync(new OutgoingMail
         {
-            From = OutgoingAddress.Of(job.FromAddress),
+            From = OutgoingAddress.Of(mail.FromAddress),
             To = [new OutgoingAddress(agent.Name, agent.Email)],
-            ReplyTo = [OutgoingAddress.Of(job.ReplyTo)],
+            ReplyTo = [OutgoingAddress.Of(mail.ReplyTo)],
             Subject = content.Subject,
             Text = content.Text,
             Html = content.Html,
             Attachments = files,
-            Date = job.Now,
-            MessageIdDomain = domain,
+            Date = mail.Now,
+            MessageIdDomain = Domain(mail.FromAddress),
             Thread = new MailThread(root, [root]),
             Headers =
             [
-                // RFC 3834 §5: generated by the system, not a reply to the agent; keeps vacation responders quiet.
-                new("Auto-Submitted", "auto-generated"),
+                // RFC 3834 §5: generated by the system, not a person's reply; keeps vacation responders quiet.
+                new("Auto-Submitted", mail.AutoSubmitted),
                 new("X-Auto-Response-Suppress", "All"),
                 new("Content-Language", content.Language),
             ],
@@ -156,38 +181,65 @@ public sealed partial class Notifier(
 
         var result = await outbox.EnqueueAsync(tx, new OutboxItem
         {
-            IdempotencyKey = rowKey,
-            TicketId = ticket.Id,
+            IdempotencyKey = mail.Key,
+            TicketId = mail.TicketId,
             Kind = "notification",
-            Mailbox = job.Mailbox,
-            EnvelopeFrom = job.FromAddress,
+            Mailbox = mail.Mailbox,
+            EnvelopeFrom = mail.FromAddress,
             Recipients = [agent.Email],
             MessageId = written.MessageId,
             Raw = written.Raw,
-            NextAttemptAt = job.Now,
-            CreatedAt = job.Now,
+            NextAttemptAt = mail.Now,
+            CreatedAt = mail.Now,
         }, cancellationToken).ConfigureAwait(false);
         if (!result.Created) return false;
 
         // Stored on the ticket so an agent's reply naming it in References threads to the ticket.
         await tickets.AddMessageAsync(tx, new MessageRecord
         {
-            TicketId = ticket.Id,
+            TicketId = mail.TicketId,
             Direction = MessageDirection.Outbound,
             Kind = "notification",
             MessageId = written.MessageId,
             InReplyTo = root,
             References = [root],
-            From = job.FromAddress,
+            From = mail.FromAddress,
             To = [agent.Email],
             Subject = content.Subject,
-            Date = job.Now,
+            Date = mail.Now,
             Text = content.Text,
             Html = content.Html,
-            ReceivedAt = job.Now,
+            ReceivedAt = mail.Now,
             Status = DeliveryStatus.Queued,
         }, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// An assignment (<c>#assign</c>): the new owner, or the team's members when the ticket went to a
+    /// team without owner, get a notification with the customer's latest text; the assigning agent does not.
+    /// </summary>
+    /// <param name="ticket">The ticket as assigned.</param>
+    /// <param name="messageId">The agent's message that assigned (part of the outbox key: a replay notifies once).</param>
+    public async Task<NotifyDecision> NotifyAssignmentAsync(IStorageTransaction tx, TicketRecord ticket, Agent assignedBy, string messageId, string? sourceMailbox,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(assignedBy);
+        var policy = context.Policy;
+        var now = time.GetUtcNow();
+        var today = policy.BusinessHours.Default?.Today(now) ?? DateOnly.FromDateTime(now.UtcDateTime);
+        var recipients = Recipients(policy, ticket, today)
+            .Where(a => OutgoingAddress.IsWritable(a.Email) && !string.Equals(a.Email, assignedBy.Email, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (recipients.Count == 0) return NotifyDecision.Skip("nobody to notify of the assignment (assigned to oneself, or everyone away)");
+        var mailbox = context.SendingMailbox(sourceMailbox);
+        if (mailbox is null) return NotifyDecision.Skip("no mailbox to send from");
+        var details = await tickets.GetTicketWithMessagesAsync(tx, ticket.Number, cancellationToken).ConfigureAwait(false);
+        var last = details?.Messages.LastOrDefault(m => m.Direction == MessageDirection.Inbound && m.Kind == "customer");
+        var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
+        var job = new Job(ticket, "assign:" + Key(ticket.Id, messageId, "")["notify:".Length..], new ReadAddress(ticket.CustomerName, ticket.CustomerAddress),
+            FollowUp: true, last?.NewText ?? last?.Text ?? "", mailbox.SmtpFrom ?? mailbox.Address, mailbox.Address, new ReplyToken(key), mailbox.Name, now, assignedBy);
+        return await QueueAllAsync(tx, job, recipients, [], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>notify:{ticket}:{message}:{agent}</c>; a Message-ID too long for the key column is hashed.</summary>
@@ -199,16 +251,16 @@ public sealed partial class Notifier(
 
     private AckContent Render(Job job, Agent agent, IReadOnlyList<OutgoingAttachment> files)
     {
-        var (ticket, message) = (job.Ticket, job.Inbound.Message);
+        var ticket = job.Ticket;
         var model = new ReplyModel
         {
             TicketNumber = ticket.Number,
             TicketTag = context.SubjectTag.Format(ticket.Number),
             Subject = ticket.Subject,
-            CustomerName = message.From.FirstOrDefault()?.Name ?? ticket.CustomerName ?? "",
-            CustomerEmail = message.From.FirstOrDefault()?.Address ?? ticket.CustomerAddress,
-            AgentName = agent.Name,
-            AgentEmail = agent.Email,
+            CustomerName = job.Customer?.Name ?? ticket.CustomerName ?? "",
+            CustomerEmail = job.Customer?.Address ?? ticket.CustomerAddress,
+            AgentName = job.AssignedBy?.Name ?? agent.Name,
+            AgentEmail = job.AssignedBy?.Email ?? agent.Email,
             Body = job.NewText,
             Status = ticket.Status.ToString().ToLowerInvariant(),
             Priority = ticket.Priority,
@@ -220,18 +272,31 @@ public sealed partial class Notifier(
             Attachments = files.Select(f => f.FileName).ToList(),
             SupportAddress = job.FromAddress,
         };
-        if (!templates.Templates.ContainsKey(TemplateName)) return DefaultContent(model);
+        var name = job.AssignedBy is null ? TemplateName : AssignmentTemplateName;
+        if (!templates.Templates.ContainsKey(name)) return job.AssignedBy is null ? DefaultContent(model) : DefaultAssignmentContent(model);
         try
         {
-            var reply = templates.Render(TemplateName, agent.Language, model);
+            var reply = templates.Render(name, agent.Language, model);
             return new AckContent(reply.Subject, reply.Text, reply.Html, reply.Language);
         }
         catch (TemplateException e)
         {
             // A broken template must not keep the customer's mail from the agent: the built-in text goes instead.
             Log.TemplateFailed(logger, ticket.Number, agent.Email, e.Message);
-            return DefaultContent(model);
+            return job.AssignedBy is null ? DefaultContent(model) : DefaultAssignmentContent(model);
         }
+    }
+
+    /// <summary>The built-in English assignment notification; <see cref="ReplyModel.AgentName"/> is who assigned.</summary>
+    public static AckContent DefaultAssignmentContent(ReplyModel m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        var text = new StringBuilder();
+        text.Append($"{m.AgentName} assigned ticket {m.TicketNumber} to {m.Owner ?? "team " + m.Team}.\n\n");
+        text.Append($"From: {m.CustomerName} <{m.CustomerEmail}>\nStatus: {m.Status}\nPriority: {m.Priority}\nTeam: {m.Team}\n");
+        if (m.Due is { } due) text.Append(System.FormattableString.Invariant($"Due: {due:yyyy-MM-dd HH:mm} UTC\n"));
+        text.Append('\n').Append(m.Body).Append("\n\nReply to this mail to answer the customer.\n");
+        return new AckContent($"Assigned {m.TicketTag}: {m.Subject}", text.ToString(), null, "en");
     }
 
     /// <summary>The built-in English notification, used until templates are configured.</summary>

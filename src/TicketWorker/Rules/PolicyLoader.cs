@@ -14,7 +14,7 @@ namespace TicketWorker.Rules;
 /// </summary>
 public static partial class PolicyLoader
 {
-    private static readonly string[] Sections = ["agents", "teams", "vip", "rules", "sla", "business_hours", "ack", "notify", "escalation", "digest"];
+    private static readonly string[] Sections = ["agents", "teams", "vip", "rules", "sla", "business_hours", "ack", "notify", "escalation", "agent_mail", "digest"];
 
     /// <summary>Loads the file; a missing file is an empty policy. Throws <see cref="ConfigException"/> listing every error.</summary>
     public static SupportPolicy Load(string path)
@@ -59,6 +59,7 @@ public static partial class PolicyLoader
         var notify = ReadNotify(Section("notify"), r);
         var escalation = ReadEscalation(Section("escalation"), r);
         var digest = ReadDigest(Section("digest"), r);
+        var agentMail = ReadAgentMail(Section("agent_mail"), r);
         var policy = new SupportPolicy(agents, teams)
         {
             Vip = vip,
@@ -69,6 +70,7 @@ public static partial class PolicyLoader
             Notify = notify,
             Escalation = escalation,
             Digest = digest,
+            AgentMail = agentMail,
         };
         r.CheckReferences(policy);
         if (r.Errors.Count > 0) throw new ConfigException([.. r.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);

@@ -31,6 +31,7 @@ public sealed class SupportPolicy
     public AckSettings Ack { get; init; } = AckSettings.Default;
     public NotifySettings Notify { get; init; } = NotifySettings.Default;
     public EscalationSettings Escalation { get; init; } = EscalationSettings.None;
+    public AgentMailSettings AgentMail { get; init; } = AgentMailSettings.Default;
 
     /// <summary>The daily digest (rules.yaml <c>digest:</c>), or null when none is configured.</summary>
     public DigestSettings? Digest { get; init; }

@@ -14,7 +14,7 @@ namespace TicketWorker.Tickets;
 /// </summary>
 public sealed class TicketWriter(
     StorageDatabase database, ITicketStore tickets, ISettingsStore settingsStore, IIgnoredMessageStore ignored,
-    IngestContext context, Replies.Acknowledger acknowledger, Replies.Notifier notifier, TimeProvider time, ILogger<RuleEngine> ruleLogger)
+    IngestContext context, Replies.Acknowledger acknowledger, Replies.Notifier notifier, Agents.AgentMail agentMail, TimeProvider time, ILogger<RuleEngine> ruleLogger)
 {
 
     public async Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken)
@@ -143,6 +143,8 @@ public sealed class TicketWriter(
         if (action == IngestResult.Appended && !kind.NeverAnswer() && !decision.Reopens)
             await tickets.UpdateTicketAsync(tx, ticket with { UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
 
+        // Last: it re-reads the ticket, which the lines above may have written from their own copy.
+        await agentMail.HandleAsync(tx, ticket, inbound, decision, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new IngestResult(action, ticket.Number, inbound.MessageId, kindName, decision.Reason);
     }

@@ -30,7 +30,7 @@ public class NotificationDeliveryTests
         var mail = await mailbox.GetMessageAsync("INBOX", uids[0]);
         Assert.That(mail.Subject, Does.StartWith($"New ticket [#{r.Ticket}]"));
         var token = mail.ReplyTo.Mailboxes.Single().Address;
-        Assert.That((await h.ReplyTokensAsync()).Verify(token.Split('+')[1].Split('@')[0]), Is.EqualTo(r.Ticket));
+        Assert.That((await h.ReplyTokensAsync()).VerifyForAgent(token.Split('+')[1].Split('@')[0], "agent1@example.test"), Is.EqualTo(r.Ticket), "agent1's own token");
         Assert.That(mail.References, Is.EqualTo(new[] { $"ticket-{r.Ticket}-thread@example.test" }));
         Assert.That(mail.TextBody, Does.Contain("Please find the invoice attached.").And.Contain("scan.pdf"));
         var part = mail.Attachments.OfType<MimePart>().Single();

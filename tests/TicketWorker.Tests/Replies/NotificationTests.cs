@@ -54,7 +54,7 @@ public class NotificationTests
         Assert.That(mail.From.Mailboxes.Single().Address, Is.EqualTo("support@example.test"));
         Assert.That(mail.To.Mailboxes.Single().Address, Is.EqualTo(ticket.Owner));
         var token = mail.ReplyTo.Mailboxes.Single().Address;
-        Assert.That((await _h.ReplyTokensAsync()).Verify(token.Split('+')[1].Split('@')[0]), Is.EqualTo(ticket.Number));
+        Assert.That((await _h.ReplyTokensAsync()).VerifyForAgent(token.Split('+')[1].Split('@')[0], ticket.Owner), Is.EqualTo(ticket.Number), "the owner's own token");
         Assert.That(mail.Headers["Auto-Submitted"], Is.EqualTo("auto-generated"));
         Assert.That(mail.References, Is.EqualTo(new[] { $"ticket-{ticket.Number}-thread@example.test" }));
         Assert.That(mail.Subject, Does.Contain($"[#{ticket.Number}]"));
