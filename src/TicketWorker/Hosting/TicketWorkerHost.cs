@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TicketWorker.Cli;
 using TicketWorker.Configuration;
+using TicketWorker.Escalation;
 using TicketWorker.Intake;
 using TicketWorker.Mail;
 using TicketWorker.Outbox;
@@ -34,8 +35,7 @@ public static class TicketWorkerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new WorkerIdentity());
-        // Contract placeholders until their parts register them: the SLA clock and the agent check.
-        builder.Services.AddSingleton<Escalation.SlaClock>();
+        // Contract placeholder until its part registers it: the agent check.
         builder.Services.AddSingleton<Agents.IAgentVerifier, Agents.AgentVerifier>();
         builder.Services
             .AddSettings(folder)
@@ -44,8 +44,8 @@ public static class TicketWorkerHost
             .AddRules()
             .AddReplies()
             .AddIntake()
-            .AddOutbox();
-        // Escalation (issue 14) joins here: AddEscalation registers Quartz, its jobs and the SLA calendar.
+            .AddOutbox()
+            .AddEscalation(builder.Configuration);
         return builder;
     }
 
