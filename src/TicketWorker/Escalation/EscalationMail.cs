@@ -24,7 +24,7 @@ public sealed partial class EscalationMail(
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(agent);
         if (context.SendingMailbox(null) is not { } mailbox || !OutgoingAddress.IsWritable(agent.Email)) return false;
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNow().ToUniversalTime();
         var from = mailbox.SmtpFrom ?? mailbox.Address;
         var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
         var model = Model(ticket, from) with { AgentName = agent.Name, AgentEmail = agent.Email, EscalationLevel = level, EscalationReason = reason };
@@ -50,7 +50,7 @@ public sealed partial class EscalationMail(
     {
         ArgumentNullException.ThrowIfNull(ticket);
         if (context.SendingMailbox(null) is not { } mailbox || !OutgoingAddress.IsWritable(ticket.CustomerAddress)) return false;
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNow().ToUniversalTime();
         var from = mailbox.SmtpFrom ?? mailbox.Address;
         var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
         var content = Render(TemplateNames.Closed, ticket.Language, Model(ticket, from), ticket.Number, DefaultClosed);
@@ -77,7 +77,7 @@ public sealed partial class EscalationMail(
     private async Task<bool> QueueAsync(IStorageTransaction tx, TicketRecord ticket, string idempotencyKey, string kind, string mailbox, string from,
         OutgoingMail mail, string recipient, string? inReplyTo, CancellationToken cancellationToken)
     {
-        var now = mail.Date ?? time.GetUtcNow();
+        var now = mail.Date ?? time.GetUtcNow().ToUniversalTime();
         var written = await new MailWriter(time).WriteAsync(mail, cancellationToken).ConfigureAwait(false);
         var result = await outbox.EnqueueAsync(tx, new OutboxItem
         {

@@ -23,7 +23,7 @@ public sealed partial class EscalationScanner(
     /// <summary>Escalates every ticket with a level due now and closes every pending ticket silent for <c>auto_close_pending</c>.</summary>
     public async Task<EscalationScanResult> RunOnceAsync(CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNow().ToUniversalTime();
         var current = policy.Current;
         var calculator = new SlaCalculator(current);
         var levels = 0;

@@ -34,6 +34,9 @@ public static class EscalationServiceCollectionExtensions
         services.AddQuartz(q =>
         {
             q.ConfigureScheduler(o => o.InstanceName = "ticketworker");
+            // Quartz only triggers, on the real clock (it would otherwise take the container's, a test's fake one);
+            // the job bodies take "now" from the host's TimeProvider.
+            q.UseTimeProvider(TimeProvider.System);
             switch (provider)
             {
                 case "postgres":

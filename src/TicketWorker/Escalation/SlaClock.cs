@@ -22,7 +22,7 @@ public sealed class SlaClock(PolicyHolder policy, ISlaStore store, TimeProvider 
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var calculator = new SlaCalculator(policy.Current);
-        var sla = new TicketSla { PendingSince = ticket.Status == TicketStatus.Pending ? time.GetUtcNow() : null };
+        var sla = new TicketSla { PendingSince = ticket.Status == TicketStatus.Pending ? time.GetUtcNow().ToUniversalTime() : null };
         sla = WithDueTimes(calculator, ticket, sla);
         sla = sla with { EscalationCheckAt = calculator.NextCheck(ticket, sla, []) };
         await store.SetSlaAsync(tx, ticket.Id, sla, cancellationToken).ConfigureAwait(false);
@@ -40,7 +40,7 @@ public sealed class SlaClock(PolicyHolder policy, ISlaStore store, TimeProvider 
         var current = policy.Current;
         var calculator = new SlaCalculator(current);
         var sla = await store.GetSlaAsync(tx, after.Id, cancellationToken).ConfigureAwait(false) ?? new TicketSla();
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNow().ToUniversalTime();
 
         var wasPending = before.Status == TicketStatus.Pending;
         var isPending = after.Status == TicketStatus.Pending;
