@@ -92,6 +92,7 @@ internal sealed class SlaHarness : IAsyncDisposable
     private readonly TempDirectory _dir = new();
     private readonly List<TestApp> _apps = [];
     private StorageTestDatabase? _database;
+    private bool _realClock;
 
     private SlaHarness(DateTimeOffset start) => Time = new FakeTimeProvider(start);
 
@@ -103,9 +104,9 @@ internal sealed class SlaHarness : IAsyncDisposable
     public static readonly DateTimeOffset Monday = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
     public static async Task<SlaHarness> StartAsync(string? rules = null, DateTimeOffset? start = null, StorageProvider provider = StorageProvider.Sqlite,
-        Action<IServiceCollection>? overrides = null)
+        Action<IServiceCollection>? overrides = null, bool realClock = false)
     {
-        var h = new SlaHarness(start ?? Monday);
+        var h = new SlaHarness(start ?? Monday) { _realClock = realClock };
         string database;
         if (provider == StorageProvider.Postgres)
         {
@@ -135,7 +136,7 @@ internal sealed class SlaHarness : IAsyncDisposable
     /// <summary>Another composition on the same config and database (a restart, or a second worker).</summary>
     public async Task<TestApp> OpenAppAsync(Action<IServiceCollection>? overrides = null)
     {
-        var app = await TestApp.OpenAsync(ConfigPath, Time, overrides);
+        var app = await TestApp.OpenAsync(ConfigPath, _realClock ? null : Time, overrides);
         _apps.Add(app);
         return app;
     }
