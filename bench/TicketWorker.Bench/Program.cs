@@ -10,6 +10,7 @@ IBenchmark[] benchmarks =
     new RenderBenchmark(),
     new BusinessDaysBenchmark(),
     new NotifyBenchmark(),
+    new EscalationScanBenchmark(),
     new DelegateBenchmark("imap-fetch", "[--messages N] [--rounds R] [--python PATH] [--port P]  UID FETCH rate: ours vs imaplib vs raw socket", ImapFetchBenchmark.RunAsync),
 ];
 

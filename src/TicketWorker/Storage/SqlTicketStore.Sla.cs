@@ -34,13 +34,16 @@ public sealed partial class SqlTicketStore : ISlaStore
     /// <inheritdoc/>
     public Task<IReadOnlyList<long>> ListEscalationDueAsync(IStorageTransaction transaction, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
-        var d = sql.Dialect;
-        return sql.QueryAsync<long>(
-            transaction,
-            $"SELECT {d.Top(limit)} id FROM tickets WHERE escalation_check_at <= @Now ORDER BY escalation_check_at, id {d.Limit(limit)}",
-            new { Now = now },
-            cancellationToken);
+        return sql.QueryAsync<long>(transaction, EscalationDueSql(sql.Dialect, limit), new { Now = now }, cancellationToken);
     }
+
+    /// <summary>The escalation scan's candidate query (parameter @Now); the benchmark prints its plan.</summary>
+    internal static string EscalationDueSql(Dialects.SqlDialect d, int limit) =>
+        $"SELECT {d.Top(limit)} id FROM tickets WHERE escalation_check_at <= @Now ORDER BY escalation_check_at, id {d.Limit(limit)}";
+
+    /// <summary>The auto-close candidate query (parameter @Cutoff).</summary>
+    internal static string AutoCloseDueSql(Dialects.SqlDialect d, int limit) =>
+        $"SELECT {d.Top(limit)} id, pending_since FROM tickets WHERE pending_since <= @Cutoff AND status = 'pending' ORDER BY pending_since, id {d.Limit(limit)}";
 
     /// <inheritdoc/>
     public async Task<bool> LockDueTicketAsync(IStorageTransaction transaction, long ticketId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
@@ -75,10 +78,9 @@ public sealed partial class SqlTicketStore : ISlaStore
     /// <inheritdoc/>
     public async Task<IReadOnlyList<(long TicketId, DateTimeOffset PendingSince)>> ListAutoCloseDueAsync(IStorageTransaction transaction, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default)
     {
-        var d = sql.Dialect;
         var rows = await sql.QueryAsync<PendingRow>(
             transaction,
-            $"SELECT {d.Top(limit)} id, pending_since FROM tickets WHERE pending_since <= @Cutoff AND status = 'pending' ORDER BY pending_since, id {d.Limit(limit)}",
+            AutoCloseDueSql(sql.Dialect, limit),
             new { Cutoff = cutoff },
             cancellationToken).ConfigureAwait(false);
         return rows.Select(r => (r.Id, r.PendingSince)).ToList();
