@@ -65,11 +65,11 @@ internal sealed class EscalationScanBenchmark : IBenchmark
                         strftime('%Y-%m-%dT%H:%M:%S.0000000Z', '2026-01-01', '+' || (i * 30 + 14400) || ' seconds'),
                         strftime('%Y-%m-%dT%H:%M:%S.0000000Z', '2026-01-01', '+' || (i * 30 + 432000) || ' seconds'),
                         CASE WHEN i % 10 = 9 THEN strftime('%Y-%m-%dT%H:%M:%S.0000000Z', '2026-12-01 12:00:00', '-' || ((i * 31) % 20160) || ' minutes') END,
-                        CASE WHEN i % 10 IN (7, 8) THEN strftime('%Y-%m-%dT%H:%M:%S.0000000Z', '2026-12-01 12:00:00', '+' || (((i * 7919) % 43200) - 300) || ' minutes') END
+                        CASE WHEN i % 10 IN (7, 8) THEN strftime('%Y-%m-%dT%H:%M:%S.0000000Z', '2026-12-01 12:00:00', (((i * 7919) % 43200) - 300) || ' minutes') END
                     FROM n
                     """, transaction: tx, commandTimeout: 3600, cancellationToken: cancellationToken));
                 await tx.CommitAsync(cancellationToken);
-                await connection.ExecuteAsync(new CommandDefinition("ANALYZE", cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition("ANALYZE tickets", cancellationToken: cancellationToken));
                 Console.WriteLine($"escalation-scan SQLite: {tickets:N0} tickets written in {fill.Elapsed.TotalSeconds:F1} s");
                 await ReportAsync(connection, SqlDialect.For(StorageProvider.Sqlite), "SQLite", runs, "EXPLAIN QUERY PLAN ",
                     v => "'" + UtcTimeHandler.ToSqliteText(v) + "'", cancellationToken);
@@ -136,13 +136,15 @@ internal sealed class EscalationScanBenchmark : IBenchmark
     private static async Task ReportAsync(DbConnection connection, SqlDialect dialect, string label, int runs, string explain,
         Func<DateTimeOffset, string> literal, CancellationToken cancellationToken)
     {
+        // Parameters as the stores bind them: SQLite compares fixed-width UTC text, PostgreSQL timestamptz.
+        object Time(DateTimeOffset v) => dialect.Provider == StorageProvider.Sqlite ? UtcTimeHandler.ToSqliteText(v) : v;
         var cutoff = Now.AddDays(-7);
         (string Name, string Sql, object Parameters, string Literal)[] queries =
         [
-            ("escalation due", SqlTicketStore.EscalationDueSql(dialect, Batch), new { Now }, SqlTicketStore.EscalationDueSql(dialect, Batch).Replace("@Now", literal(Now), StringComparison.Ordinal)),
-            ("auto-close due", SqlTicketStore.AutoCloseDueSql(dialect, Batch), new { Cutoff = cutoff }, SqlTicketStore.AutoCloseDueSql(dialect, Batch).Replace("@Cutoff", literal(cutoff), StringComparison.Ordinal)),
+            ("escalation due", SqlTicketStore.EscalationDueSql(dialect, Batch), new { Now = Time(Now) }, SqlTicketStore.EscalationDueSql(dialect, Batch).Replace("@Now", literal(Now), StringComparison.Ordinal)),
+            ("auto-close due", SqlTicketStore.AutoCloseDueSql(dialect, Batch), new { Cutoff = Time(cutoff) }, SqlTicketStore.AutoCloseDueSql(dialect, Batch).Replace("@Cutoff", literal(cutoff), StringComparison.Ordinal)),
         ];
-        var dueCount = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM tickets WHERE escalation_check_at <= @Now", new { Now }, cancellationToken: cancellationToken));
+        var dueCount = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM tickets WHERE escalation_check_at <= @Now", new { Now = Time(Now) }, cancellationToken: cancellationToken));
         Console.WriteLine($"  tickets with an escalation check due: {dueCount:N0}");
         foreach (var (name, sql, parameters, plain) in queries)
         {
