@@ -11,6 +11,7 @@ IBenchmark[] benchmarks =
     new BusinessDaysBenchmark(),
     new NotifyBenchmark(),
     new AgentVerifyBenchmark(),
+    new EscalationScanBenchmark(),
     new DelegateBenchmark("imap-fetch", "[--messages N] [--rounds R] [--python PATH] [--port P]  UID FETCH rate: ours vs imaplib vs raw socket", ImapFetchBenchmark.RunAsync),
 ];
 

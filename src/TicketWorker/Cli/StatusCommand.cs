@@ -11,7 +11,11 @@ public static class StatusCommand
 {
     public sealed record MailboxStatus(string Name, string Address, string Folder, bool Connected, DateTimeOffset? LastPoll, long LastUid, long UidValidity, long? Backlog, string? LastError);
     public sealed record OutboxStatus(int Queued, int Sending, int Sent, int Failed);
-    public sealed record WorkerStatus(IReadOnlyList<MailboxStatus> Mailboxes, OutboxStatus Outbox, int Quarantined, int OpenTickets);
+    public sealed record WorkerStatus(IReadOnlyList<MailboxStatus> Mailboxes, OutboxStatus Outbox, int Quarantined, int OpenTickets)
+    {
+        /// <summary>SLA breaches of tickets not closed and the next due times (issue 14).</summary>
+        public SlaFacts? Sla { get; init; }
+    }
 
     public static Command Create(TextWriter output, TextWriter errors)
     {
@@ -31,8 +35,12 @@ public static class StatusCommand
             await output.WriteLineAsync($"outbox: {status.Outbox.Queued} queued, {status.Outbox.Sending} sending, {status.Outbox.Sent} sent, {status.Outbox.Failed} failed");
             await output.WriteLineAsync($"quarantine: {status.Quarantined} message(s)");
             await output.WriteLineAsync($"open tickets: {status.OpenTickets}");
+            if (status.Sla is { } sla)
+                await output.WriteLineAsync($"sla: {sla.FirstResponseBreached} first response(s) and {sla.ResolutionBreached} resolution(s) overdue; next first response due {Utc(sla.NextFirstResponseDue)}, next resolution due {Utc(sla.NextResolutionDue)}");
             return CliApp.Ok;
         }));
         return command;
     }
+
+    private static string Utc(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "-";
 }

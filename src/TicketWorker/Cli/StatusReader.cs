@@ -6,7 +6,8 @@ namespace TicketWorker.Cli;
 
 /// <summary>What <c>status</c> shows, read in one snapshot: each configured mailbox's checkpoint, the outbox, quarantine and open tickets.</summary>
 public sealed class StatusReader(
-    StorageDatabase database, IMailboxStateStore mailboxState, IOutboxStore outbox, IQuarantineStore quarantine, ITicketStore tickets, TicketWorkerOptions options)
+    StorageDatabase database, IMailboxStateStore mailboxState, IOutboxStore outbox, IQuarantineStore quarantine, ITicketStore tickets, TicketWorkerOptions options,
+    ISlaStore sla, TimeProvider time)
 {
     public Task<WorkerStatus> ReadAsync(CancellationToken cancellationToken) => database.InReadAsync(async tx =>
     {
@@ -19,6 +20,7 @@ public sealed class StatusReader(
         var counts = await outbox.CountAsync(tx, cancellationToken).ConfigureAwait(false);
         var quarantined = await quarantine.CountAsync(tx, cancellationToken).ConfigureAwait(false);
         var open = (await tickets.ListTicketsAsync(tx, TicketStatus.Open, cancellationToken).ConfigureAwait(false)).Count;
-        return new WorkerStatus(mailboxes, new StatusCommand.OutboxStatus(counts.Queued, counts.Sending, counts.Sent, counts.Failed), quarantined, open);
+        var facts = await sla.GetSlaFactsAsync(tx, time.GetUtcNow().ToUniversalTime(), cancellationToken).ConfigureAwait(false);
+        return new WorkerStatus(mailboxes, new StatusCommand.OutboxStatus(counts.Queued, counts.Sending, counts.Sent, counts.Failed), quarantined, open) { Sla = facts };
     }, cancellationToken);
 }

@@ -13,7 +13,8 @@ public static class TicketsCommand
     {
         var json = new Option<bool>("--json") { Description = "machine-readable output" };
         var status = new Option<string?>("--status") { Description = "open, pending or closed" };
-        var list = new Command("list", "list tickets, newest first") { status, json };
+        var breached = new Option<bool>("--breached") { Description = "only tickets not closed whose first response or resolution is overdue" };
+        var list = new Command("list", "list tickets, newest first") { status, breached, json };
         list.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             TicketStatus? filter = parse.GetValue(status) is { } s
@@ -21,6 +22,13 @@ public static class TicketsCommand
                 : null;
             using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
             var views = await host.Services.GetRequiredService<TicketReader>().ListAsync(filter, ct);
+            if (parse.GetValue(breached))
+            {
+                var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow().ToUniversalTime();
+                var sla = host.Services.GetRequiredService<ISlaStore>();
+                var overdue = (await host.Services.GetRequiredService<StorageDatabase>().InReadAsync(tx => sla.ListBreachedNumbersAsync(tx, now, ct), ct)).ToHashSet();
+                views = views.Where(v => overdue.Contains(v.Number)).ToList();
+            }
             if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(views, CliJson.Indented));
             else
             {

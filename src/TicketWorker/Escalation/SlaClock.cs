@@ -1,3 +1,4 @@
+using TicketWorker.Rules;
 using TicketWorker.Storage;
 
 namespace TicketWorker.Escalation;
@@ -7,17 +8,66 @@ namespace TicketWorker.Escalation;
 /// place that creates a ticket or changes its status or priority calls it inside the same
 /// transaction: intake (new ticket, customer reply on a pending ticket), agent commands and replies,
 /// escalation and auto-close.
-/// CONTRACT STUB (lead, 2026-12-02): the SLA part fills in the bodies; callers rely only on the signatures.
 /// </summary>
-public sealed class SlaClock
+/// <remarks>
+/// Due times are the SLA targets (per SLA policy and priority, on the team's calendar) from the
+/// ticket's creation, pushed by the business time the clock was paused. With <c>sla.pause_pending</c>
+/// (default on) the clock stops when the ticket goes pending and the paused business time is added
+/// when it leaves pending. A priority, team or SLA-policy change recomputes from creation.
+/// </remarks>
+public sealed class SlaClock(PolicyHolder policy, ISlaStore store, TimeProvider time)
 {
     /// <summary>The ticket was just created: compute its first-response and resolution due times.</summary>
-    public Task TicketCreatedAsync(IStorageTransaction tx, TicketRecord ticket, CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task TicketCreatedAsync(IStorageTransaction tx, TicketRecord ticket, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var calculator = new SlaCalculator(policy.Current);
+        var sla = new TicketSla { PendingSince = ticket.Status == TicketStatus.Pending ? time.GetUtcNow().ToUniversalTime() : null };
+        sla = WithDueTimes(calculator, ticket, sla);
+        sla = sla with { EscalationCheckAt = calculator.NextCheck(ticket, sla, []) };
+        await store.SetSlaAsync(tx, ticket.Id, sla, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// The ticket changed from <paramref name="before"/> to <paramref name="after"/> (status, priority,
     /// team, first response): recompute due times on a priority or team change, pause while pending on
     /// the customer (when configured), resume when it leaves pending.
     /// </summary>
-    public Task TicketChangedAsync(IStorageTransaction tx, TicketRecord before, TicketRecord after, CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task TicketChangedAsync(IStorageTransaction tx, TicketRecord before, TicketRecord after, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var current = policy.Current;
+        var calculator = new SlaCalculator(current);
+        var sla = await store.GetSlaAsync(tx, after.Id, cancellationToken).ConfigureAwait(false) ?? new TicketSla();
+        var now = time.GetUtcNow().ToUniversalTime();
+
+        var wasPending = before.Status == TicketStatus.Pending;
+        var isPending = after.Status == TicketStatus.Pending;
+        if (isPending && !wasPending)
+        {
+            sla = sla with { PendingSince = now, SlaPausedAt = current.Sla.PausePending ? now : null };
+        }
+        else if (!isPending)
+        {
+            sla = sla with { PendingSince = null };
+            if (sla.SlaPausedAt is { } pausedAt)
+            {
+                // Resumed: what stood still is the business time between pausing and now, on the ticket's calendar.
+                var paused = calculator.CalendarOf(after.Team).BusinessTimeBetween(pausedAt, now);
+                sla = sla with { SlaPausedAt = null, SlaPausedSeconds = sla.SlaPausedSeconds + (long)Math.Max(0, paused.TotalSeconds) };
+            }
+        }
+
+        sla = WithDueTimes(calculator, after, sla);
+        var fired = await store.ListFiredLevelsAsync(tx, after.Id, cancellationToken).ConfigureAwait(false);
+        sla = sla with { EscalationCheckAt = calculator.NextCheck(after, sla, fired) };
+        await store.SetSlaAsync(tx, after.Id, sla, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static TicketSla WithDueTimes(SlaCalculator calculator, TicketRecord ticket, TicketSla sla)
+    {
+        var (first, resolution) = calculator.DueTimes(ticket, TimeSpan.FromSeconds(sla.SlaPausedSeconds));
+        return sla with { FirstResponseDueAt = first, ResolutionDueAt = resolution };
+    }
 }

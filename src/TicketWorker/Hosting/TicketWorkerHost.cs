@@ -5,6 +5,7 @@ using TicketWorker.Agents;
 using TicketWorker.Cli;
 using TicketWorker.Configuration;
 using TicketWorker.Digest;
+using TicketWorker.Escalation;
 using TicketWorker.Intake;
 using TicketWorker.Mail;
 using TicketWorker.Observability;
@@ -38,8 +39,6 @@ public static class TicketWorkerHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => new WorkerIdentity());
-        // Contract placeholders until their parts register them: the SLA clock and the agent check.
-        builder.Services.AddSingleton<Escalation.SlaClock>();
         builder.Services.AddAgentVerification();
         builder.Services
             .AddSettings(folder)
@@ -50,9 +49,9 @@ public static class TicketWorkerHost
             .AddAgents()
             .AddIntake()
             .AddOutbox()
+            .AddEscalation(builder.Configuration)
             .AddDigest()
             .AddObservability(builder.Configuration);
-        // Escalation (issue 14) joins here: AddEscalation registers Quartz, its jobs and the SLA calendar.
         return builder;
     }
 

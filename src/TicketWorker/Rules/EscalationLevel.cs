@@ -6,4 +6,8 @@ namespace TicketWorker.Rules;
 /// <param name="ReassignAgent">Give the ticket to this agent.</param>
 /// <param name="ReassignTeam">Give the ticket to this team (its assignment picks the owner).</param>
 public sealed record EscalationLevel(int Level, BusinessDuration After, EscalationTarget Target, IReadOnlyList<string> Notify,
-    bool RaisePriority, string? ReassignAgent, string? ReassignTeam);
+    bool RaisePriority, string? ReassignAgent, string? ReassignTeam)
+{
+    /// <summary>Tags added to the ticket (<c>tag:</c>, one name or a list).</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+}

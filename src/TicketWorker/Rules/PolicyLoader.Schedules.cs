@@ -6,15 +6,15 @@ namespace TicketWorker.Rules;
 
 public static partial class PolicyLoader
 {
-    private static readonly string[] SlaKeys = ["default", "policies"];
+    private static readonly string[] SlaKeys = ["default", "policies", "pause_pending"];
     private static readonly string[] SlaTargetKeys = ["first_response", "resolution"];
     private static readonly string[] CalendarKeys = ["time_zone", "week", "holidays"];
     private static readonly string[] BusinessHoursKeys = [.. CalendarKeys, "teams"];
     private static readonly string[] DayKeys = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     private static readonly string[] AckKeys = ["enabled", "template", "delay", "max_per_day", "estimate"];
     private static readonly string[] EstimateKeys = ["percentile", "window", "min_samples"];
-    private static readonly string[] EscalationKeys = ["levels", "auto_close_pending"];
-    private static readonly string[] LevelKeys = ["after", "target", "notify", "raise_priority", "reassign"];
+    private static readonly string[] EscalationKeys = ["levels", "auto_close_pending", "scan"];
+    private static readonly string[] LevelKeys = ["after", "target", "notify", "raise_priority", "reassign", "tag"];
     private static readonly string[] TargetNames = ["any", "first_response", "resolution"];
     private static readonly string[] NotifyNames = ["owner", "lead", "team"];
     private static readonly string[] ReassignKeys = ["agent", "team"];
@@ -24,8 +24,14 @@ public static partial class PolicyLoader
         if (r.Mapping(node, "sla") is not { } map) return SlaSettings.Empty;
         var policies = new Dictionary<string, SlaPolicy>(StringComparer.OrdinalIgnoreCase);
         string? defaultName = null;
+        var pause = true;
         foreach (var (key, _, value) in r.Entries(map, SlaKeys, "sla key"))
         {
+            if (key == "pause_pending")
+            {
+                pause = r.Bool(value, "pause_pending") ?? true;
+                continue;
+            }
             if (key == "default")
             {
                 defaultName = r.String(value, "default");
@@ -51,7 +57,7 @@ public static partial class PolicyLoader
                 policies[name] = new SlaPolicy(name, targets);
             }
         }
-        return new SlaSettings(policies, defaultName);
+        return new SlaSettings(policies, defaultName) { PausePending = pause };
     }
 
     private static BusinessHours ReadBusinessHours(YamlNode? node, Reader r)
@@ -205,9 +211,19 @@ public static partial class PolicyLoader
         if (r.Mapping(node, "escalation") is not { } map) return EscalationSettings.None;
         var levels = new List<EscalationLevel>();
         TimeSpan? autoClose = null;
+        var scan = EscalationSettings.DefaultScan;
         foreach (var (key, _, value) in r.Entries(map, EscalationKeys, "escalation key"))
         {
             if (key == "auto_close_pending") { autoClose = r.Duration(value, "auto_close_pending"); continue; }
+            if (key == "scan")
+            {
+                var cron = r.String(value, "scan");
+                if (cron is null) continue;
+                if (CronProblem(cron) is { } problem)
+                    r.Error(value, $"scan '{cron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. \"0 */5 * * * ?\"): {problem}");
+                else scan = cron;
+                continue;
+            }
             if (r.Sequence(value, "levels") is not { } list) continue;
             foreach (var item in list)
             {
@@ -218,7 +234,7 @@ public static partial class PolicyLoader
                 levels.Add(read);
             }
         }
-        return new EscalationSettings(levels, autoClose);
+        return new EscalationSettings(levels, autoClose) { Scan = scan };
     }
 
     private static EscalationLevel? ReadLevel(YamlMappingNode map, int number, Reader r)
@@ -228,6 +244,7 @@ public static partial class PolicyLoader
         var notify = new List<string>();
         var raise = false;
         string? agent = null, team = null;
+        var tags = new List<string>();
         foreach (var (key, _, value) in r.Entries(map, LevelKeys, "escalation level key"))
         {
             switch (key)
@@ -250,6 +267,10 @@ public static partial class PolicyLoader
                     }
                     break;
                 case "raise_priority": raise = r.Bool(value, "raise_priority") ?? false; break;
+                case "tag":
+                    foreach (var n in value is YamlSequenceNode tagList ? tagList.Children : [value])
+                        if (r.String(n, "tag") is { Length: > 0 } tag) tags.Add(tag);
+                    break;
                 case "reassign":
                     if (r.Mapping(value, "reassign") is not { } re) break;
                     foreach (var (k, _, v) in r.Entries(re, ReassignKeys, "reassign key"))
@@ -265,7 +286,21 @@ public static partial class PolicyLoader
             if (!map.Children.ContainsKey(new YamlScalarNode("after"))) r.Error(map, $"escalation level {number} needs after: (time past the SLA target, e.g. 1h)");
             return null;
         }
-        return new EscalationLevel(number, after.Value, target, notify, raise, agent, team);
+        return new EscalationLevel(number, after.Value, target, notify, raise, agent, team) { Tags = tags };
+    }
+
+    /// <summary>Why Quartz refuses <paramref name="cron"/>, or null when it is a valid expression.</summary>
+    internal static string? CronProblem(string cron)
+    {
+        try
+        {
+            _ = new Quartz.CronExpression(cron);
+            return null;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return e.Message.ReplaceLineEndings(" ");
+        }
     }
 
     [GeneratedRegex(@"^(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$")]

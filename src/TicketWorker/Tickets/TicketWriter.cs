@@ -14,7 +14,8 @@ namespace TicketWorker.Tickets;
 /// </summary>
 public sealed class TicketWriter(
     StorageDatabase database, ITicketStore tickets, ISettingsStore settingsStore, IIgnoredMessageStore ignored,
-    IngestContext context, Replies.Acknowledger acknowledger, Replies.Notifier notifier, Agents.AgentMail agentMail, TimeProvider time, ILogger<RuleEngine> ruleLogger)
+    IngestContext context, Replies.Acknowledger acknowledger, Replies.Notifier notifier, Agents.AgentMail agentMail, TimeProvider time, ILogger<RuleEngine> ruleLogger,
+    Escalation.SlaClock slaClock)
 {
 
     public async Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken)
@@ -85,6 +86,7 @@ public sealed class TicketWriter(
                 PreviousTicketId = decision.Action == ThreadAction.NewLinkedTicket ? decision.Ticket?.Id : null,
             }, cancellationToken).ConfigureAwait(false);
             await tickets.SetReplyTokenAsync(tx, ticket.Id, new ReplyToken(key).Issue(ticket.Number), cancellationToken).ConfigureAwait(false);
+            await slaClock.TicketCreatedAsync(tx, ticket, cancellationToken).ConfigureAwait(false);
             action = IngestResult.Created;
             foreach (var d in routing?.Decisions ?? [])
                 await tickets.AddRuleDecisionAsync(tx, new RuleDecisionRecord { TicketId = ticket.Id, RuleName = d.Rule, Action = d.Action, DecidedAt = now }, cancellationToken).ConfigureAwait(false);
