@@ -32,6 +32,10 @@ public static class CliApp
         root.Subcommands.Add(StatusCommand.Create(output, errors));
         root.Subcommands.Add(HealthCommand.Create(output, errors));
         root.Subcommands.Add(RulesCommand.Create(output, errors));
+        root.Subcommands.Add(ReprocessCommand.Create(output, errors));
+        CommandHelp.Examples(root, "ticketworker                      # the worker (same as: ticketworker run)",
+            "ticketworker check --config /etc/ticketworker", "ticketworker tickets list", "ticketworker status", "ticketworker COMMAND --help");
+        CommandHelp.Install(root);
         var config = new InvocationConfiguration { Output = output, Error = errors };
         return Guard(errors, () => root.Parse(args).InvokeAsync(config, cancellationToken));
     }
