@@ -31,6 +31,7 @@ public static class CliApp
         root.Subcommands.Add(QuarantineCommand.Create(output, errors));
         root.Subcommands.Add(StatusCommand.Create(output, errors));
         root.Subcommands.Add(HealthCommand.Create(output, errors));
+        CommandHelp.Examples(root.Subcommands[^1], "ticketworker health", "ticketworker health --poll-factor 5 --outbox-age 00:30:00 || mail -s 'ticketworker' admin@example.com");
         root.Subcommands.Add(RulesCommand.Create(output, errors));
         root.Subcommands.Add(ReprocessCommand.Create(output, errors));
         CommandHelp.Examples(root, "ticketworker                      # the worker (same as: ticketworker run)",
