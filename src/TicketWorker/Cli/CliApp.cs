@@ -20,6 +20,14 @@ public static class CliApp
     {
         var output = stdout ?? Console.Out;
         var errors = stderr ?? Console.Error;
+        var root = BuildRoot(output, errors);
+        var config = new InvocationConfiguration { Output = output, Error = errors };
+        return Guard(errors, () => root.Parse(args).InvokeAsync(config, cancellationToken));
+    }
+
+    /// <summary>Every command, with its options, examples and actions writing to <paramref name="output"/> and <paramref name="errors"/>.</summary>
+    public static RootCommand BuildRoot(TextWriter output, TextWriter errors)
+    {
         var root = new RootCommand("TicketWorker: turns a support mailbox into a ticket system");
         root.Options.Add(ConfigOption);
         root.Subcommands.Add(RunCommand.Create(errors));
@@ -37,8 +45,7 @@ public static class CliApp
         CommandHelp.Examples(root, "ticketworker                      # the worker (same as: ticketworker run)",
             "ticketworker check --config /etc/ticketworker", "ticketworker tickets list", "ticketworker status", "ticketworker COMMAND --help");
         CommandHelp.Install(root);
-        var config = new InvocationConfiguration { Output = output, Error = errors };
-        return Guard(errors, () => root.Parse(args).InvokeAsync(config, cancellationToken));
+        return root;
     }
 
     /// <summary>Turns known failures into one-line messages and exit codes; nothing user-caused prints a stack trace.</summary>
