@@ -9,7 +9,7 @@ namespace TicketWorker.Cli;
 public sealed record SavedAttachment(string MessageId, string? FileName, string? Path, long Size, string? Skipped);
 
 /// <summary>
-/// Writes a ticket's attachments, decoded from the stored raw mail, into a folder: names from the
+/// Writes the attachments of a ticket's inbound mail, decoded from the stored raw mail, into a folder: names from the
 /// mail made safe (no folders, no traversal, no control characters), duplicates and files already
 /// there numbered ("report (2).pdf"); nothing is ever overwritten.
 /// </summary>
@@ -22,7 +22,8 @@ public sealed class AttachmentSaver(RawMailStore rawStore, IngestContext context
         Directory.CreateDirectory(directory);
         var saved = new List<SavedAttachment>();
         var index = 0;
-        foreach (var message in ticket.Messages.Where(m => m.Attachments.Count > 0))
+        // Inbound mail only: a notification we sent carries copies of the customer's files, not new ones.
+        foreach (var message in ticket.Messages.Where(m => m.Direction == MessageDirection.Inbound && m.Attachments.Count > 0))
         {
             if (message.RawReference is not { } reference)
             {

@@ -35,7 +35,7 @@ public static class ReprocessCommand
             var reprocessor = host.Services.GetRequiredService<Reprocessor>();
             var numbers = await reprocessor.SelectAsync(number, from, ct);
             int changed = 0, skipped = 0;
-            using var progress = TerminalProgress.ForStandardError("tickets");
+            using var progress = TerminalProgress.ForStandardError("tickets", errors);
             for (var i = 0; i < numbers.Count; i++)
             {
                 var result = await reprocessor.RunAsync(numbers[i], dry, ct);
