@@ -11,6 +11,7 @@ public static class CheckCommand
     public static Command Create(TextWriter output, TextWriter errors)
     {
         var command = new Command("check", "validate appsettings.json, rules.yaml and templates");
+        CommandHelp.Examples(command, "ticketworker check", "ticketworker check --config /etc/ticketworker && systemctl restart ticketworker");
         command.SetAction(async (parse, ct) =>
         {
             var dir = parse.GetValue(CliApp.ConfigOption)!;

@@ -20,6 +20,14 @@ public static class CliApp
     {
         var output = stdout ?? Console.Out;
         var errors = stderr ?? Console.Error;
+        var root = BuildRoot(output, errors);
+        var config = new InvocationConfiguration { Output = output, Error = errors };
+        return Guard(errors, () => root.Parse(args).InvokeAsync(config, cancellationToken));
+    }
+
+    /// <summary>Every command, with its options, examples and actions writing to <paramref name="output"/> and <paramref name="errors"/>.</summary>
+    public static RootCommand BuildRoot(TextWriter output, TextWriter errors)
+    {
         var root = new RootCommand("TicketWorker: turns a support mailbox into a ticket system");
         root.Options.Add(ConfigOption);
         root.Subcommands.Add(RunCommand.Create(errors));
@@ -31,10 +39,15 @@ public static class CliApp
         root.Subcommands.Add(QuarantineCommand.Create(output, errors));
         root.Subcommands.Add(StatusCommand.Create(output, errors));
         root.Subcommands.Add(HealthCommand.Create(output, errors));
+        CommandHelp.Examples(root.Subcommands[^1], "ticketworker health", "ticketworker health --poll-factor 5 --outbox-age 00:30:00 || mail -s 'ticketworker' admin@example.com");
         root.Subcommands.Add(RulesCommand.Create(output, errors));
+        root.Subcommands.Add(ReprocessCommand.Create(output, errors));
         root.Subcommands.Add(DigestCommand.Create(output, errors));
-        var config = new InvocationConfiguration { Output = output, Error = errors };
-        return Guard(errors, () => root.Parse(args).InvokeAsync(config, cancellationToken));
+        CommandHelp.Examples(root.Subcommands[^1], "ticketworker digest", "ticketworker digest --to admin@example.com --date 2026-12-01");
+        CommandHelp.Examples(root, "ticketworker                      # the worker (same as: ticketworker run)",
+            "ticketworker check --config /etc/ticketworker", "ticketworker tickets list", "ticketworker status", "ticketworker COMMAND --help");
+        CommandHelp.Install(root);
+        return root;
     }
 
     /// <summary>Turns known failures into one-line messages and exit codes; nothing user-caused prints a stack trace.</summary>

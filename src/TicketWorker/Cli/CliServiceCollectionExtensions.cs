@@ -11,6 +11,8 @@ public static class CliServiceCollectionExtensions
         services.AddSingleton<HealthReader>();
         services.AddSingleton<TicketReader>();
         services.AddSingleton<QuarantineDesk>();
+        services.AddSingleton<Reprocessor>();
+        services.AddSingleton<AttachmentSaver>();
         return services;
     }
 }

@@ -16,6 +16,10 @@ public static class IngestCommand
         var mailbox = new Option<string?>("--mailbox") { Description = "the configured mailbox the message arrived at (default: the first)" };
         var files = new Argument<string[]>("FILE") { Description = "raw message files (.eml); standard input when none", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("ingest", "run raw messages through the intake pipeline") { mailbox, files };
+        CommandHelp.Examples(command,
+            "ticketworker ingest mail.eml",
+            "ticketworker ingest --mailbox sales export/*.eml       # a folder of old mail; progress on a terminal",
+            "ticketworker ingest < mail.eml                          # from an MTA pipe (Postfix: | ticketworker ingest)");
         command.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             var paths = parse.GetValue(files) ?? [];
@@ -34,10 +38,13 @@ public static class IngestCommand
                 await using var stdin = Console.OpenStandardInput();
                 await WriteAsync(await ingest.IngestAsync(stdin, IngestSource.Pipe(name), ct));
             }
-            foreach (var path in paths)
+            // Standard output carries the results (one JSON line each); the count goes to a terminal only.
+            using var progress = TerminalProgress.ForStandardError("messages", errors);
+            for (var i = 0; i < paths.Length; i++)
             {
-                await using var file = File.OpenRead(path);
-                await WriteAsync(await ingest.IngestAsync(file, IngestSource.Pipe(name), ct));
+                await using (var file = File.OpenRead(paths[i]))
+                    await WriteAsync(await ingest.IngestAsync(file, IngestSource.Pipe(name), ct));
+                progress.Report(i + 1, paths.Length);
             }
             return CliApp.Ok;
         }));

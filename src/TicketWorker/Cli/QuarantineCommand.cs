@@ -15,6 +15,7 @@ public static class QuarantineCommand
         var json = new Option<bool>("--json") { Description = "machine-readable output" };
         var all = new Option<bool>("--all") { Description = "include resolved items" };
         var list = new Command("list", "quarantined messages with their reasons") { all, json };
+        CommandHelp.Examples(list, "ticketworker quarantine list", "ticketworker quarantine list --all --json");
         list.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
@@ -27,6 +28,7 @@ public static class QuarantineCommand
 
         var id = new Argument<long>("ID") { Description = "quarantine item id" };
         var show = new Command("show", "one quarantined message: reason and raw headers") { id, json };
+        CommandHelp.Examples(show, "ticketworker quarantine show 7");
         show.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
@@ -46,6 +48,7 @@ public static class QuarantineCommand
 
         var ids = new Argument<long[]>("ID") { Description = "items to retry (all unresolved when none)", Arity = ArgumentArity.ZeroOrMore };
         var retry = new Command("retry", "run quarantined messages through the pipeline again") { ids };
+        CommandHelp.Examples(retry, "ticketworker quarantine retry 7 8", "ticketworker quarantine retry            # every unresolved item");
         retry.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
@@ -66,7 +69,9 @@ public static class QuarantineCommand
             return CliApp.Ok;
         }));
 
-        return new Command("quarantine", "messages that could not be processed") { list, show, retry };
+        var quarantine = new Command("quarantine", "messages that could not be processed") { list, show, retry };
+        CommandHelp.Examples(quarantine, "ticketworker quarantine list", "ticketworker quarantine show 7", "ticketworker quarantine retry 7");
+        return quarantine;
     }
 
     private static string Line(QuarantineItem i) =>

@@ -22,7 +22,10 @@ public static class RulesCommand
         var test = new Command("test", "show which rules match a message and what they decide") { file, json };
         test.SetAction((parse, ct) => CliApp.Guard(errors, () =>
             TestAsync(parse.GetValue(CliApp.ConfigOption)!, parse.GetValue(file)!, parse.GetValue(json), output, TimeProvider.System, ct)));
-        return new Command("rules", "work with rules.yaml") { test };
+        CommandHelp.Examples(test, "ticketworker rules test mail.eml", "ticketworker rules test mail.eml --json | jq .team");
+        var rules = new Command("rules", "work with rules.yaml") { test };
+        CommandHelp.Examples(rules, "ticketworker rules test mail.eml", "ticketworker reprocess --dry-run        # the rules against stored tickets");
+        return rules;
     }
 
     /// <summary>Evaluates the rules of <paramref name="configDirectory"/> for the message in <paramref name="path"/>.</summary>

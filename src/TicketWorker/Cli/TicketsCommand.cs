@@ -15,6 +15,8 @@ public static class TicketsCommand
         var status = new Option<string?>("--status") { Description = "open, pending or closed" };
         var breached = new Option<bool>("--breached") { Description = "only tickets not closed whose first response or resolution is overdue" };
         var list = new Command("list", "list tickets, newest first") { status, breached, json };
+        CommandHelp.Examples(list, "ticketworker tickets list", "ticketworker tickets list --status open", "ticketworker tickets list --breached",
+            "ticketworker tickets list --json | jq '.[] | select(.priority == \"urgent\")'");
         list.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             TicketStatus? filter = parse.GetValue(status) is { } s
@@ -40,11 +42,17 @@ public static class TicketsCommand
         }));
 
         var number = new Argument<long>("N") { Description = "ticket number" };
-        var show = new Command("show", "one ticket with its messages") { number, json };
+        var saveTo = new Option<string?>("--save-attachments") { Description = "write the ticket's attachments (decoded from the stored mail) into this folder and print what was written", HelpName = "DIR" };
+        var show = new Command("show", "one ticket with its messages") { number, json, saveTo };
+        CommandHelp.Examples(show,
+            "ticketworker tickets show 42",
+            "ticketworker tickets show 42 --json | jq '.messages[].newText'",
+            "ticketworker tickets show 42 --save-attachments ~/ticket-42");
         show.SetAction((parse, ct) => CliApp.Guard(errors, async () =>
         {
             var n = parse.GetValue(number);
             using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+            if (parse.GetValue(saveTo) is { } directory) return await SaveAttachmentsAsync(host.Services, n, directory, parse.GetValue(json), output, ct);
             var view = await host.Services.GetRequiredService<TicketReader>().ShowAsync(n, ct)
                        ?? throw new UserErrorException($"there is no ticket {n}");
             if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(view, CliJson.Indented));
@@ -52,7 +60,27 @@ public static class TicketsCommand
             return CliApp.Ok;
         }));
 
-        return new Command("tickets", "list and show tickets") { list, show };
+        var tickets = new Command("tickets", "list and show tickets") { list, show };
+        CommandHelp.Examples(tickets, "ticketworker tickets list", "ticketworker tickets show 42");
+        return tickets;
+    }
+
+    private static async Task<int> SaveAttachmentsAsync(IServiceProvider services, long number, string directory, bool json, TextWriter output, CancellationToken cancellationToken)
+    {
+        var database = services.GetRequiredService<StorageDatabase>();
+        var store = services.GetRequiredService<ITicketStore>();
+        var details = await database.InReadAsync(tx => store.GetTicketWithMessagesAsync(tx, number, cancellationToken), cancellationToken)
+                      ?? throw new UserErrorException($"there is no ticket {number}");
+        IReadOnlyList<SavedAttachment> saved;
+        try { saved = await services.GetRequiredService<AttachmentSaver>().SaveAsync(details, directory, cancellationToken); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserErrorException($"{directory}: {e.Message}", e); }
+        if (json) { await output.WriteLineAsync(JsonSerializer.Serialize(saved, CliJson.Indented)); return CliApp.Ok; }
+        foreach (var s in saved)
+            await output.WriteLineAsync(s.Path is not null
+                ? $"wrote {s.Path} ({s.Size:N0} bytes){(s.FileName is { } f && Path.GetFileName(s.Path) != f ? $" from \"{f}\"" : "")}"
+                : $"skipped {s.FileName ?? "(no name)"}: {s.Skipped}");
+        await output.WriteLineAsync($"ticket #{number}: {saved.Count(s => s.Path is not null)} attachment(s) written to {directory}{(saved.Count == 0 ? " (it has none)" : "")}");
+        return CliApp.Ok;
     }
 
     private static async Task WriteTextAsync(TextWriter o, TicketDetailsView v)

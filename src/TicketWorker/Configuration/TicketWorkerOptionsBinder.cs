@@ -15,6 +15,11 @@ public sealed partial class TicketWorkerOptionsBinder(IConfiguration configurati
         try
         {
             configuration.GetSection(AppSettingsLoader.Section).Bind(options);
+            // The framework's binder skips a list element it cannot bind without a word: a mailbox
+            // with a typo in one value would simply not be read. Bind each one alone to say which value.
+            var mailboxes = configuration.GetSection(AppSettingsLoader.Section + ":Mailboxes").GetChildren().ToList();
+            if (options.Mailboxes.Count < mailboxes.Count)
+                foreach (var mailbox in mailboxes) mailbox.Get<MailboxOptions>();
         }
         catch (InvalidOperationException e)
         {

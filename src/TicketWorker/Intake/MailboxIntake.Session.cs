@@ -115,6 +115,7 @@ public sealed partial class MailboxIntake
                 var source = new IngestSource(mailbox.Name, uid.Id, IsHistory: quiet && uid.Id < historyBelow);
                 await ingest.IngestAsync(stream, source, CancellationToken.None).ConfigureAwait(false);
                 done.Add(uid);
+                IntakeProgress.Report(mailbox.Name, processed + done.Count, uids.Count);
                 lastUid = Math.Max(lastUid, uid.Id);
                 halted = stopping.IsCancellationRequested;
             }, CancellationToken.None).ConfigureAwait(false);

@@ -35,6 +35,6 @@ public class SlaCommandTests
         output = new StringWriter();
         code = await CliApp.RunAsync(["status", "--config", _h.ConfigPath], output, errors);
         Assert.That(code, Is.EqualTo(CliApp.Ok), errors.ToString());
-        Assert.That(output.ToString(), Does.Contain("sla: 1 first response(s) and 1 resolution(s) overdue"));
+        Assert.That(output.ToString(), Does.Contain("1 first response(s) and 1 resolution(s) overdue"));
     }
 }

@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace TicketWorker.Cli;
+
+/// <summary>
+/// A progress line for a person at a terminal ("1,234/5,000 messages (24 %)"), redrawn in place at
+/// most a few times a second. Silent unless enabled, and enabled only when standard error is a
+/// terminal: in logs, pipes and the journal nothing is written.
+/// </summary>
+public sealed class TerminalProgress(TextWriter writer, bool enabled, string unit, TimeProvider? time = null) : IDisposable
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private long _lastDrawn = long.MinValue;
+    private bool _open;
+
+    public bool Enabled => enabled;
+
+    /// <summary>Progress on standard error when it is a terminal (and <paramref name="errors"/> is standard error, not a test's writer).</summary>
+    public static TerminalProgress ForStandardError(string unit, TextWriter? errors = null)
+    {
+        var writer = errors ?? Console.Error;
+        return new TerminalProgress(writer, IsTerminal(writer), unit);
+    }
+
+    /// <summary>Whether <paramref name="writer"/> is standard error and that is a terminal (not a file, pipe or the journal; not TERM=dumb).</summary>
+    public static bool IsTerminal(TextWriter writer) =>
+        ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb";
+
+    /// <summary><paramref name="done"/> of <paramref name="total"/>; the last one is always drawn.</summary>
+    public void Report(long done, long total, string? label = null)
+    {
+        if (!enabled) return;
+        var now = _time.GetTimestamp();
+        if (done < total && _lastDrawn != long.MinValue && _time.GetElapsedTime(_lastDrawn, now) < Interval) return;
+        _lastDrawn = now;
+        var percent = total > 0 ? $" ({100 * done / total} %)" : "";
+        Draw($"{(label is null ? "" : label + ": ")}{Format(done, total, unit)}{percent}");
+    }
+
+    /// <summary>A free-form line (e.g. a step and the time it has taken so far).</summary>
+    public void Status(string text)
+    {
+        if (enabled) Draw(text);
+    }
+
+    /// <summary>Ends the line, so what follows starts on a fresh one.</summary>
+    public void Done()
+    {
+        if (!_open) return;
+        writer.WriteLine();
+        writer.Flush();
+        _open = false;
+    }
+
+    public void Dispose() => Done();
+
+    /// <summary>"1,234/5,000 messages".</summary>
+    public static string Format(long done, long total, string unit) =>
+        $"{done.ToString("N0", CultureInfo.InvariantCulture)}/{total.ToString("N0", CultureInfo.InvariantCulture)} {unit}";
+
+    private void Draw(string text)
+    {
+        // Carriage return and "erase to end of line" (ECMA-48 EL): the line is redrawn in place.
+        writer.Write("\r" + text + "\u001b[K");
+        writer.Flush();
+        _open = true;
+    }
+}
