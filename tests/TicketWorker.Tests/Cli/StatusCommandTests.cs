@@ -100,7 +100,7 @@ public class StatusCommandTests
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(await ReadAsync(), CliJson.Indented));
 
         var root = json.RootElement;
-        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "mailboxes", "outbox", "quarantined", "openTickets", "generatedAt", "tickets" }));
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "mailboxes", "outbox", "quarantined", "openTickets", "generatedAt", "tickets", "sla" }));
         Assert.That(root.GetProperty("mailboxes")[0].EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[]
         {
             "name", "address", "folder", "connected", "lastPoll", "lastUid", "uidValidity", "backlog", "lastError", "leaseOwner", "leaseExpiresAt",
