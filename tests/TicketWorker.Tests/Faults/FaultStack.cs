@@ -12,8 +12,11 @@ namespace TicketWorker.Tests.Faults;
 [SetUpFixture]
 public sealed class FaultStack
 {
-    public const string StateDirectory = "/tmp/tw-faults-stack";
-    public const int BasePort = 33000;
+    /// <summary>/tmp/tw-faults-stack, or TICKETWORKER_FAULTS_DIR (must start with /tmp/tw-faults-) to run two fault runs side by side.</summary>
+    public static string StateDirectory { get; } = Environment.GetEnvironmentVariable("TICKETWORKER_FAULTS_DIR") is { } dir && dir.StartsWith("/tmp/tw-faults-", StringComparison.Ordinal) ? dir : "/tmp/tw-faults-stack";
+
+    /// <summary>33000, or TICKETWORKER_FAULTS_PORT (33000–34992): eight ports from there.</summary>
+    public static int BasePort { get; } = int.TryParse(Environment.GetEnvironmentVariable("TICKETWORKER_FAULTS_PORT"), out var port) && port is >= 33000 and <= 34992 ? port : 33000;
 
     private static PrivateMailStack? _stack;
 

@@ -36,7 +36,7 @@ public sealed partial class FaultWorker : IDisposable
                 "Database": {{database}},
                 "Storage": { "RawMailPath": "{{RawMailPath}}" },
                 "TemplatesPath": "{{Path.Combine(RepoRoot.Path, "templates")}}",
-                "Outbox": { "PollInterval": "00:00:00.200", "InitialRetryDelay": "00:00:01", "MaxRetryDelay": "00:00:02", "ClaimDuration": "00:00:05", "SmtpTimeout": "00:00:10", "MaxAttempts": 1000 },
+                "Outbox": { "PollInterval": "00:00:00.200", "InitialRetryDelay": "00:00:01", "MaxRetryDelay": "00:00:02", "ClaimDuration": "00:00:10", "SmtpTimeout": "00:00:05", "MaxAttempts": 1000 },
                 {{extra}}
                 "Mailboxes": [ { "Name": "support", "Address": "support@example.test", "Folder": "INBOX", "FirstStart": "Import", "PollInterval": "00:00:01", {{mailboxExtra}}
                   "Imap": { "Host": "{{PrivateMailStack.Host}}", "Port": {{stack.ImapPort}}, "Security": "StartTls",
@@ -110,12 +110,14 @@ public sealed partial class FaultWorker : IDisposable
     }
 
     /// <summary>Polls until <paramref name="done"/> holds for the count (bounded by the test's cancellation); returns the last count.</summary>
-    public async Task<long> WaitForAsync(string sql, Func<long, bool> done, CancellationToken cancellationToken, int pollMs = 50)
+    /// <param name="worker">Fails at once when this worker process ends meanwhile.</param>
+    public async Task<long> WaitForAsync(string sql, Func<long, bool> done, CancellationToken cancellationToken, int pollMs = 50, WorkerProcess? worker = null)
     {
         while (true)
         {
             var count = await TryScalarAsync(sql, cancellationToken);
             if (done(count)) return count;
+            if (worker is { HasExited: true }) Assert.Fail($"the worker exited with code {worker.ExitCode} while waiting for {sql} (at {count})");
             await Task.Delay(pollMs, cancellationToken);
         }
     }

@@ -15,7 +15,7 @@ public class KillTests
     private const int Kills = 20;
 
     [Test]
-    [CancelAfter(300_000)]
+    [CancelAfter(600_000)]
     public async Task TwentyKillsDuringIntakeLoseNothingAndAcknowledgeEveryTicketOnce(CancellationToken cancellationToken)
     {
         var stack = FaultStack.Stack;
@@ -29,23 +29,29 @@ public class KillTests
         TestContext.Progress.WriteLine($"kill test seed {seed} (rerun with NUnit's --seed to repeat the same moments)");
         using var w = new FaultWorker(stack);
         var clock = Stopwatch.StartNew();
+        // The moments: 14 while tickets are written (a random ticket count reached, plus 0–30 ms),
+        // 6 while the acknowledgements go out (a random count of sent acks). Start-up itself (host,
+        // migrations, login) takes seconds on a loaded machine, so fixed delays would mostly hit it.
+        var moments = Enumerable.Range(0, 14).Select(_ => (Sql: FaultWorker.Tickets, Target: (long)random.Next(1, Messages), Extra: random.Next(0, 30)))
+            .OrderBy(m => m.Target)
+            .Concat(Enumerable.Range(0, Kills - 14).Select(_ => (Sql: FaultWorker.SentAcks, Target: (long)random.Next(1, Messages), Extra: random.Next(0, 30))).OrderBy(m => m.Target))
+            .ToList();
         for (var k = 0; k < Kills; k++)
         {
-            // Worker start-up (host, migrations, login) takes about a second here: moments from
-            // 0.3 s to 4 s after the start fall on start-up, catch-up, the commits and the sending.
-            var moment = TimeSpan.FromMilliseconds(random.Next(300, 4000));
+            var (sql, target, extra) = moments[k];
             using var worker = w.Start();
-            await Task.Delay(moment, cancellationToken);
+            await w.WaitForAsync(sql, n => n >= target, cancellationToken, 5, worker);
+            await Task.Delay(extra, cancellationToken);
             worker.Kill();
             var tickets = await w.TryScalarAsync(FaultWorker.Tickets, cancellationToken);
             var sent = await w.TryScalarAsync(FaultWorker.SentAcks, cancellationToken);
-            TestContext.Progress.WriteLine($"kill {k + 1}/{Kills} at {moment.TotalMilliseconds:F0} ms after start: {tickets} tickets, {sent} acks sent");
+            TestContext.Progress.WriteLine($"kill {k + 1}/{Kills} at {(sql == FaultWorker.Tickets ? "tickets" : "acks sent")} >= {target} + {extra} ms: {tickets} tickets, {sent} acks sent");
         }
 
         using (var last = w.Start())
         {
-            await w.WaitForAsync(FaultWorker.Tickets, n => n >= Messages, cancellationToken, 200);
-            await w.WaitForAsync(FaultWorker.SentAcks, n => n >= Messages, cancellationToken, 200);
+            await w.WaitForAsync(FaultWorker.Tickets, n => n >= Messages, cancellationToken, 200, last);
+            await w.WaitForAsync(FaultWorker.SentAcks, n => n >= Messages, cancellationToken, 200, last);
             Assert.That(last.Terminate(TimeSpan.FromSeconds(30)), Is.True, "the worker stops on SIGTERM");
         }
         TestContext.Progress.WriteLine($"ingest with {Kills} kills and sending: {clock.Elapsed.TotalSeconds:F1} s");
