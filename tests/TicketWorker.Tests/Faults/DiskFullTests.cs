@@ -55,19 +55,21 @@ public class DiskFullTests
 
         // Fill the file system to the last byte.
         var filler = Path.Combine(mount, "filler");
-        await using (var f = new FileStream(filler, FileMode.Create))
+        // Unbuffered, so nothing is left to flush on dispose; big blocks, then smaller ones, to the last byte.
+        using (var f = new FileStream(filler, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
-            var block = new byte[64 * 1024];
-            try
+            foreach (var size in new[] { 64 * 1024, 4096, 1 })
             {
-                while (true) await f.WriteAsync(block, cancellationToken);
+                var block = new byte[size];
+                try
+                {
+                    while (true) f.Write(block);
+                }
+                catch (IOException)
+                {
+                    // ENOSPC for this block size.
+                }
             }
-            catch (IOException)
-            {
-                // ENOSPC: full.
-            }
-            // The last partial block may still sit in the stream's buffer: write byte by byte to the end.
-            try { while (true) { f.WriteByte(0); await f.FlushAsync(cancellationToken); } } catch (IOException) { }
         }
 
         var clock = Stopwatch.StartNew();
