@@ -65,6 +65,7 @@ public class AutoReplyLoopTests
             await Task.Delay(1200, cancellationToken);
         }
 
+        await w.WaitForAsync(FaultWorker.Tickets, n => n >= requests, cancellationToken, 100, worker);
         // The exchange has ended when neither INBOX changes for 10 s.
         var last = (-1, -1);
         var stableSince = Stopwatch.StartNew();

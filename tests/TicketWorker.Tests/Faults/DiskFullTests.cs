@@ -51,6 +51,8 @@ public class DiskFullTests
         using var worker = w.Start();
         await stack.AppendAsync("support", [FaultMail.Request("diskfull", 0)], cancellationToken);
         await w.WaitForAsync(FaultWorker.Tickets, n => n >= 1, cancellationToken, 50, worker);
+        // The checkpoint moves after the batch: wait for it to hold the first message.
+        await w.WaitForAsync("SELECT COUNT(*) FROM mailbox_checkpoints WHERE backlog = 0 AND last_uid > 0", n => n >= 1, cancellationToken, 50, worker);
         var checkpoint = await w.ScalarAsync("SELECT last_uid FROM mailbox_checkpoints", cancellationToken);
 
         // Fill the file system to the last byte.
