@@ -45,9 +45,9 @@ public class KillTests
         foreach (var c in customers) await stack.EmptyInboxAsync(c, cancellationToken);
         await stack.AppendAsync("support", Enumerable.Range(0, Messages).Select(i => FaultMail.Request("kill", i)), cancellationToken);
 
-        var seed = TestContext.CurrentContext.Random.Next();
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("TICKETWORKER_FAULTS_SEED"), out var given) ? given : TestContext.CurrentContext.Random.Next();
         var random = new Random(seed);
-        TestContext.Progress.WriteLine($"kill test seed {seed} (rerun with NUnit's --seed to repeat the same moments)");
+        TestContext.Progress.WriteLine($"kill test seed {seed} (TICKETWORKER_FAULTS_SEED={seed} repeats the same moments)");
         using var w = new FaultWorker(stack);
         var clock = Stopwatch.StartNew();
         // The moments: 20 random points of the work (tickets written + acknowledgements sent, 0..2,000),
