@@ -7,6 +7,7 @@ IBenchmark[] benchmarks =
     new ParseBenchmark(),
     new LargeMessageBenchmark(),
     new IngestBacklogBenchmark(),
+    new IngestRunBenchmark(),
     new RenderBenchmark(),
     new BusinessDaysBenchmark(),
     new NotifyBenchmark(),

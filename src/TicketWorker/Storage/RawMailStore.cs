@@ -140,7 +140,7 @@ public sealed class RawMailStore
             throw new FileNotFoundException($"Raw message {reference} is missing from {options.RawMailPath}.", path);
         }
 
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.Asynchronous | FileOptions.RandomAccess);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.None);
         if (offset + length > file.Length)
         {
             file.Dispose();

@@ -38,24 +38,20 @@ internal sealed class SliceStream : Stream
     {
         var wanted = (int)Math.Min(buffer.Length, length - position);
         if (wanted <= 0) return 0;
-        file.Position = start + position;
+        // Only after a seek: moving a FileStream drops its read buffer.
+        if (file.Position != start + position) file.Position = start + position;
         var read = file.Read(buffer[..wanted]);
         position += read;
         return read;
     }
 
+    // Synchronous on purpose: the segment was just written and sits in the page cache, and MimeKit
+    // reads in small pieces; Linux "async" file reads are thread-pool hops that cost more than the copy.
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        Task.FromResult(Read(buffer.AsSpan(offset, count)));
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var wanted = (int)Math.Min(buffer.Length, length - position);
-        if (wanted <= 0) return 0;
-        file.Position = start + position;
-        var read = await file.ReadAsync(buffer[..wanted], cancellationToken).ConfigureAwait(false);
-        position += read;
-        return read;
-    }
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
 
     public override long Seek(long offset, SeekOrigin origin)
     {
