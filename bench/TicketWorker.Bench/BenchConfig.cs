@@ -37,11 +37,13 @@ internal sealed class BenchConfig : IDisposable
         return config;
     }
 
+    /// <summary>The repository (for the shipped rules and templates): above the binaries, else above the current folder.</summary>
     public static string RepoRoot()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TicketWorker.sln"))) return dir.FullName;
-        throw new InvalidOperationException("TicketWorker.sln not found above " + AppContext.BaseDirectory);
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "TicketWorker.sln"))) return dir.FullName;
+        throw new InvalidOperationException("TicketWorker.sln not found above " + AppContext.BaseDirectory + " or the current folder");
     }
 
     private static void CopyFolder(string from, string to)

@@ -80,7 +80,7 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
         while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
         {
             if (line.StartsWith("RESULT ", StringComparison.Ordinal)) result = line;
-            else Console.WriteLine($"  [{provider}] {line}");
+            Console.WriteLine($"  [{provider}] {line}");
         }
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0 || result is null)

@@ -8,6 +8,7 @@ IBenchmark[] benchmarks =
     new LargeMessageBenchmark(),
     new IngestBacklogBenchmark(),
     new IngestRunBenchmark(),
+    new LatencyBenchmark(),
     new RenderBenchmark(),
     new BusinessDaysBenchmark(),
     new NotifyBenchmark(),

@@ -121,14 +121,14 @@ public sealed partial class IngestPipeline(
             catch (ConcurrentDuplicateException) when (attempt < maxAttempts)
             {
                 // Another worker committed the same Message-ID meanwhile: the next attempt sees it as a duplicate.
-                await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                await RollbackQuietlyAsync(tx).ConfigureAwait(false);
                 continue;
             }
             catch (Exception e) when (attempt < maxAttempts && IsMessageFault(e))
             {
                 // A bug or a message that breaks an assumption must not stop intake, lose the mail or
                 // hold back the rest of the batch: the batch is written again with this one quarantined.
-                await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                await RollbackQuietlyAsync(tx).ConfigureAwait(false);
                 Log.ProcessingFailed(logger, e, items[current].Source.Mailbox, items[current].Source.Uid);
                 failed[current] = $"processing failed: {e.GetType().Name}: {e.Message}";
                 continue;
@@ -142,6 +142,19 @@ public sealed partial class IngestPipeline(
                 else Log.Ingested(logger, r.Action, r.Ticket, items[i].Source.Mailbox, items[i].Source.Uid, r.Kind);
             }
             return results;
+        }
+    }
+
+    /// <summary>A provider may have dropped the connection with the failure (Npgsql does on a value it cannot write): the transaction is gone either way.</summary>
+    private static async Task RollbackQuietlyAsync(IStorageTransaction tx)
+    {
+        try
+        {
+            await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or System.Data.Common.DbException or IOException)
+        {
+            // Discarded with the connection.
         }
     }
 
