@@ -20,7 +20,7 @@ namespace TicketWorker.Bench;
 public static class ImapFetchBenchmark
 {
     private const string Host = "127.0.0.1";
-    private const string User = "customer20@example.test";
+    internal const string User = "customer20@example.test";
     private const string Password = "secret";
 
     /// <summary>Runs the benchmark; arguments: [--messages N] [--rounds R] [--python PATH] [--port P].</summary>
@@ -207,7 +207,7 @@ public static class ImapFetchBenchmark
         return count;
     }
 
-    private static async Task<(int, long, double)> PythonAsync(string python, int port, string folder)
+    internal static async Task<(int, long, double)> PythonAsync(string python, int port, string folder)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "scripts", "imap_fetch.py");
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };

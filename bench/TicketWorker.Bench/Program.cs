@@ -7,6 +7,8 @@ IBenchmark[] benchmarks =
     new ParseBenchmark(),
     new LargeMessageBenchmark(),
     new IngestBacklogBenchmark(),
+    new IngestRunBenchmark(),
+    new LatencyBenchmark(),
     new RenderBenchmark(),
     new BusinessDaysBenchmark(),
     new NotifyBenchmark(),

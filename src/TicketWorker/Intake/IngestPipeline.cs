@@ -9,49 +9,207 @@ namespace TicketWorker.Intake;
 
 /// <summary>
 /// The one path every inbound message takes, from IMAP or <c>ingest</c>:
-/// raw store → parse → classify → thread → store (one transaction). Idempotent by Message-ID, so
+/// raw store → parse → classify → thread → store. IMAP intake hands over a whole batch (group
+/// commit): the raw bytes of the batch are made durable once, parsed and classified in parallel,
+/// and every message plus the mailbox checkpoint is written in ONE database transaction, so a
+/// crash before the commit leaves nothing and after it everything. Idempotent by Message-ID, so
 /// at-least-once delivery from intake never makes a second ticket message. Nothing is dropped:
-/// a message that cannot be processed is quarantined with its raw bytes and the reason.
+/// a message that cannot be processed is quarantined with its raw bytes and the reason, inside
+/// the same transaction, and the batch goes on without it.
 /// </summary>
 public sealed partial class IngestPipeline(
     RawMailStore rawStore, StorageDatabase database, IQuarantineStore quarantine, IngestContext context, TicketWriter writer,
-    TimeProvider time, ILogger<IngestPipeline> logger)
+    OutboxSignal outboxSignal, TimeProvider time, ILogger<IngestPipeline> logger)
 {
+    /// <summary>Messages parsed ahead of the writer (and held in memory at once) per step; bounds memory per batch.</summary>
+    private const int ParseChunk = 32;
 
-    /// <summary>Stores the raw bytes first, then processes them; returns what happened.</summary>
+    /// <summary>Retries of one batch beyond one per message (each retry quarantines the message that broke the transaction, or sees a concurrent duplicate).</summary>
+    private const int ExtraBatchAttempts = 3;
+
+    /// <summary>Stores the raw bytes first, then processes them; returns what happened (one message: <c>ingest</c>).</summary>
     public async Task<IngestResult> IngestAsync(Stream raw, IngestSource source, CancellationToken cancellationToken)
     {
-        var reference = await rawStore.SaveAsync(raw, cancellationToken).ConfigureAwait(false);
+        RawMailReference reference;
+        try
+        {
+            reference = await rawStore.SaveAsync(raw, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MessageTooLargeException)
+        {
+            // Keep what fits, with the reason: mail is never lost, and the limit still protects the disk.
+            return await IngestTooLargeAsync(raw, source, cancellationToken).ConfigureAwait(false);
+        }
         return await ProcessStoredAsync(reference, source, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Processes raw bytes already in the raw store (intake, and <c>quarantine retry</c>).</summary>
+    private async Task<IngestResult> IngestTooLargeAsync(Stream raw, IngestSource source, CancellationToken cancellationToken)
+    {
+        if (!raw.CanSeek) throw new MessageTooLargeException(context.MaxMessageSize);
+        raw.Position = 0;
+        await using var segment = rawStore.BeginSegment();
+        var (reference, full) = await segment.AppendAsync(raw, cancellationToken).ConfigureAwait(false);
+        var results = await IngestBatchAsync(segment, [new IngestBatchItem(reference, source, full)], null, cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>Processes raw bytes already in the raw store (<c>quarantine retry</c>), in a transaction of its own.</summary>
     /// <param name="quarantineOnFailure">False for a retry of a quarantined item: report the failure instead of quarantining again.</param>
     public async Task<IngestResult> ProcessStoredAsync(RawMailReference reference, IngestSource source, CancellationToken cancellationToken, bool quarantineOnFailure = true)
     {
-        Task<IngestResult> QuarantineAsync(RawMailReference r, IngestSource s, string reason, CancellationToken ct) =>
-            quarantineOnFailure ? this.QuarantineAsync(r, s, reason, ct) : Task.FromResult(new IngestResult(IngestResult.Quarantined, null, null, null, reason));
+        var item = new IngestBatchItem(reference, source, reference.Size);
+        var prepared = await PrepareAsync(item, () => rawStore.OpenAsync(reference.Reference, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var results = await WriteBatchAsync([item], _ => Task.FromResult(prepared), null, quarantineOnFailure, cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
 
+    /// <summary>
+    /// Ingests one batch whose raw bytes are in <paramref name="segment"/> (in the same order as
+    /// <paramref name="items"/>): makes them durable, parses and classifies them two at a time,
+    /// writes them all and runs <paramref name="inTransaction"/> (the mailbox checkpoint) in one
+    /// transaction. Returns one result per item. A database failure throws and commits nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<IngestResult>> IngestBatchAsync(
+        RawMailSegment segment, IReadOnlyList<IngestBatchItem> items, Func<IStorageTransaction, Task>? inTransaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        ArgumentNullException.ThrowIfNull(items);
+        await segment.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        return await WriteBatchAsync(items,
+            index => PrepareAsync(items[index], () => Task.FromResult(segment.OpenEntry(index)), cancellationToken),
+            inTransaction, quarantineOnFailure: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What parsing made of one message: ready to write, or the reason to quarantine it.</summary>
+    /// <param name="Milliseconds">Time spent reading and classifying it (the per-message log line adds the write).</param>
+    private sealed record Prepared(InboundMessage? Inbound, string? Failure, double Milliseconds = 0);
+
+    private async Task<IReadOnlyList<IngestResult>> WriteBatchAsync(
+        IReadOnlyList<IngestBatchItem> items, Func<int, Task<Prepared>> prepare, Func<IStorageTransaction, Task>? inTransaction,
+        bool quarantineOnFailure, CancellationToken cancellationToken)
+    {
+        // Messages that broke the batch's transaction in an earlier attempt, with the reason.
+        var failed = new Dictionary<int, string>();
+        var maxAttempts = items.Count + ExtraBatchAttempts;
+        for (var attempt = 1; ; attempt++)
+        {
+            var results = new IngestResult[items.Count];
+            var elapsed = new double[items.Count];
+            await using var tx = await database.BeginAsync(cancellationToken).ConfigureAwait(false);
+            var batch = writer.BeginBatch(tx);
+            var current = 0;
+            try
+            {
+                // Parsing runs one chunk ahead of the writer: parse (both cores) and the database overlap.
+                var next = ParseChunkAsync(prepare, 0, items.Count, failed);
+                for (var start = 0; start < items.Count; start += ParseChunk)
+                {
+                    var chunk = await next.ConfigureAwait(false);
+                    next = start + ParseChunk < items.Count ? ParseChunkAsync(prepare, start + ParseChunk, items.Count, failed) : Task.FromResult(Array.Empty<Prepared>());
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        current = start + i;
+                        var item = items[current];
+                        var prepared = failed.TryGetValue(current, out var reason) ? new Prepared(null, reason) : chunk[i];
+                        var writing = System.Diagnostics.Stopwatch.GetTimestamp();
+                        results[current] = prepared.Inbound is { } inbound
+                            ? await batch.WriteAsync(inbound, cancellationToken).ConfigureAwait(false)
+                            : await QuarantineInAsync(tx, item, prepared.Failure!, quarantineOnFailure, cancellationToken).ConfigureAwait(false);
+                        elapsed[current] = prepared.Milliseconds + System.Diagnostics.Stopwatch.GetElapsedTime(writing).TotalMilliseconds;
+                    }
+                }
+                await next.ConfigureAwait(false);
+                if (inTransaction is not null) await inTransaction(tx).ConfigureAwait(false);
+                await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConcurrentDuplicateException) when (attempt < maxAttempts)
+            {
+                // Another worker committed the same Message-ID meanwhile: the next attempt sees it as a duplicate.
+                await RollbackQuietlyAsync(tx).ConfigureAwait(false);
+                continue;
+            }
+            catch (Exception e) when (attempt < maxAttempts && IsMessageFault(e))
+            {
+                // A bug or a message that breaks an assumption must not stop intake, lose the mail or
+                // hold back the rest of the batch: the batch is written again with this one quarantined.
+                await RollbackQuietlyAsync(tx).ConfigureAwait(false);
+                Log.ProcessingFailed(logger, e, items[current].Source.Mailbox, items[current].Source.Uid);
+                failed[current] = $"processing failed: {e.GetType().Name}: {e.Message}";
+                continue;
+            }
+
+            if (results.Any(r => r.Action != IngestResult.Quarantined || !quarantineOnFailure)) outboxSignal.Notify();
+            for (var i = 0; i < results.Length; i++)
+            {
+                var r = results[i];
+                var source = items[i].Source;
+                if (r.Action == IngestResult.Quarantined)
+                {
+                    Log.Quarantined(logger, source.Mailbox, source.Uid, r.Reason ?? "");
+                    Observability.TicketWorkerMetrics.Ingested(IngestResult.Quarantined, source.Mailbox, null);
+                }
+                else
+                {
+                    Log.Ingested(logger, source.Mailbox, source.Uid, r.Ticket, r.Action, r.Kind, Math.Round(elapsed[i], 1));
+                    Observability.TicketWorkerMetrics.Ingested(r.Action, source.Mailbox, elapsed[i]);
+                }
+            }
+            return results;
+        }
+    }
+
+    /// <summary>A provider may have dropped the connection with the failure (Npgsql does on a value it cannot write): the transaction is gone either way.</summary>
+    private static async Task RollbackQuietlyAsync(IStorageTransaction tx)
+    {
+        try
+        {
+            await tx.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or System.Data.Common.DbException or IOException)
+        {
+            // Discarded with the connection.
+        }
+    }
+
+    private static bool IsMessageFault(Exception e) =>
+        e is not (OperationCanceledException or StorageException or IOException or UnauthorizedAccessException
+            or System.Data.Common.DbException or TimeoutException);
+
+    private static async Task<Prepared[]> ParseChunkAsync(Func<int, Task<Prepared>> prepare, int start, int count, IReadOnlyDictionary<int, string> failed)
+    {
+        var length = Math.Min(ParseChunk, count - start);
+        var prepared = new Prepared[length];
+        // Parsing is CPU work: run it off the writer's thread, as many at once as there are cores.
+        await Parallel.ForEachAsync(Enumerable.Range(0, length), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (i, _) => prepared[i] = failed.ContainsKey(start + i) ? new Prepared(null, failed[start + i]) : await prepare(start + i).ConfigureAwait(false)).ConfigureAwait(false);
+        return prepared;
+    }
+
+    /// <summary>Parses, identifies and classifies one message; never throws for a bad message.</summary>
+    private async Task<Prepared> PrepareAsync(IngestBatchItem item, Func<Task<Stream>> open, CancellationToken cancellationToken)
+    {
+        var (reference, source) = (item.Raw, item.Source);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (reference.Size > context.MaxMessageSize)
-            return await QuarantineAsync(reference, source, $"message of {reference.Size} bytes exceeds MaxMessageSize {context.MaxMessageSize}", cancellationToken).ConfigureAwait(false);
+        if (item.FullSize > context.MaxMessageSize || reference.Size > context.MaxMessageSize)
+            return new Prepared(null, $"message of {item.FullSize} bytes exceeds MaxMessageSize {context.MaxMessageSize}"
+                + (item.FullSize > reference.Size ? $" (the first {reference.Size} bytes are kept)" : ""));
 
-        // Parsed from the stored file (persistent: attachments stay on disk, read once for their size).
+        // Parsed from the stored bytes (persistent: attachments stay on disk, read once for their size).
         ReadMessage message;
         try
         {
-            await using var stream = await rawStore.OpenAsync(reference.Reference, cancellationToken).ConfigureAwait(false);
+            await using var stream = await open().ConfigureAwait(false);
             message = await MessageReader.ReadAsync(stream, context.ReaderOptions, cancellationToken).ConfigureAwait(false);
         }
         catch (MessageReadException e)
         {
-            return await QuarantineAsync(reference, source, "unparsable: " + e.Message, cancellationToken).ConfigureAwait(false);
+            return new Prepared(null, "unparsable: " + e.Message);
         }
         catch (Exception e) when (e is not (OperationCanceledException or IOException or UnauthorizedAccessException or StorageException))
         {
             // A MimeKit defect on some odd message must not stop intake or lose the mail.
             Log.ProcessingFailed(logger, e, source.Mailbox, source.Uid);
-            return await QuarantineAsync(reference, source, $"reading failed: {e.GetType().Name}: {e.Message}", cancellationToken).ConfigureAwait(false);
+            return new Prepared(null, $"reading failed: {e.GetType().Name}: {e.Message}");
         }
 
         try
@@ -59,49 +217,44 @@ public sealed partial class IngestPipeline(
             var messageId = message.MessageId;
             if (string.IsNullOrWhiteSpace(messageId))
             {
-                await using var stream = await rawStore.OpenAsync(reference.Reference, cancellationToken).ConfigureAwait(false);
+                await using var stream = await open().ConfigureAwait(false);
                 messageId = await StableMessageId.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
             }
             var classification = context.Classifier().Classify(message);
-            var result = await writer.WriteAsync(new InboundMessage(message, messageId, classification, reference, source), cancellationToken).ConfigureAwait(false);
-            var ms = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            Log.Ingested(logger, source.Mailbox, source.Uid, result.Ticket, result.Action, result.Kind, Math.Round(ms, 1));
-            Observability.TicketWorkerMetrics.Ingested(result.Action, source.Mailbox, ms);
-            return result;
+            return new Prepared(new InboundMessage(message, messageId, classification, reference, source), null,
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or StorageException))
+        catch (Exception e) when (e is not (OperationCanceledException or IOException or UnauthorizedAccessException or StorageException))
         {
-            // A bug or a message that breaks an assumption must not stop intake or lose the mail.
             Log.ProcessingFailed(logger, e, source.Mailbox, source.Uid);
-            return await QuarantineAsync(reference, source, $"processing failed: {e.GetType().Name}: {e.Message}", cancellationToken).ConfigureAwait(false);
+            return new Prepared(null, $"processing failed: {e.GetType().Name}: {e.Message}");
         }
     }
 
-    private async Task<IngestResult> QuarantineAsync(RawMailReference reference, IngestSource source, string reason, CancellationToken cancellationToken)
+    private async Task<IngestResult> QuarantineInAsync(IStorageTransaction tx, IngestBatchItem item, string reason, bool quarantineOnFailure, CancellationToken cancellationToken)
     {
-        var id = await database.InTransactionAsync(async tx =>
-            await quarantine.AddAsync(tx, new QuarantineItem
-            {
-                RawReference = reference.Reference,
-                RawSize = reference.Size,
-                Reason = reason,
-                Mailbox = source.Mailbox,
-                Uid = source.Uid,
-                CreatedAt = time.GetUtcNow(),
-            }, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        Log.Quarantined(logger, id, source.Mailbox, source.Uid, reason);
-        Observability.TicketWorkerMetrics.Ingested(IngestResult.Quarantined, source.Mailbox, null);
+        if (!quarantineOnFailure) return new IngestResult(IngestResult.Quarantined, null, null, null, reason);
+        await quarantine.AddAsync(tx, new QuarantineItem
+        {
+            RawReference = item.Raw.Reference,
+            RawSize = item.Raw.Size,
+            Reason = reason,
+            Mailbox = item.Source.Mailbox,
+            Uid = item.Source.Uid,
+            CreatedAt = time.GetUtcNow(),
+        }, cancellationToken).ConfigureAwait(false);
         return new IngestResult(IngestResult.Quarantined, null, null, null, reason);
     }
 
     private static partial class Log
     {
         // The one line per processed message: what an admin greps for, and what the JSON log carries as fields.
+        // ElapsedMs: reading and classifying it plus writing it inside its batch's transaction (the commit is shared).
         [LoggerMessage(1, LogLevel.Information, "mailbox {Mailbox} uid {Uid}: ticket {Ticket} {Action} ({Kind}) in {ElapsedMs} ms")]
         public static partial void Ingested(ILogger logger, string? mailbox, long? uid, long? ticket, string action, string? kind, double elapsedMs);
 
-        [LoggerMessage(2, LogLevel.Warning, "Message quarantined as item {Id} (mailbox {Mailbox}, uid {Uid}): {Reason}")]
-        public static partial void Quarantined(ILogger logger, long id, string? mailbox, long? uid, string reason);
+        [LoggerMessage(2, LogLevel.Warning, "Message quarantined (mailbox {Mailbox}, uid {Uid}): {Reason}")]
+        public static partial void Quarantined(ILogger logger, string? mailbox, long? uid, string reason);
 
         [LoggerMessage(3, LogLevel.Error, "Processing failed (mailbox {Mailbox}, uid {Uid}); the message goes to quarantine")]
         public static partial void ProcessingFailed(ILogger logger, Exception exception, string? mailbox, long? uid);

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TicketWorker.Storage;
 using TicketWorker.Tickets;
 
 namespace TicketWorker.Intake;
@@ -13,6 +15,8 @@ public static class IntakeServiceCollectionExtensions
     public static IServiceCollection AddIntake(this IServiceCollection services)
     {
         services.AddSingleton<IngestContext>();
+        // Intake wakes the outbox sender after each commit that may have queued mail.
+        services.TryAddSingleton<OutboxSignal>();
         services.AddSingleton<TicketWriter>();
         services.AddSingleton<IngestPipeline>();
         services.AddSingleton<MailboxIntakeFactory>();

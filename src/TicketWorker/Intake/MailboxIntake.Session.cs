@@ -105,21 +105,26 @@ public sealed partial class MailboxIntake
         {
             var batch = uids.GetRange(start, Math.Min(BatchSize, uids.Count - start));
             var done = new List<UniqueId>(batch.Count);
+            var items = new List<IngestBatchItem>(batch.Count);
             var halted = false;
-            // One UID FETCH per batch; each message is handed over as its literal arrives (large ones
-            // spooled to disk by SpoolingImapFolder). Not cancelled by stopping: the message in hand
-            // is finished and committed, the rest of the batch is drained unread and fetched again later.
+            await using var segment = rawStore.BeginSegment();
+            // One UID FETCH per batch; each message's bytes are appended to the batch's segment as its
+            // literal arrives (large ones spooled to disk by SpoolingImapFolder first). Not cancelled by
+            // stopping: what is in hand is finished and committed, the rest is fetched again later.
             await folder.GetStreamsAsync(batch, async (_, _, uid, stream, _) =>
             {
                 if (halted) return;
-                var source = new IngestSource(mailbox.Name, uid.Id, IsHistory: quiet && uid.Id < historyBelow);
-                await ingest.IngestAsync(stream, source, CancellationToken.None).ConfigureAwait(false);
+                var (reference, fullSize) = await segment.AppendAsync(stream, CancellationToken.None).ConfigureAwait(false);
+                items.Add(new IngestBatchItem(reference, new IngestSource(mailbox.Name, uid.Id, IsHistory: quiet && uid.Id < historyBelow), fullSize));
                 done.Add(uid);
                 IntakeProgress.Report(mailbox.Name, processed + done.Count, uids.Count);
-                lastUid = Math.Max(lastUid, uid.Id);
                 halted = stopping.IsCancellationRequested;
             }, CancellationToken.None).ConfigureAwait(false);
-            await RecordStatusAsync(true, null, uids.Count - start - done.Count, CancellationToken.None, validity, lastUid).ConfigureAwait(false);
+            var batchLast = done.Count > 0 ? Math.Max(lastUid, done.Max(u => (long)u.Id)) : lastUid;
+            var backlog = uids.Count - start - done.Count;
+            // The batch and the checkpoint commit together: the checkpoint never runs ahead of the messages.
+            await ingest.IngestBatchAsync(segment, items, tx => SetCheckpointAsync(tx, validity, batchLast, backlog), CancellationToken.None).ConfigureAwait(false);
+            lastUid = batchLast;
             processed += done.Count;
             if (halted || stopping.IsCancellationRequested) break;
             await MarkAsync(client, folder, done, CancellationToken.None).ConfigureAwait(false);
@@ -127,6 +132,21 @@ public sealed partial class MailboxIntake
             if (start + BatchSize < uids.Count && !await TryLeaseAsync(stopping).ConfigureAwait(false)) break;
         }
         return processed;
+    }
+
+    private async Task SetCheckpointAsync(IStorageTransaction tx, long validity, long lastUid, long backlog)
+    {
+        var current = await State.GetCheckpointAsync(tx, mailbox.Name, mailbox.Folder, CancellationToken.None).ConfigureAwait(false)
+                      ?? new MailboxCheckpoint { Mailbox = mailbox.Name, Folder = mailbox.Folder };
+        await State.SetCheckpointAsync(tx, current with
+        {
+            UidValidity = validity,
+            LastUid = lastUid,
+            Connected = true,
+            LastError = null,
+            LastPollAt = Time.GetUtcNow(),
+            Backlog = backlog,
+        }, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Marks processed mail for humans (keyword or folder); the checkpoint, not the mark, is the truth.</summary>

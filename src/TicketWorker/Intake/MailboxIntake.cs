@@ -11,13 +11,14 @@ namespace TicketWorker.Intake;
 
 /// <summary>
 /// Intake of one IMAP mailbox folder: connect, catch up from the checkpoint, then IDLE (or poll) and
-/// repeat; reconnect with backoff. At-least-once: the checkpoint (last UID per UIDVALIDITY) moves only
-/// after the message is committed, and intake is idempotent by Message-ID, so a crash at any point
-/// reprocesses at most a few messages as duplicates. \Seen is never used: agents read this mailbox too.
+/// repeat; reconnect with backoff. Group commit: each fetched batch is written in one transaction
+/// together with the checkpoint (last UID per UIDVALIDITY), so the checkpoint moves exactly with the
+/// messages it covers; a crash before the commit refetches the batch, and intake is idempotent by
+/// Message-ID besides. \Seen is never used: agents read this mailbox too.
 /// </summary>
 /// <remarks>Made by <see cref="MailboxIntakeFactory"/>, which holds what every mailbox shares.</remarks>
 public sealed partial class MailboxIntake(
-    StorageDatabase database, IMailboxStateStore state, ISettingsStore settingsStore, IngestPipeline ingest, LoadedSettings settings,
+    StorageDatabase database, IMailboxStateStore state, ISettingsStore settingsStore, RawMailStore rawStore, IngestPipeline ingest, LoadedSettings settings,
     TimeProvider time, MailboxOptions mailbox, string workerId, ILogger logger)
 {
     /// <summary>Messages fetched per UID FETCH command.</summary>

@@ -12,10 +12,12 @@ public sealed partial class OutboxSenderService : BackgroundService
     private readonly TicketWorkerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxSenderService> _log;
+    private readonly Storage.OutboxSignal? _signal;
 
     /// <summary>Creates the loop around this worker process's <paramref name="sender"/>.</summary>
     /// <param name="options">The <c>Outbox</c> section (pace, batch size) and whether <c>Smtp</c> is set at all.</param>
-    public OutboxSenderService(OutboxSender sender, TicketWorkerOptions options, TimeProvider time, ILogger<OutboxSenderService> log)
+    /// <param name="signal">Intake's "rows committed" signal: the sender goes at once instead of at its next poll.</param>
+    public OutboxSenderService(OutboxSender sender, TicketWorkerOptions options, TimeProvider time, ILogger<OutboxSenderService> log, Storage.OutboxSignal? signal = null)
     {
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentNullException.ThrowIfNull(options);
@@ -25,6 +27,7 @@ public sealed partial class OutboxSenderService : BackgroundService
         _options = options;
         _time = time;
         _log = log;
+        _signal = signal;
     }
 
     /// <inheritdoc/>
@@ -64,7 +67,8 @@ public sealed partial class OutboxSenderService : BackgroundService
             {
                 try
                 {
-                    await Task.Delay(pause, _time, stoppingToken).ConfigureAwait(false);
+                    if (_signal is not null && pause == options.PollInterval) await _signal.WaitAsync(pause, _time, stoppingToken).ConfigureAwait(false);
+                    else await Task.Delay(pause, _time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {

@@ -7,13 +7,15 @@ namespace TicketWorker.Storage;
 
 /// <summary>
 /// Keeps the raw bytes of messages, content-addressed by SHA-256: in a fanned-out folder (default,
-/// <c>RawMailPath/ab/cd/abcd…</c>) or in the database's raw_mail table. Streams are hashed while
+/// <c>RawMailPath/ab/cd/abcd…</c>) or in the database's raw_mail table; IMAP intake appends a
+/// batch's messages to one segment file instead (<see cref="BeginSegment"/>, <c>RawMailPath/seg/</c>). Streams are hashed while
 /// copied, never buffered whole; a file appears under its final name only complete and synced.
 /// </summary>
 public sealed class RawMailStore
 {
     private const string FilePrefix = "file:sha256:";
     private const string DatabasePrefix = "db:sha256:";
+    private const string SegmentPrefix = "seg:";
     private const int BufferSize = 128 * 1024;
 
     private readonly StorageDatabase database;
@@ -72,6 +74,27 @@ public sealed class RawMailStore
         }
     }
 
+    /// <summary>
+    /// Starts the segment of one intake batch: messages appended to one file, made durable together
+    /// (see <see cref="RawMailSegment"/>). References look like <c>seg:NAME:OFFSET:LENGTH</c>
+    /// (or <c>db:sha256:HEX</c> with the raw mail in the database).
+    /// </summary>
+    public RawMailSegment BeginSegment()
+    {
+        var name = Guid.NewGuid().ToString("N");
+        var path = options.StoreRawInDatabase
+            ? Path.Combine(Path.GetTempPath(), "ticketworker-raw", name + ".seg")
+            : SegmentPath(name);
+        return new RawMailSegment(database, path, name, options.StoreRawInDatabase);
+    }
+
+    internal static string DatabaseReference(string hash) => DatabasePrefix + hash;
+
+    internal static string SegmentReference(string name, long offset, long length) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{SegmentPrefix}{name}:{offset}:{length}");
+
+    private string SegmentPath(string name) => Path.Combine(options.RawMailPath, "seg", name[..2], name + ".seg");
+
     /// <summary>Opens stored bytes for reading; <see cref="FileNotFoundException"/> when the reference names nothing.</summary>
     public async Task<Stream> OpenAsync(string reference, CancellationToken cancellationToken = default)
     {
@@ -92,7 +115,39 @@ public sealed class RawMailStore
             return await OpenFromDatabaseAsync(CheckHash(reference[DatabasePrefix.Length..], reference), reference, cancellationToken).ConfigureAwait(false);
         }
 
+        if (reference.StartsWith(SegmentPrefix, StringComparison.Ordinal))
+        {
+            return OpenSegmentSlice(reference);
+        }
+
         throw new ArgumentException($"'{reference}' is not a raw message reference.", nameof(reference));
+    }
+
+    private Stream OpenSegmentSlice(string reference)
+    {
+        var parts = reference[SegmentPrefix.Length..].Split(':');
+        if (parts is not [var name, var offsetText, var lengthText]
+            || name.Length != 32 || !name.All(char.IsAsciiHexDigitLower)
+            || !long.TryParse(offsetText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var offset)
+            || !long.TryParse(lengthText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length))
+        {
+            throw new ArgumentException($"'{reference}' is not a raw message reference.", nameof(reference));
+        }
+
+        var path = SegmentPath(name);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Raw message {reference} is missing from {options.RawMailPath}.", path);
+        }
+
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.None);
+        if (offset + length > file.Length)
+        {
+            file.Dispose();
+            throw new FileNotFoundException($"Raw message {reference} is cut short in {path}.", path);
+        }
+
+        return new SliceStream(file, offset, length);
     }
 
     private static string CheckHash(string hash, string reference)

@@ -8,27 +8,91 @@ using TicketWorker.Threading;
 namespace TicketWorker.Tickets;
 
 /// <summary>
-/// Writes one classified inbound message into the ticket store in a single transaction: duplicate
-/// check, threading decision, ticket creation or append (reopening when allowed), participants and
-/// bounce links. Everything or nothing is committed, so a crash mid-way leaves no half ticket.
+/// Writes classified inbound messages into the ticket store: duplicate check, threading decision,
+/// ticket creation or append (reopening when allowed), participants and bounce links, the
+/// acknowledgement and notifications. IMAP intake writes a whole batch in one transaction
+/// (<see cref="BeginBatch"/>); each message sees the ones before it in the same transaction, so a
+/// follow-up joins a ticket created earlier in the batch and a repeated Message-ID is one message.
+/// Everything or nothing is committed, so a crash mid-way leaves no half ticket.
 /// </summary>
 public sealed class TicketWriter(
     StorageDatabase database, ITicketStore tickets, ISettingsStore settingsStore, IIgnoredMessageStore ignored,
     IngestContext context, Replies.Acknowledger acknowledger, Replies.Notifier notifier, Agents.AgentMail agentMail, TimeProvider time, ILogger<RuleEngine> ruleLogger,
     Escalation.SlaClock slaClock)
 {
-
+    /// <summary>Writes one message in a transaction of its own.</summary>
     public async Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken)
     {
+        await using var tx = await database.BeginAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var result = await BeginBatch(tx).WriteAsync(inbound, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (ConcurrentDuplicateException)
+        {
+            return new IngestResult(IngestResult.Duplicate, null, inbound.MessageId, inbound.Classification.Kind.ToName(), "Message-ID already stored");
+        }
+    }
+
+    /// <summary>Starts writing a batch into <paramref name="tx"/> (the caller commits); what does not change within a batch is read once.</summary>
+    public TicketBatch BeginBatch(IStorageTransaction tx) => new(this, tx);
+
+    /// <summary>Messages of one batch written into one transaction, with the batch's caches (reply-token key, policy, rule engine).</summary>
+    public sealed class TicketBatch
+    {
+        private readonly TicketWriter writer;
+        private readonly IStorageTransaction tx;
+        private byte[]? replyTokenKey;
+        private RuleEngine? engine;
+
+        internal TicketBatch(TicketWriter writer, IStorageTransaction tx)
+        {
+            this.writer = writer;
+            this.tx = tx;
+            // One policy for the whole batch: a reload takes effect from the next batch.
+            Policy = writer.CurrentPolicy;
+        }
+
+        /// <summary>The transaction of the batch.</summary>
+        public IStorageTransaction Transaction => tx;
+
+        /// <summary>The policy in force for this batch.</summary>
+        public SupportPolicy Policy { get; }
+
+        internal RuleEngine Engine => engine ??= writer.NewEngine(Policy);
+
+        internal async Task<byte[]> ReplyTokenKeyAsync(CancellationToken cancellationToken) =>
+            replyTokenKey ??= await writer.ReadReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
+
+        /// <summary>
+        /// Writes one message into the batch's transaction. Throws <see cref="ConcurrentDuplicateException"/>
+        /// when another worker committed the same Message-ID meanwhile (the transaction must then be rolled back).
+        /// </summary>
+        public Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken) =>
+            writer.WriteInAsync(this, inbound, cancellationToken);
+    }
+
+    private SupportPolicy CurrentPolicy => context.Policy;
+
+    private RuleEngine NewEngine(SupportPolicy policy) => new(policy, ruleLogger);
+
+    private Task<byte[]> ReadReplyTokenKeyAsync(IStorageTransaction tx, CancellationToken cancellationToken) =>
+        settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken);
+
+    /// <summary>The per-message logic, inside the batch's transaction (<c>batch.Transaction</c>); never commits.</summary>
+    private async Task<IngestResult> WriteInAsync(TicketBatch batch, InboundMessage inbound, CancellationToken cancellationToken)
+    {
+        var tx = batch.Transaction;
         var kind = inbound.Classification.Kind;
         var kindName = kind.ToName();
-        await using var tx = await database.BeginAsync(cancellationToken).ConfigureAwait(false);
 
         var (isDuplicate, duplicateOf) = await DuplicateOfAsync(tx, inbound.MessageId, cancellationToken).ConfigureAwait(false);
         if (isDuplicate)
             return new IngestResult(IngestResult.Duplicate, duplicateOf, inbound.MessageId, kindName, "Message-ID already stored");
 
-        var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
+        var key = await batch.ReplyTokenKeyAsync(cancellationToken).ConfigureAwait(false);
         var resolver = new ThreadResolver(new StoreThreadingLookup(tickets, tx), new ReplyToken(key), context.SubjectTag,
             context.MailboxAddresses, context.Threading.FallbackWindow, context.Threading.ReopenWindow, time);
         var decision = await resolver.ResolveAsync(inbound.Message, kind, inbound.Classification.ReturnedMessageIds, cancellationToken).ConfigureAwait(false);
@@ -40,11 +104,11 @@ public sealed class TicketWriter(
         // Rules route new tickets only: a follow-up keeps the team, owner and priority it has.
         RuleOutcome? routing = null;
         string? language = null;
-        var policy = context.Policy;
+        var policy = batch.Policy;
         if (decision.Action != ThreadAction.Append && kind is MessageKind.Customer or MessageKind.List)
         {
             var at = time.GetUtcNow();
-            var engine = new RuleEngine(policy, ruleLogger);
+            var engine = batch.Engine;
             var input = RuleInput.ForMessage(inbound.Message, kind, policy.BusinessHours.Default?.IsOpen(at) ?? true);
             language = input.Language;
             routing = engine.Evaluate(input);
@@ -124,9 +188,9 @@ public sealed class TicketWriter(
         }, cancellationToken).ConfigureAwait(false);
         if (added.IsDuplicate)
         {
-            // Another worker stored the same message a moment ago: nothing of ours is committed.
-            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return new IngestResult(IngestResult.Duplicate, null, inbound.MessageId, kindName, "Message-ID already stored");
+            // Another worker stored the same message a moment ago: nothing of ours may be committed
+            // (a ticket may have been created above); the caller rolls back and writes again.
+            throw new ConcurrentDuplicateException(inbound.MessageId);
         }
 
         await tickets.AddParticipantsAsync(tx, ticket.Id, Participants(inbound), now, cancellationToken).ConfigureAwait(false);
@@ -147,7 +211,6 @@ public sealed class TicketWriter(
 
         // Last: it re-reads the ticket, which the lines above may have written from their own copy.
         await agentMail.HandleAsync(tx, ticket, inbound, decision, cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new IngestResult(action, ticket.Number, inbound.MessageId, kindName, decision.Reason);
     }
 
@@ -166,7 +229,6 @@ public sealed class TicketWriter(
             Uid = inbound.Source.Uid,
             ReceivedAt = time.GetUtcNow(),
         }, cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new IngestResult(IngestResult.Ignored, null, inbound.MessageId, kindName, reason);
     }
 

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using TicketWorker.Configuration;
+using TicketWorker.Hosting;
+using TicketWorker.Intake;
+using TicketWorker.Storage;
+
+namespace TicketWorker.Bench;
+
+/// <summary>
+/// The worker side of <see cref="IngestBacklogBenchmark"/>, in its own process: a fresh database,
+/// then one catch-up of the folder through the real intake, timed from connect to the last commit.
+/// Prints a RESULT line: messages, seconds, and the counts that show every message was ticketed.
+/// </summary>
+internal sealed class IngestRunBenchmark : IBenchmark
+{
+    public string Name => "ingest-run";
+
+    public string Usage => "--provider sqlite|postgres --folder F [--connection C] [--port P] [--smtp-port P]  (child of 'ingest')";
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var provider = Options.String(args, "--provider", "sqlite");
+        var folder = Options.String(args, "--folder", "INBOX");
+        var connection = Options.Find(args, "--connection");
+        var port = Options.Int(args, "--port", 10143);
+        var smtpPort = Options.Int(args, "--smtp-port", 10025);
+        if (provider == "postgres" && connection is not null) await RecreatePostgresAsync(connection, cancellationToken);
+
+        using var config = BenchConfig.Create(provider, connection, $$"""
+            { "Name": "bench", "Address": "{{ImapFetchBenchmark.User}}", "Folder": "{{folder}}", "FirstStart": "Import", "ProcessedKeyword": null,
+              "Imap": { "Host": "127.0.0.1", "Port": {{port}}, "Security": "None", "Password": "secret" } }
+            """, smtpPort);
+        using var host = await TicketWorkerHost.OpenAsync(TicketWorkerHost.CreateBuilder(config.ConfigFolder), cancellationToken: cancellationToken);
+        var mailbox = host.Services.GetRequiredService<TicketWorkerOptions>().Mailboxes.Single();
+        var rssBefore = PeakRssMb();
+        var watch = Stopwatch.StartNew();
+        using var client = await ServerConnections.OpenImapAsync(host.Services.GetRequiredService<LoadedSettings>(), mailbox, cancellationToken);
+        var intake = host.Services.GetRequiredService<MailboxIntakeFactory>().Create(mailbox, "bench", NullLogger.Instance);
+        var imap = await intake.OpenFolderAsync(client, cancellationToken);
+        var processed = await intake.CatchUpAsync(client, imap, cancellationToken);
+        watch.Stop();
+
+        var database = host.Services.GetRequiredService<StorageDatabase>();
+        await using var db = await database.OpenConnectionAsync(cancellationToken);
+        var tickets = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tickets");
+        var stored = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages WHERE direction = 'inbound'");
+        var ignored = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ignored_messages");
+        var quarantined = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM quarantine");
+        var outbox = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox");
+        foreach (var reason in await db.QueryAsync<string>("SELECT uid || ': ' || reason FROM quarantine ORDER BY id"))
+            Console.WriteLine("quarantined: " + reason);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT {processed} {watch.Elapsed.TotalSeconds:F3} peak RSS {PeakRssMb():F0} MB (at start {rssBefore:F0} MB); {tickets} tickets, {stored} messages, {ignored} ignored, {quarantined} quarantined, {outbox} outbox rows"));
+        return 0;
+    }
+
+    /// <summary>The process's RSS high-water mark (VmHWM), in MB.</summary>
+    internal static double PeakRssMb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+        return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+    }
+
+    private static async Task RecreatePostgresAsync(string connection, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connection);
+        var name = builder.Database ?? throw new InvalidOperationException("--connection names no database");
+        builder.Database = "postgres";
+        builder.Pooling = false;
+        await using var admin = new NpgsqlConnection(builder.ConnectionString);
+        await admin.OpenAsync(cancellationToken);
+        // The name comes from the benchmark's own option; quoted as an identifier.
+        await admin.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WITH (FORCE)");
+        await admin.ExecuteAsync($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+    }
+}

@@ -1,0 +1,89 @@
+namespace TicketWorker.Storage;
+
+/// <summary>
+/// A read-only, seekable window of a file (one message inside a raw-mail segment). Owns the file
+/// stream. Seekable so MimeKit can parse persistently (attachments stay on disk, not in memory).
+/// </summary>
+internal sealed class SliceStream : Stream
+{
+    private readonly FileStream file;
+    private readonly long start;
+    private readonly long length;
+    private long position;
+
+    public SliceStream(FileStream file, long start, long length)
+    {
+        this.file = file;
+        this.start = start;
+        this.length = length;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => true;
+
+    public override bool CanWrite => false;
+
+    public override long Length => length;
+
+    public override long Position
+    {
+        get => position;
+        set => Seek(value, SeekOrigin.Begin);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var wanted = (int)Math.Min(buffer.Length, length - position);
+        if (wanted <= 0) return 0;
+        // Only after a seek: moving a FileStream drops its read buffer.
+        if (file.Position != start + position) file.Position = start + position;
+        var read = file.Read(buffer[..wanted]);
+        position += read;
+        return read;
+    }
+
+    // Synchronous on purpose: the segment was just written and sits in the page cache, and MimeKit
+    // reads in small pieces; Linux "async" file reads are thread-pool hops that cost more than the copy.
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        var target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => position + offset,
+            SeekOrigin.End => length + offset,
+            _ => throw new ArgumentOutOfRangeException(nameof(origin)),
+        };
+        ArgumentOutOfRangeException.ThrowIfNegative(target, nameof(offset));
+        position = target;
+        return position;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) file.Dispose();
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await file.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+}

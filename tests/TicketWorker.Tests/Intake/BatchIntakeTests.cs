@@ -1,0 +1,124 @@
+using System.Text;
+using TicketWorker.Intake;
+using TicketWorker.Storage;
+using TicketWorker.Tests.Infrastructure;
+
+namespace TicketWorker.Tests.Intake;
+
+/// <summary>
+/// Group commit: a batch of messages is written in one transaction with the checkpoint, each message
+/// seeing the ones before it; one bad message is quarantined without holding back the others.
+/// </summary>
+public class BatchIntakeTests
+{
+    private IngestHarness _h = null!;
+
+    [SetUp]
+    public async Task SetUp() => _h = await IngestHarness.StartAsync();
+
+    [TearDown]
+    public void TearDown() => _h.Dispose();
+
+    private static byte[] Bytes(string raw) => Encoding.UTF8.GetBytes(raw.ReplaceLineEndings("\r\n"));
+
+    /// <summary>Writes the messages into one segment (UIDs 1…n of mailbox "support") and ingests them as one batch.</summary>
+    private async Task<IReadOnlyList<IngestResult>> IngestBatchAsync(IReadOnlyList<byte[]> messages, Func<IStorageTransaction, Task>? inTransaction = null)
+    {
+        await using var segment = _h.App.RawStore.BeginSegment();
+        var items = new List<IngestBatchItem>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var (reference, fullSize) = await segment.AppendAsync(new MemoryStream(messages[i]));
+            items.Add(new IngestBatchItem(reference, new IngestSource("support", i + 1), fullSize));
+        }
+        return await _h.App.Ingest.IngestBatchAsync(segment, items, inTransaction, CancellationToken.None);
+    }
+
+    private Task<int> QuarantinedAsync() => _h.App.Database.InReadAsync(tx => _h.App.Quarantine.CountAsync(tx));
+
+    [Test]
+    public async Task AFollowUpInTheSameBatchJoinsTheTicketItsFirstMessageOpened()
+    {
+        var results = await IngestBatchAsync([
+            Bytes(Mails.Customer("ann@example.org", "Printer broken", "b1@example.org")),
+            Bytes(Mails.Customer("bob@example.com", "Invoice", "b2@example.com")),
+            Bytes(Mails.Reply("ann@example.org", "Re: Printer broken", "b3@example.org", "b1@example.org")),
+        ]);
+        Assert.That(results.Select(r => r.Action), Is.EqualTo(new[] { "created", "created", "appended" }));
+        Assert.That(results[2].Ticket, Is.EqualTo(results[0].Ticket));
+        Assert.That((await _h.InboundCountsAsync())[results[0].Ticket!.Value], Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task AMessageIdTwiceInOneBatchIsStoredOnce()
+    {
+        var mail = Bytes(Mails.Customer("ann@example.org", "Printer broken", "dup-1@example.org"));
+        var results = await IngestBatchAsync([mail, Bytes(Mails.Customer("bob@example.com", "Other", "dup-2@example.com")), mail]);
+        Assert.That(results.Select(r => r.Action), Is.EqualTo(new[] { "created", "created", "duplicate" }));
+        Assert.That(results[2].Ticket, Is.EqualTo(results[0].Ticket));
+        Assert.That((await _h.InboundCountsAsync()).Values, Is.EqualTo(new[] { 1, 1 }));
+        var acks = await _h.App.Database.InReadAsync(tx => _h.App.Outbox.CountAsync(tx));
+        Assert.That(acks.Queued, Is.EqualTo(2), "one acknowledgement per new ticket, none for the duplicate");
+    }
+
+    [Test]
+    public async Task ABadMessageInABatchIsQuarantinedWithItsBytesAndTheOthersAreTicketed()
+    {
+        byte[] garbage = [0, 1, 2, 3, 0xff, 0xfe, 0, 0, 9];
+        var tooLarge = Bytes(Mails.Customer("carl@example.org", "Huge", "huge@example.org", body: new string('x', 300_000)));
+        var results = await IngestBatchAsync([
+            Bytes(Mails.Customer("ann@example.org", "Before", "q1@example.org")),
+            garbage,
+            tooLarge,
+            Bytes(Mails.Customer("bob@example.com", "After", "q2@example.com")),
+        ]);
+        Assert.That(results.Select(r => r.Action), Is.EqualTo(new[] { "created", "quarantined", "quarantined", "created" }));
+        Assert.That(await QuarantinedAsync(), Is.EqualTo(2));
+        var items = await _h.App.Database.InReadAsync(tx => _h.App.Quarantine.ListAsync(tx, false));
+        var kept = items.Single(i => i.Uid == 2);
+        await using (var raw = await _h.App.RawStore.OpenAsync(kept.RawReference))
+        {
+            var copy = new MemoryStream();
+            await raw.CopyToAsync(copy);
+            Assert.That(copy.ToArray(), Is.EqualTo(garbage), "the raw bytes of the bad message are kept");
+        }
+        Assert.That(items.Single(i => i.Uid == 3).Reason, Does.Contain("exceeds MaxMessageSize"));
+    }
+
+    [Test]
+    public async Task NothingOfABatchIsCommittedWhenItsCheckpointCannotBeWrittenAndTheRetryWritesItOnce()
+    {
+        var mails = new[]
+        {
+            Bytes(Mails.Customer("ann@example.org", "Printer broken", "c1@example.org")),
+            Bytes(Mails.Reply("ann@example.org", "Re: Printer broken", "c2@example.org", "c1@example.org")),
+        };
+        // The commit point fails (as a crash or a lost database would): the batch and the checkpoint go together.
+        Assert.ThrowsAsync<IOException>(() => IngestBatchAsync(mails, _ => throw new IOException("disk gone")));
+        Assert.That(await _h.TicketsAsync(), Is.Empty);
+        Assert.That(await _h.App.Database.InReadAsync(tx => _h.App.MailboxState.GetCheckpointAsync(tx, "support", "INBOX")), Is.Null);
+
+        var results = await IngestBatchAsync(mails, tx => _h.App.MailboxState.SetCheckpointAsync(tx,
+            new MailboxCheckpoint { Mailbox = "support", Folder = "INBOX", UidValidity = 1, LastUid = 2 }));
+        Assert.That(results.Select(r => r.Action), Is.EqualTo(new[] { "created", "appended" }));
+        Assert.That((await _h.InboundCountsAsync()).Values, Is.EqualTo(new[] { 2 }));
+        var checkpoint = await _h.App.Database.InReadAsync(tx => _h.App.MailboxState.GetCheckpointAsync(tx, "support", "INBOX"));
+        Assert.That(checkpoint!.LastUid, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task TheBatchSegmentIsOneFileAndEachMessageReadsBackExactly()
+    {
+        var mails = Enumerable.Range(0, 5).Select(i => Bytes(Mails.Customer($"c{i}@example.org", $"Seg {i}", $"seg-{i}@example.org"))).ToArray();
+        await IngestBatchAsync(mails);
+        Assert.That(Directory.EnumerateFiles(Path.Combine(_h.DataPath, "raw", "seg"), "*.seg", SearchOption.AllDirectories).Count(), Is.EqualTo(1));
+        foreach (var t in await _h.TicketsAsync())
+        {
+            var message = (await _h.TicketAsync(t.Ticket.Number))!.Messages.Single(m => m.Direction == MessageDirection.Inbound);
+            await using var raw = await _h.App.RawStore.OpenAsync(message.RawReference!);
+            var copy = new MemoryStream();
+            await raw.CopyToAsync(copy);
+            Assert.That(copy.ToArray(), Is.EqualTo(mails.Single(m => Encoding.UTF8.GetString(m).Contains(message.MessageId, StringComparison.Ordinal))));
+        }
+    }
+}
