@@ -418,6 +418,11 @@ smtpd_sasl_path = $STATE/run/dovecot/auth-postfix
 smtpd_sasl_auth_enable = no
 smtp_dns_support_level = disabled
 lmtp_host_lookup = native
+# A test stack restarts Dovecot under Postfix: retry deferred deliveries within seconds, not Postfix's
+# production minutes, so mail deferred while Dovecot was down arrives soon after it is back.
+queue_run_delay = 2s
+minimal_backoff_time = 2s
+maximal_backoff_time = 10s
 # OpenDKIM (install/agent-auth.sh) signs AUTH submissions and verifies the rest; while it is not
 # running mail flows unsigned and unverified.
 smtpd_milters = inet:$HOST:$OPENDKIM_PORT

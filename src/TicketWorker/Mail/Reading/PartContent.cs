@@ -124,6 +124,12 @@ internal static class PartContent
             int n;
             while (written < max && (n = await raw.ReadAsync(input.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
+                // MimeKit's decoders carry bytes over between chunks (an "=" at a chunk's end) and want room for them too.
+                if (decoder is not null && decoder.EstimateOutputLength(n) is var need && decoded.Length < need)
+                {
+                    ArrayPool<byte>.Shared.Return(decoded);
+                    decoded = ArrayPool<byte>.Shared.Rent(need);
+                }
                 var count = base64 is not null ? base64.Decode(input.AsSpan(0, n), decoded)
                     : decoder is not null ? decoder.Decode(input, 0, n, decoded)
                     : CopyTo(input.AsSpan(0, n), decoded);
