@@ -78,6 +78,7 @@ public sealed partial class EscalationScanner(
         var fired = (await sla.ListFiredLevelsAsync(tx, ticketId, cancellationToken).ConfigureAwait(false)).ToHashSet();
         var before = ticket;
         var count = 0;
+        var firedHere = new List<int>();
 
         if (ticket.Status == TicketStatus.Open && state.SlaPausedAt is null)
         {
@@ -88,6 +89,7 @@ public sealed partial class EscalationScanner(
                 var reason = Reason(level, ticket, state, calculator);
                 if (!await sla.RecordEscalationAsync(tx, ticketId, level.Level, now, worker.Id, reason, cancellationToken).ConfigureAwait(false)) continue;
                 fired.Add(level.Level);
+                firedHere.Add(level.Level);
                 count++;
                 ticket = await ApplyAsync(tx, ticket, level, reason, calculator.Policy, now, cancellationToken).ConfigureAwait(false);
                 Log.Fired(logger, ticket.Number, level.Level, reason);
@@ -106,6 +108,8 @@ public sealed partial class EscalationScanner(
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // Counted once committed: a rolled-back level did not fire.
+        foreach (var l in firedHere) Observability.TicketWorkerMetrics.Escalated(l);
         return count;
     }
 
