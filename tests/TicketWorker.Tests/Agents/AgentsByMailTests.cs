@@ -164,6 +164,52 @@ public class AgentsByMailTests
         Assert.That(details.Messages.Where(m => m.MessageId.StartsWith("spoof-", StringComparison.Ordinal)).Select(m => m.Kind), Is.EqualTo(new[] { "customer", "customer" }));
     }
 
+    [Test]
+    public async Task AReplyAllThatCopiesPlainSupportIsTheAgentsAnswerWhenTheWorkerVerifiesItsDkimSignature()
+    {
+        // A reply-all from an agent who reads the shared mailbox carries no reply token. With dkim configured
+        // (the agents' server signs their mail: OpenDKIM in the test stack, key served by the stack's DNS), it
+        // is still the agent's answer: first response, pending, and not sent to the customer a second time.
+        _h.Dispose();
+        _h = await IngestHarness.StartAsync(
+            extraSettings: $", \"TemplatesPath\": \"{Path.Combine(RepoRoot.Path, "templates")}\", "
+                + $"\"AgentVerification\": {{ \"Methods\": [\"token\", \"dkim\"], \"DnsServer\": \"{Verification.AgentAuthStack.DnsServer}\" }}",
+            mailboxes: IngestHarness.StackMailbox("support", _folder, extra: "\"FirstStart\": \"Import\","), rules: Rules);
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var subject = $"Scanner jams {run}";
+        var customer = "customer15";
+
+        var first = new MimeMessage { Subject = subject, MessageId = $"first-{run}@customer.example" };
+        first.From.Add(new MailboxAddress("Customer Fifteen", MailStack.Address(customer)));
+        first.To.Add(MailboxAddress.Parse("support@example.test"));
+        first.Body = new TextPart("plain") { Text = "Hello,\nthe scanner jams on every page.\n" };
+        await SendAsync(first);
+        await TakeInAsync(first.MessageId);
+        var number = (await _h.TicketsAsync()).Single().Ticket.Number;
+        await SendOutboxAsync();
+
+        var direct = new MimeMessage { Subject = $"Re: {subject}", MessageId = $"direct-{run}@agent.example" };
+        direct.From.Add(new MailboxAddress("Agent One", "agent1@example.test"));
+        direct.To.Add(new MailboxAddress("Customer Fifteen", MailStack.Address(customer)));
+        direct.Cc.Add(MailboxAddress.Parse("support@example.test"));
+        direct.InReplyTo = first.MessageId;
+        direct.References.Add(first.MessageId);
+        direct.Body = new TextPart("plain") { Text = $"Hello,\nplease clean roller {run}.\n" };
+        await SubmitAsync(direct, "agent1");
+        await TakeInAsync(direct.MessageId);
+        await SendOutboxAsync();
+
+        var shown = await ShowAsync(number);
+        Assert.That(shown.GetProperty("firstResponseAt").ValueKind, Is.EqualTo(JsonValueKind.String), "the reply-all is the first response");
+        Assert.That(shown.GetProperty("status").GetString(), Is.EqualTo("pending"));
+        var check = shown.GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("messageId").GetString() == direct.MessageId).GetProperty("agentCheck").GetString();
+        Assert.That(check, Does.StartWith("dkim"), "verified by the worker's own DKIM check");
+        Assert.That((await _h.TicketAsync(number))!.Messages.Single(m => m.MessageId == direct.MessageId).Kind, Is.EqualTo("agent"));
+
+        using var customerBox = await TestMailbox.ConnectAsync(customer);
+        await OneAsync(customerBox, SearchQuery.BodyContains($"clean roller {run}"), "the reply-all reached the customer once, directly");
+    }
+
     private async Task<JsonElement> ShowAsync(long number)
     {
         var output = new StringWriter();
