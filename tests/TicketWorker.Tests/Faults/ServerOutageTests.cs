@@ -55,7 +55,11 @@ public class ServerOutageTests
         Assert.Multiple(() =>
         {
             Assert.That(acks, Has.Count.EqualTo(count), "every acknowledgement delivered");
-            Assert.That(acks.Values.Where(a => a.Copies != 1), Is.Empty, "none delivered twice");
+            // One mail may be in flight when Postfix stops: if Postfix had queued it but its "250" never
+            // reached us, the retry delivers it again (RFC 1047; the sender cannot tell the two apart).
+            // Anything beyond that one would be our duplicate.
+            Assert.That(acks.Values.Where(a => a.Copies > 2), Is.Empty, "no acknowledgement delivered more than twice");
+            Assert.That(acks.Values.Count(a => a.Copies == 2), Is.LessThanOrEqualTo(1), "at most the one mail in flight when Postfix stopped is delivered twice");
         });
     }
 
