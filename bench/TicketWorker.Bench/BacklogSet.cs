@@ -53,7 +53,7 @@ internal static class BacklogSet
         var body = new StringBuilder();
         while (body.Length < textSize / (lang.Charset == "utf-8" && lang.Transfer == "base64" ? 3 : 1)) body.Append(lang.Text).Append("\r\n");
         if (isReply) body.Append("\r\n> ").Append(lang.Text).Append("\r\n");
-        var textPart = TextPart(body.ToString(), lang.Charset, lang.Transfer);
+        var textPart = SyntheticSet.TextPart(body.ToString(), lang.Charset, lang.Transfer);
         if (!html && attachment == 0)
         {
             output.Write(textPart);
@@ -85,45 +85,5 @@ internal static class BacklogSet
         }
         Write($"--mixed-{index}--\r\n");
         return output.ToArray();
-    }
-
-    private static byte[] TextPart(string body, string charset, string transfer)
-    {
-        var bytes = Encoding.GetEncoding(charset).GetBytes(body);
-        var encoded = transfer switch
-        {
-            "base64" => Encoding.ASCII.GetBytes(Convert.ToBase64String(bytes, Base64FormattingOptions.InsertLineBreaks) + "\r\n"),
-            "quoted-printable" => QuotedPrintable(bytes),
-            _ => bytes,
-        };
-        var header = Encoding.ASCII.GetBytes($"Content-Type: text/plain; charset={charset}\r\nContent-Transfer-Encoding: {transfer}\r\n\r\n");
-        return [.. header, .. encoded];
-    }
-
-    // RFC 2045 §6.7 with soft breaks at 76 columns, so the set does not depend on our writer.
-    private static byte[] QuotedPrintable(byte[] bytes)
-    {
-        var sb = new StringBuilder();
-        var column = 0;
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            var b = bytes[i];
-            if (b == '\r' && i + 1 < bytes.Length && bytes[i + 1] == '\n')
-            {
-                sb.Append("\r\n");
-                i++;
-                column = 0;
-                continue;
-            }
-            var token = b is >= 33 and <= 126 and not (byte)'=' || b == ' ' ? ((char)b).ToString() : $"={b:X2}";
-            if (column + token.Length > 75)
-            {
-                sb.Append("=\r\n");
-                column = 0;
-            }
-            sb.Append(token);
-            column += token.Length;
-        }
-        return Encoding.ASCII.GetBytes(sb.ToString());
     }
 }

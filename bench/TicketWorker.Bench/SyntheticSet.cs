@@ -90,7 +90,8 @@ internal static class SyntheticSet
         return output.ToArray();
     }
 
-    private static byte[] TextPart(string body, string charset, string transfer)
+    /// <summary>A text/plain part (headers and encoded body) in the charset and transfer encoding given; BacklogSet uses it too.</summary>
+    internal static byte[] TextPart(string body, string charset, string transfer)
     {
         var bytes = Encoding.GetEncoding(charset).GetBytes(body);
         var encoded = transfer switch
