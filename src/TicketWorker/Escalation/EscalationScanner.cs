@@ -124,11 +124,29 @@ public sealed partial class EscalationScanner(
         var changed = ticket with { EscalationLevel = Math.Max(ticket.EscalationLevel, level.Level), UpdatedAt = now };
         if (level.RaisePriority) changed = changed with { Priority = Priorities.Raise(changed.Priority) };
         if (level.ReassignTeam is { } teamName && current.FindTeam(teamName) is { } team)
-            changed = changed with { Team = team.Name, Owner = team.Owner ?? team.Lead ?? team.Members.FirstOrDefault() };
+            changed = await ReassignToTeamAsync(tx, changed, team, level.Level, current, now, cancellationToken).ConfigureAwait(false);
         if (level.ReassignAgent is { } agentEmail) changed = changed with { Owner = agentEmail.ToLowerInvariant() };
         if (level.Tags.Count > 0)
             changed = changed with { Tags = [.. changed.Tags.Concat(level.Tags).Distinct(StringComparer.OrdinalIgnoreCase)] };
         return changed;
+    }
+
+    /// <summary>
+    /// The ticket handed to <paramref name="team"/>, its owner picked by the team's <c>assign:</c> mode exactly as for a
+    /// new ticket (fixed owner, round robin with the stored position, least open; agents away skipped), the pick recorded
+    /// among the ticket's rule decisions. Nobody available and no team owner: the ticket waits in the team unowned.
+    /// </summary>
+    private async Task<TicketRecord> ReassignToTeamAsync(Storage.IStorageTransaction tx, TicketRecord ticket, Team team, int level, SupportPolicy current,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var today = current.BusinessHours.Default?.Today(now) ?? DateOnly.FromDateTime(now.UtcDateTime);
+        var by = $"escalation level {level}";
+        var picked = await new RuleEngine(current).AssignAsync(new RuleOutcome { Team = team.Name, TeamSetBy = by }, tx, tickets, today, cancellationToken)
+            .ConfigureAwait(false);
+        foreach (var d in picked.Decisions)
+            await tickets.AddRuleDecisionAsync(tx, new RuleDecisionRecord { TicketId = ticket.Id, RuleName = d.Rule, Action = $"team={team.Name}, {d.Action}", DecidedAt = now },
+                cancellationToken).ConfigureAwait(false);
+        return ticket with { Team = team.Name, Owner = picked.Owner };
     }
 
     /// <summary>The agents a level tells: the owner, the team's lead, the team's members (not away, each once).</summary>

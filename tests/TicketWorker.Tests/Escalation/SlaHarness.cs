@@ -104,7 +104,7 @@ internal sealed class SlaHarness : IAsyncDisposable
     public static readonly DateTimeOffset Monday = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
     public static async Task<SlaHarness> StartAsync(string? rules = null, DateTimeOffset? start = null, StorageProvider provider = StorageProvider.Sqlite,
-        Action<IServiceCollection>? overrides = null, bool realClock = false)
+        Action<IServiceCollection>? overrides = null, bool realClock = false, bool shippedTemplates = false)
     {
         var h = new SlaHarness(start ?? Monday) { _realClock = realClock };
         string database;
@@ -129,6 +129,13 @@ internal sealed class SlaHarness : IAsyncDisposable
             }
             """);
         h._dir.Write("config/rules.yaml", rules ?? Agents + Calendar + Sla + Levels);
+        if (shippedTemplates)
+        {
+            // The repository's templates/ beside config/, where TemplatesPath points by default.
+            var source = Path.Combine(RepoRoot.Path, "templates");
+            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+                h._dir.Write(Path.Combine("templates", Path.GetRelativePath(source, file)), File.ReadAllText(file));
+        }
         h.App = await h.OpenAppAsync(overrides);
         return h;
     }
