@@ -33,7 +33,8 @@ public static class DigestMail
         t.Append(Invariant($"Support digest for {DayName(report.Day)} ({report.TimeZone.Id})\n\n"));
         t.Append(Columns(["new", "answered", "closed", "SLA breaches", "open backlog"],
             [[Num(report.New), Num(report.Answered), Num(report.Closed), Num(report.Breached), Num(report.Backlog.Total)]], firstIsName: false));
-        t.Append("\nResponse times (elapsed)\n");
+        t.Append(Invariant($"SLA breaches on the day: {report.FirstResponseBreached} first response, {report.ResolutionBreached} resolution\n"));
+        t.Append('\n').Append(TimesHeading(report)).Append('\n');
         t.Append(Columns(["", "tickets", "p50", "p90"],
         [
             ["first response", Num(report.FirstResponse.Count), Duration(report.FirstResponse.P50), Duration(report.FirstResponse.P90)],
@@ -66,9 +67,11 @@ public static class DigestMail
         HtmlTable(h, ["new", "answered", "closed", "SLA breaches", "open backlog"],
             [[Num(report.New), Num(report.Answered), Num(report.Closed), Num(report.Breached), Num(report.Backlog.Total)]], firstIsName: false);
 
+        h.Append("<p style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#222;margin:0 0 18px 0;\">")
+            .Append(E(Invariant($"SLA breaches on the day: {report.FirstResponseBreached} first response, {report.ResolutionBreached} resolution"))).Append("</p>\n");
         h.Append(Invariant($"<img src=\"cid:{E(chartContentId)}\" width=\"{DigestChart.Width}\" height=\"{DigestChart.Height}\" alt=\"New and closed tickets per day, last {report.Days.Count} days\" style=\"display:block;border:0;margin:0 0 18px 0;\">\n"));
 
-        h.Append("<h2 style=\"").Append(Heading).Append("\">Response times (elapsed)</h2>\n");
+        h.Append("<h2 style=\"").Append(Heading).Append("\">").Append(E(TimesHeading(report))).Append("</h2>\n");
         HtmlTable(h, ["", "tickets", "p50", "p90"],
         [
             ["first response", Num(report.FirstResponse.Count), Duration(report.FirstResponse.P50), Duration(report.FirstResponse.P90)],
@@ -90,10 +93,19 @@ public static class DigestMail
         return h.ToString();
     }
 
+    /// <summary>Says which clock the percentiles are on.</summary>
+    private static string TimesHeading(DigestReport report) => report.BusinessTime
+        ? "Response times (business hours of each ticket's team calendar)"
+        : "Response times (elapsed: rules.yaml has no business_hours)";
+
     private const string Notes =
-        "Answered: the first agent reply was on this day. Times are elapsed time from the customer's first mail, " +
-        "percentiles by nearest rank. Breaches: the resolution time promised to the customer fell on this day and the " +
-        "ticket was not closed by then. Open and overdue: not closed at the end of the day. Rows count by the ticket's current owner and team.";
+        "Answered: the first agent reply was on this day. Times run from the customer's first mail to the first agent reply " +
+        "or the close, in business hours of the ticket's team calendar (every hour counts without business_hours); " +
+        "percentiles by nearest rank. Breaches: a first-response or resolution due time of the ticket's SLA fell on this day " +
+        "and was not met by then (a ticket waiting on the customer had its clock stopped). Open and overdue: not closed at " +
+        "the end of the day; overdue, its resolution was due. Per agent: new, breaches and backlog count by the ticket's owner, " +
+        "answered by the agent who gave the first response, closed by the agent whose mail closed it or (auto-close); " +
+        "(not recorded): no agent mail did it, so who did is not known.";
 
     private static string[] RowCells(DigestRow r) =>
         [r.Label, Num(r.New), Num(r.Answered), Num(r.Closed), Num(r.Breached), Num(r.Backlog.Total), Num(r.Backlog.Overdue), Duration(r.FirstResponseP50)];

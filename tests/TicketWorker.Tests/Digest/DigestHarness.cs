@@ -85,8 +85,13 @@ internal sealed class DigestHarness : IAsyncDisposable
     public DigestReader Reader => App.Get<DigestReader>();
     public DigestSender Sender => App.Get<DigestSender>();
 
-    /// <summary>Stores a ticket with these facts (created, then updated, through the ticket store).</summary>
-    public Task<TicketRecord> TicketAsync(string? owner, string? team, string created, string? firstResponse = null, string? closed = null, string? due = null) =>
+    /// <summary>
+    /// Stores a ticket with these facts (created, then updated, through the ticket store); <paramref name="due"/> is its
+    /// SLA resolution due time, <paramref name="firstDue"/> its first-response due time, <paramref name="paused"/> when
+    /// its SLA clock stopped (pending).
+    /// </summary>
+    public Task<TicketRecord> TicketAsync(string? owner, string? team, string created, string? firstResponse = null, string? closed = null, string? due = null,
+        string? firstDue = null, string? paused = null) =>
         App.Database.InTransactionAsync(async tx =>
         {
             var createdAt = At(created);
@@ -99,12 +104,36 @@ internal sealed class DigestHarness : IAsyncDisposable
             {
                 FirstResponseAt = firstResponse is null ? null : At(firstResponse),
                 ClosedAt = closed is null ? null : At(closed),
-                Status = closed is null ? TicketStatus.Open : TicketStatus.Closed,
-                EstimateDueAt = due is null ? null : At(due),
+                Status = closed is null ? paused is null ? TicketStatus.Open : TicketStatus.Pending : TicketStatus.Closed,
                 UpdatedAt = closed is null ? createdAt : At(closed),
             };
             await App.Tickets.UpdateTicketAsync(tx, ticket);
+            await App.Get<ISlaStore>().SetSlaAsync(tx, ticket.Id, new TicketSla
+            {
+                FirstResponseDueAt = firstDue is null ? null : At(firstDue),
+                ResolutionDueAt = due is null ? null : At(due),
+                SlaPausedAt = paused is null ? null : At(paused),
+            });
             return ticket;
+        });
+
+    /// <summary>Stores a verified agent's inbound mail on the ticket (kind <c>agent</c> for an answer, <c>note</c> for commands only).</summary>
+    public Task AgentMailAsync(TicketRecord ticket, string from, string at, string kind = "agent") =>
+        MessageAsync(ticket, MessageDirection.Inbound, kind, from, At(at));
+
+    /// <summary>Stores the auto-close mail to the customer, queued at <paramref name="at"/>.</summary>
+    public Task AutoCloseMailAsync(TicketRecord ticket, string at) =>
+        MessageAsync(ticket, MessageDirection.Outbound, "closed", "support@example.test", At(at));
+
+    private Task MessageAsync(TicketRecord ticket, MessageDirection direction, string kind, string from, DateTimeOffset at) =>
+        App.Database.InTransactionAsync(async tx =>
+        {
+            await App.Tickets.AddMessageAsync(tx, new MessageRecord
+            {
+                TicketId = ticket.Id, Direction = direction, Kind = kind, MessageId = Guid.NewGuid().ToString("N") + "@example.test",
+                From = from, Subject = "Re: Printer", Date = at, ReceivedAt = at, Text = "text",
+            });
+            return 0;
         });
 
     /// <summary>An instant written as UTC ISO 8601, e.g. <c>2026-03-10T08:00Z</c>.</summary>

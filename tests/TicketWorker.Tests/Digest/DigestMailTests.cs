@@ -18,8 +18,11 @@ public partial class DigestMailTests
     public async Task SetUp()
     {
         _h = await DigestHarness.StartAsync();
-        await _h.TicketAsync("agent1@example.test", "support", "2026-03-10T08:00Z", "2026-03-10T09:00Z", "2026-03-10T12:00Z");
-        await _h.TicketAsync("agent2@example.test", "sales", "2026-03-09T10:00Z", "2026-03-10T10:30Z", due: "2026-03-10T12:00Z");
+        var t1 = await _h.TicketAsync("agent1@example.test", "support", "2026-03-10T08:00Z", "2026-03-10T09:00Z", "2026-03-10T12:00Z");
+        await _h.AgentMailAsync(t1, "agent1@example.test", "2026-03-10T09:00Z");
+        await _h.AgentMailAsync(t1, "agent1@example.test", "2026-03-10T12:00Z", kind: "note");
+        var t2 = await _h.TicketAsync("agent2@example.test", "sales", "2026-03-09T10:00Z", "2026-03-10T10:30Z", due: "2026-03-10T12:00Z");
+        await _h.AgentMailAsync(t2, "agent2@example.test", "2026-03-10T10:30Z");
         await _h.TicketAsync(null, null, "2026-03-04T10:00Z");
     }
 
@@ -86,16 +89,20 @@ public partial class DigestMailTests
         var (textPart, html, _) = Parts(await QueuedAsync("lead@example.test"));
         var text = textPart.Text.ReplaceLineEndings("\n");
 
-        // One ticket answered after 1h, one after 24h30m; T1 resolved in 4h; T2 due at noon and open: a breach.
+        // One ticket answered after 1h, one after 8h30m of business time (24h30m elapsed); T1 resolved in 4h; T2's
+        // resolution due at noon and open: a breach.
         Assert.That(text, Does.Contain("Support digest for Tuesday, 10 March 2026 (Europe/Berlin)"));
         Assert.That(text, Does.Contain("  new  answered  closed  SLA breaches  open backlog\n    1         2       1             1             2\n"));
-        Assert.That(text, Does.Contain("  first response        2  1h 00m   1d 0h\n"));
+        Assert.That(text, Does.Contain("SLA breaches on the day: 0 first response, 1 resolution\n"));
+        Assert.That(text, Does.Contain("Response times (business hours of each ticket's team calendar)\n"));
+        Assert.That(text, Does.Contain("  first response        2  1h 00m  8h 30m\n"));
         Assert.That(text, Does.Contain("  resolution            1  4h 00m  4h 00m\n"));
-        Assert.That(text, Does.Contain("  Agent Two <agent2@example.test>      0         1       0         1     1        1               1d 0h\n"));
+        Assert.That(text, Does.Contain("  Agent Two <agent2@example.test>      0         1       0         1     1        1              8h 30m\n"));
         Assert.That(text, Does.Contain("  < 1 day  1-3 days  3-7 days  > 7 days  total  overdue\n        0         1         1         0      2        1\n"));
         Assert.That(text, Does.Contain("  (unassigned)                         0         0       0         0     1        0                   -\n"));
         Assert.That(html.Text, Does.Contain(">Agent Two &lt;agent2@example.test&gt;</td>"));
-        Assert.That(html.Text, Does.Contain(">first response</td>").And.Contain(">1d 0h</td>"));
+        Assert.That(html.Text, Does.Contain(">first response</td>").And.Contain(">8h 30m</td>"));
+        Assert.That(html.Text, Does.Contain(">Response times (business hours of each ticket&#39;s team calendar)</h2>"));
         // Mail clients drop stylesheets and external or vector images: inline styles and the cid: image only.
         Assert.That(html.Text, Does.Not.Contain("<style").And.Not.Contain("<link").And.Not.Contain("<svg").And.Not.Contain("http"));
     }

@@ -21,13 +21,20 @@ public class DigestReaderTests(StorageProvider provider)
     public async Task SeedAsync()
     {
         _h = await DigestHarness.StartAsync(provider);
-        // T1: new, answered after 1h, closed after 4h, on D.
-        await _h.TicketAsync("agent1@example.test", "support", "2026-03-10T08:00Z", "2026-03-10T09:00Z", "2026-03-10T12:00Z", due: "2026-03-12T12:00Z");
-        // T2: new, answered after 3h, still open (backlog < 1 day).
-        await _h.TicketAsync("agent1@example.test", "support", "2026-03-10T10:00Z", "2026-03-10T13:00Z", due: "2026-03-13T12:00Z");
-        // T3: opened D-1, answered after 24h and closed after 29h on D, 3h after its promised time: a breach.
-        await _h.TicketAsync("agent2@example.test", "sales", "2026-03-09T10:00Z", "2026-03-10T10:00Z", "2026-03-10T15:00Z", due: "2026-03-10T12:00Z");
-        // T4: opened 03-05, due on D and still open: a breach; backlog 3-7 days, overdue.
+        // Business hours Mon-Fri 09:00-17:00 Berlin; durations below are business time. Breaches come from the SLA due columns.
+        // T1: new, answered after 1h by its owner agent1, closed after 4h by agent1's #close, on D.
+        var t1 = await _h.TicketAsync("agent1@example.test", "support", "2026-03-10T08:00Z", "2026-03-10T09:00Z", "2026-03-10T12:00Z", due: "2026-03-12T12:00Z");
+        await _h.AgentMailAsync(t1, "agent1@example.test", "2026-03-10T09:00Z");
+        await _h.AgentMailAsync(t1, "agent1@example.test", "2026-03-10T12:00Z", kind: "note");
+        // T2: new, answered after 3h by agent3 (not its owner agent1), first response was due after 2h: a first-response breach.
+        var t2 = await _h.TicketAsync("agent1@example.test", "support", "2026-03-10T10:00Z", "2026-03-10T13:00Z", due: "2026-03-13T12:00Z", firstDue: "2026-03-10T12:00Z");
+        await _h.AgentMailAsync(t2, "agent3@example.test", "2026-03-10T12:59:30Z");
+        // T3: opened D-1 11:00 local, answered by agent2 on D 11:00 local (6h Monday + 2h = 8h), auto-closed on D
+        // 16:00 local (6h + 7h = 13h), 3h after its resolution due time: a resolution breach.
+        var t3 = await _h.TicketAsync("agent2@example.test", "sales", "2026-03-09T10:00Z", "2026-03-10T10:00Z", "2026-03-10T15:00Z", due: "2026-03-10T12:00Z");
+        await _h.AgentMailAsync(t3, "agent2@example.test", "2026-03-10T10:00Z");
+        await _h.AutoCloseMailAsync(t3, "2026-03-10T15:00:01Z");
+        // T4: opened 03-05, due on D and still open: a resolution breach; backlog 3-7 days, overdue.
         await _h.TicketAsync("agent2@example.test", "sales", "2026-03-05T10:00Z", "2026-03-05T11:00Z", due: "2026-03-10T09:00Z");
         // T5: unassigned, no team, 23:30 local on D: new; backlog < 1 day.
         await _h.TicketAsync(null, null, "2026-03-10T22:30Z");
@@ -41,10 +48,13 @@ public class DigestReaderTests(StorageProvider provider)
         await _h.TicketAsync("agent1@example.test", "support", "2026-03-01T10:00Z", "2026-03-01T11:00Z", "2026-03-02T10:00Z");
         // T10: long gone.
         await _h.TicketAsync("agent1@example.test", "support", "2026-01-01T10:00Z", "2026-01-01T11:00Z", "2026-01-05T10:00Z");
-        // T11: answered at 23:59 local on D after 2h59m; backlog < 1 day.
-        await _h.TicketAsync("agent2@example.test", "sales", "2026-03-10T20:00Z", "2026-03-10T22:59Z");
-        // T12: owned by an address rules.yaml no longer lists; backlog 1-3 days.
-        await _h.TicketAsync("former@example.test", "support", "2026-03-08T10:00Z");
+        // T11: answered at 23:59 local on D, outside business hours (0 business time). The only agent mail on it is
+        // 2.5 hours older than the first response, so it did not give it: "(not recorded)", not agent1.
+        var t11 = await _h.TicketAsync("agent2@example.test", "sales", "2026-03-10T20:00Z", "2026-03-10T22:59Z");
+        await _h.AgentMailAsync(t11, "agent1@example.test", "2026-03-10T20:30Z");
+        // T12: owned by an address rules.yaml no longer lists; backlog 1-3 days. Resolution due on D, but pending on
+        // the customer since before: the clock stood still, no breach, not overdue.
+        await _h.TicketAsync("former@example.test", "support", "2026-03-08T10:00Z", due: "2026-03-10T10:00Z", paused: "2026-03-10T09:00Z");
 
         _report = await _h.Reader.ReadAsync(Day, _h.App.Policy.Current);
     }
@@ -68,34 +78,42 @@ public class DigestReaderTests(StorageProvider provider)
     [Test]
     public void NewAnsweredClosedAndBreachesCountTheTicketsOfTheDay()
     {
-        // New: T1 T2 T5 T11. Answered: T1 T2 T3 T11. Closed: T1 T3. Breached: T3 (closed late) T4 (still open).
-        Assert.That((_report.New, _report.Answered, _report.Closed, _report.Breached), Is.EqualTo((4, 4, 2, 2)));
+        // New: T1 T2 T5 T11. Answered: T1 T2 T3 T11. Closed: T1 T3. Breached: T2 (first response late), T3 (closed
+        // late), T4 (still open); not T12 (paused before its due time).
+        Assert.That((_report.New, _report.Answered, _report.Closed, _report.Breached), Is.EqualTo((4, 4, 2, 3)));
+        Assert.That((_report.FirstResponseBreached, _report.ResolutionBreached), Is.EqualTo((1, 2)));
     }
 
     [Test]
-    public void PercentilesAreNearestRankOverTheDaysTickets()
+    public void PercentilesAreNearestRankOverTheDaysTicketsInBusinessTime()
     {
-        // First responses 1h, 2h59m, 3h, 24h: p50 = 2nd, p90 = 4th. Resolutions 4h, 29h: p50 = 1st, p90 = 2nd.
-        Assert.That(_report.FirstResponse, Is.EqualTo(new DurationSummary(4, H(2) + TimeSpan.FromMinutes(59), H(24))));
-        Assert.That(_report.Resolution, Is.EqualTo(new DurationSummary(2, H(4), H(29))));
+        // Business time: first responses 0 (T11 at night), 1h, 3h, 8h (T3 across the evening): p50 = 2nd, p90 = 4th
+        // (elapsed would be 2h59m, 1h, 3h, 24h). Resolutions 4h, 13h (elapsed 29h): p50 = 1st, p90 = 2nd.
+        Assert.That(_report.BusinessTime, Is.True);
+        Assert.That(_report.FirstResponse, Is.EqualTo(new DurationSummary(4, H(1), H(8))));
+        Assert.That(_report.Resolution, Is.EqualTo(new DurationSummary(2, H(4), H(13))));
     }
 
     [Test]
     public void BacklogIsWhatWasNotClosedAtTheEndOfTheDayByAge()
     {
-        // < 1d: T2 T5 T11; 1-3d: T6 T12; 3-7d: T4; > 7d: T8; overdue: T4 T8.
+        // < 1d: T2 T5 T11; 1-3d: T6 T12; 3-7d: T4; > 7d: T8; overdue (resolution due passed, clock running): T4 T8.
         Assert.That(_report.Backlog, Is.EqualTo(new BacklogAges(3, 2, 1, 1, 2)));
     }
 
     [Test]
-    public void AgentRowsListConfiguredAgentsThenOtherOwnersThenUnassigned()
+    public void AgentRowsCountAnswersByTheFirstResponderAndClosesByTheCloser()
     {
+        // New, breaches, backlog by owner; answered by who answered first (T1 agent1, T2 agent3, T3 agent2, T11 not
+        // recorded); closed by who closed (T1 agent1's #close, T3 the auto-close).
         Assert.That(_report.Agents, Is.EqualTo(new[]
         {
-            new DigestRow("agent1@example.test", "Agent One <agent1@example.test>", 2, 2, 1, 0, new BacklogAges(1, 1, 0, 0, 0), H(1)),
-            new DigestRow("agent2@example.test", "Agent Two <agent2@example.test>", 1, 2, 1, 2, new BacklogAges(1, 0, 1, 1, 2), H(2) + TimeSpan.FromMinutes(59)),
-            new DigestRow("agent3@example.test", "Agent Three <agent3@example.test>", 0, 0, 0, 0, BacklogAges.Empty, null),
+            new DigestRow("agent1@example.test", "Agent One <agent1@example.test>", 2, 1, 1, 1, new BacklogAges(1, 1, 0, 0, 0), H(1)),
+            new DigestRow("agent2@example.test", "Agent Two <agent2@example.test>", 1, 1, 0, 2, new BacklogAges(1, 0, 1, 1, 2), H(8)),
+            new DigestRow("agent3@example.test", "Agent Three <agent3@example.test>", 0, 1, 0, 0, BacklogAges.Empty, H(3)),
             new DigestRow("former@example.test", "former@example.test", 0, 0, 0, 0, new BacklogAges(0, 1, 0, 0, 0), null),
+            new DigestRow(DigestReader.AutoClose, "(auto-close)", 0, 0, 1, 0, BacklogAges.Empty, null),
+            new DigestRow(DigestReader.NotRecorded, "(not recorded)", 0, 1, 0, 0, BacklogAges.Empty, TimeSpan.Zero),
             new DigestRow(null, "(unassigned)", 1, 0, 0, 0, new BacklogAges(1, 0, 0, 0, 0), null),
         }));
     }
@@ -105,8 +123,8 @@ public class DigestReaderTests(StorageProvider provider)
     {
         Assert.That(_report.Teams, Is.EqualTo(new[]
         {
-            new DigestRow("support", "support", 2, 2, 1, 0, new BacklogAges(1, 2, 0, 0, 0), H(1)),
-            new DigestRow("sales", "sales", 1, 2, 1, 2, new BacklogAges(1, 0, 1, 1, 2), H(2) + TimeSpan.FromMinutes(59)),
+            new DigestRow("support", "support", 2, 2, 1, 1, new BacklogAges(1, 2, 0, 0, 0), H(1)),
+            new DigestRow("sales", "sales", 1, 2, 1, 2, new BacklogAges(1, 0, 1, 1, 2), TimeSpan.Zero),
             new DigestRow(null, "(no team)", 1, 0, 0, 0, new BacklogAges(1, 0, 0, 0, 0), null),
         }));
     }
