@@ -26,6 +26,7 @@ public static class EscalationServiceCollectionExtensions
         services.AddSingleton<SlaClock>();
         services.AddSingleton<EscalationMail>();
         services.AddSingleton<EscalationScanner>();
+        services.AddSingleton<EscalationRecheck>();
         services.AddTransient<EscalationScanJob>();
         services.AddTransient<DigestJob>();
 

@@ -14,6 +14,17 @@ public sealed class PolicyHolder(string path, SupportPolicy initial)
     /// <summary>Loads the file; throws <see cref="Configuration.ConfigException"/> when it is broken.</summary>
     public static PolicyHolder Load(string path) => new(path, PolicyLoader.Load(path));
 
+    /// <summary>
+    /// Raised after <see cref="Reload"/> put a new policy in force, with the policy before and after; handlers only
+    /// take note (the scheduler reschedules on its own loop) and must not throw.
+    /// </summary>
+    public event Action<SupportPolicy, SupportPolicy>? Changed;
+
     /// <summary>Re-reads the file; on errors keeps the current policy and rethrows.</summary>
-    public void Reload() => _current = PolicyLoader.Load(Path);
+    public void Reload()
+    {
+        var before = _current;
+        _current = PolicyLoader.Load(Path);
+        Changed?.Invoke(before, _current);
+    }
 }

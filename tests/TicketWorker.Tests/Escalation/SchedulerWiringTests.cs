@@ -34,7 +34,7 @@ public class SchedulerWiringTests
     }
 
     /// <summary>Starts Quartz's hosted service and <see cref="EscalationSchedule"/> of an app, then tells them the application has started.</summary>
-    private static async Task<IReadOnlyList<IHostedService>> StartSchedulerAsync(TestApp app)
+    internal static async Task<IReadOnlyList<IHostedService>> StartSchedulerAsync(TestApp app)
     {
         var services = app.Services.GetServices<IHostedService>()
             .Where(s => s is EscalationSchedule || s.GetType().FullName!.StartsWith("Quartz.", StringComparison.Ordinal))
@@ -46,12 +46,12 @@ public class SchedulerWiringTests
         return services;
     }
 
-    private static async Task StopAsync(IReadOnlyList<IHostedService> services)
+    internal static async Task StopAsync(IReadOnlyList<IHostedService> services)
     {
         foreach (var service in services.Reverse()) await service.StopAsync(CancellationToken.None);
     }
 
-    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
+    internal static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan within)
     {
         var until = DateTime.UtcNow + within;
         while (DateTime.UtcNow < until)
