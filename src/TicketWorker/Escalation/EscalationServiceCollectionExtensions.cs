@@ -60,6 +60,8 @@ public static class EscalationServiceCollectionExtensions
             }
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        // Quartz takes its loggers from the container: a database restart is one line, not a stack trace per retry.
+        QuartzLogFilter.Register(services);
         services.AddHostedService<EscalationSchedule>();
         return services;
     }
