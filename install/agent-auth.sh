@@ -51,29 +51,15 @@ OPENDKIM_PID="$OPENDKIM_RUN/opendkim.pid"
 DNSMASQ_PID="$STATE/run/dnsmasq.pid"
 LOG="$STATE/log/agent-auth.log"
 
-SUDO=""
-if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+DAEMON_NAME=agent-auth
+# sudo, log/die, pid_running, port_answers, wait_until, stop_pid, apt_install (shared with mailstack.sh)
+# shellcheck source=install/lib/daemon.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/daemon.sh"
 
-log() { echo "agent-auth: $*" >&2; }
-die() { log "$*"; exit 1; }
-
-# As in mailstack.sh: a pid counts only while /proc/PID/exe is the program and it is no zombie.
-pid_running() {
-  local pidfile=$1 exe=$2 pid state
-  [ -r "$pidfile" ] || return 1
-  pid=$(tr -d ' \n' <"$pidfile")
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [ -d "/proc/$pid" ] || return 1
-  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo Z)
-  [ "$state" != Z ] || return 1
-  [ "$($SUDO readlink "/proc/$pid/exe" 2>/dev/null)" = "$exe" ] || return 1
-  echo "$pid"
-}
+print_logs() { tail -n 20 "$LOG" >&2 || true; }
 
 opendkim_pid() { pid_running "$OPENDKIM_PID" /usr/sbin/opendkim; }
 dnsmasq_pid() { pid_running "$DNSMASQ_PID" /usr/sbin/dnsmasq; }
-
-port_answers() { timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null; }
 
 install_packages() {
   local missing=()
@@ -81,21 +67,8 @@ install_packages() {
   [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
   command -v openssl >/dev/null || missing+=(openssl)
   [ ${#missing[@]} -eq 0 ] && return 0
-  log "installing ${missing[*]} (first use)"
-  # Without this the opendkim package would start its stock daemon.
-  local made_policy=0 rc=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-    $SUDO chmod 755 /usr/sbin/policy-rc.d
-    made_policy=1
-  fi
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null || rc=$?
-  if [ $rc -eq 0 ]; then
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends \
-      "${missing[@]}" >/dev/null || rc=$?
-  fi
-  if [ $made_policy -eq 1 ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
-  [ $rc -eq 0 ] || die "apt-get failed (exit $rc)"
+  # apt_install keeps the opendkim package from starting its stock daemon.
+  apt_install "${missing[@]}"
   getent passwd opendkim >/dev/null || die "the opendkim package did not create the opendkim user"
 }
 
@@ -204,27 +177,10 @@ dns_answers() {
   port_answers "$DNS_PORT"
 }
 
-wait_ready() {
-  local deadline=$((SECONDS + WAIT_SECONDS))
-  until dns_answers && port_answers "$OPENDKIM_PORT" && opendkim_pid >/dev/null && dnsmasq_pid >/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then
-      tail -n 20 "$LOG" >&2 || true
-      die "OpenDKIM ($HOST:$OPENDKIM_PORT) or dnsmasq ($HOST:$DNS_PORT) not up after ${WAIT_SECONDS}s"
-    fi
-    sleep 0.2
-  done
-}
+ready() { dns_answers && port_answers "$OPENDKIM_PORT" && opendkim_pid >/dev/null && dnsmasq_pid >/dev/null; }
 
-stop_pid() {
-  local name=$1 pid=$2 i
-  log "stopping $name (pid $pid)"
-  $SUDO kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
-    [ -d "/proc/$pid" ] || return 0
-    [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo Z)" = Z ] && return 0
-    sleep 0.2
-  done
-  die "$name (pid $pid) did not stop within 10 s"
+wait_ready() {
+  wait_until "OpenDKIM ($HOST:$OPENDKIM_PORT) or dnsmasq ($HOST:$DNS_PORT) not up after ${WAIT_SECONDS}s" ready
 }
 
 cmd_up() {

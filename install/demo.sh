@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # The demo (`./run.sh` with no arguments): starts the demo's mail stack, delivers the sample customer
 # mails in install/demo-mail/ once per stack state, runs the worker until they are tickets, prints the
-# ticket table and one acknowledgement as it arrived in a customer's INBOX, then keeps the worker
+# ticket table and one acknowledgement as it arrived in a customer's INBOX; then the printer ticket's
+# owner (agent1) answers the notification from their mail client (submission with AUTH, to the
+# notification's Reply-To, a command on the first line, the notification quoted below), and the demo
+# prints that answer as it reached the customer and the ticket's new state; then it keeps the worker
 # running in the foreground.
 #
 # Called by run.sh, which exports the demo stack's settings (TICKETWORKER_MAILSTACK_DIR and ports).
 #   TICKETWORKER_DEMO_EXIT=1        exit after printing instead of keeping the worker running (tests)
 #   TICKETWORKER_DEMO_DLL=PATH      an already built ticketworker.dll (Release) instead of building here
-#   TICKETWORKER_DEMO_WAIT=60       seconds to wait for the tickets and for the acknowledgement
+#   TICKETWORKER_DEMO_WAIT=60       seconds to wait for the tickets, the acknowledgement and the agent's answer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STATE="${TICKETWORKER_MAILSTACK_DIR:?run this through ./run.sh}"
 SMTP_PORT="${TICKETWORKER_SMTP_PORT:-20025}"
+SUBMISSION_PORT="${TICKETWORKER_SUBMISSION_PORT:-20587}"
 IMAP_PORT="${TICKETWORKER_IMAP_PORT:-20143}"
 WAIT="${TICKETWORKER_DEMO_WAIT:-60}"
 CERT="$PWD/config/demo-mailstack-cert.pem"
@@ -65,10 +69,13 @@ fi
 
 # Processed when the last sample, Ann's reply, is in her printer ticket: intake goes in UID order, so
 # the mails before it (the out-of-office included) are done too.
+printer_ticket() {
+  tw tickets list --json 2>/dev/null | grep -B1 '"subject": "Printer in the office' \
+    | sed -n 's/.*"number": \([0-9]*\).*/\1/p' | head -n 1
+}
 reply_threaded() {
   local n
-  n=$(tw tickets list --json 2>/dev/null | grep -B1 '"subject": "Printer in the office' \
-    | sed -n 's/.*"number": \([0-9]*\).*/\1/p' | head -n 1)
+  n=$(printer_ticket)
   [ -n "$n" ] && tw tickets show "$n" --json 2>/dev/null | grep -q 'demo-06-printer-reply@'
 }
 until reply_threaded; do
@@ -84,11 +91,25 @@ tw tickets list
 
 # The acknowledgement goes out through the outbox and Postfix; find it by its subject in customer1's
 # INBOX over IMAP (RFC 3501 UID SEARCH, the first match is the acknowledgement).
-imap=(curl -sS --ssl-reqd --cacert "$CERT" -u customer1@example.test:secret)
+# search USER CRITERIA: the UIDs of USER's INBOX matching the IMAP SEARCH criteria, one a line.
+search() {
+  curl -sS --ssl-reqd --cacert "$CERT" -u "$1:secret" --url "imap://127.0.0.1:$IMAP_PORT/INBOX" -X "UID SEARCH $2" \
+    | tr -d '\r' | sed -n 's/^\* SEARCH//p' | tr ' ' '\n' | sed '/^$/d'
+}
+# headers USER UID: the message's header, folded lines joined (RFC 5322 2.2.3).
+headers() {
+  curl -sS --ssl-reqd --cacert "$CERT" -u "$1:secret" --url "imap://127.0.0.1:$IMAP_PORT/INBOX;UID=$2" \
+    | tr -d '\r' | sed '/^$/q' | perl -0pe 's/\n[ \t]+/ /g'
+}
+# text USER UID: the plain-text part (the first of multipart/alternative), quoted-printable (RFC 2045
+# 6.7) undone.
+text() {
+  curl -sS --ssl-reqd --cacert "$CERT" -u "$1:secret" --url "imap://127.0.0.1:$IMAP_PORT/INBOX;UID=$2;SECTION=1" \
+    | tr -d '\r' | perl -0pe 's/=\n//g; s/=([0-9A-Fa-f]{2})/chr(hex($1))/ge'
+}
 uid=""
 until [ -n "$uid" ]; do
-  uid=$("${imap[@]}" --url "imap://127.0.0.1:$IMAP_PORT/INBOX" -X 'UID SEARCH SUBJECT "Printer in the office"' \
-    | tr -d '\r' | sed -n 's/^\* SEARCH//p' | tr ' ' '\n' | sed '/^$/d' | head -n 1)
+  uid=$(search customer1@example.test 'SUBJECT "Printer in the office"' | head -n 1)
   if [ -z "$uid" ]; then
     if [ $SECONDS -ge $deadline ]; then
       echo "demo: no acknowledgement in customer1's INBOX within ${WAIT}s." >&2
@@ -101,14 +122,76 @@ until [ -n "$uid" ]; do
   fi
 done
 say "the acknowledgement in customer1@example.test's INBOX (IMAP UID $uid)"
-# Its headers, then the plain-text part (the first of multipart/alternative) with its
-# quoted-printable (RFC 2045 6.7) undone.
-"${imap[@]}" --url "imap://127.0.0.1:$IMAP_PORT/INBOX;UID=$uid" | tr -d '\r' \
-  | sed -n '/^$/q; /^\(From\|To\|Date\|Subject\):/p'
+headers customer1@example.test "$uid" | grep -E '^(From|To|Date|Subject):'
 echo
-"${imap[@]}" --url "imap://127.0.0.1:$IMAP_PORT/INBOX;UID=$uid;SECTION=1" | tr -d '\r' \
-  | perl -0pe 's/=\n//g; s/=([0-9A-Fa-f]{2})/chr(hex($1))/ge'
+text customer1@example.test "$uid"
 echo
+
+# An agent answers by mail. The printer ticket's owner (agent1 on a fresh demo: the support team
+# assigns in turn) got a notification whose Reply-To is support+<token>@, a token issued to that agent
+# for that ticket: the worker takes mail to it as the agent's (README "Verifying agents"). The answer
+# goes in as from any mail client: submission with STARTTLS and AUTH, "Re:" the notification's
+# subject, In-Reply-To/References it, a command on the first line (install/demo-mail/agent1-answer.txt)
+# and the notification quoted below. The worker relays the text to Ann from support@ without the
+# command and the quote, and applies the command.
+ticket=$(printer_ticket)
+owner=$(tw tickets show "$ticket" --json | sed -n 's/^  "owner": "\([^"]*\)".*/\1/p')
+[ -n "$owner" ] || { echo "demo: ticket #$ticket has no owner to answer it" >&2; exit 1; }
+answered="$STATE/demo-agent-answer-delivered"
+deadline=$((SECONDS + WAIT))
+if [ ! -e "$answered" ]; then
+  note=""
+  until [ -n "$note" ]; do
+    note=$(search "$owner" 'SUBJECT "Printer in the office"' | head -n 1)
+    if [ -z "$note" ]; then
+      if [ $SECONDS -ge $deadline ]; then
+        echo "demo: no notification in $owner's INBOX within ${WAIT}s; the worker's log, $log:" >&2
+        tail -n 30 "$log" >&2
+        exit 1
+      fi
+      sleep 1
+    fi
+  done
+  head=$(headers "$owner" "$note")
+  reply_to=$(printf '%s\n' "$head" | sed -n 's/^Reply-To:.*<\([^>]*\)>.*/\1/Ip; s/^Reply-To:[[:space:]]*\([^<>[:space:]]*@[^<>[:space:]]*\)[[:space:]]*$/\1/Ip' | head -n 1)
+  note_id=$(printf '%s\n' "$head" | sed -n 's/^Message-ID:[[:space:]]*\(<[^>]*>\).*/\1/Ip' | head -n 1)
+  note_subject=$(printf '%s\n' "$head" | sed -n 's/^Subject:[[:space:]]*//Ip' | head -n 1)
+  [ -n "$reply_to" ] && [ -n "$note_id" ] || { echo "demo: the notification (UID $note in $owner's INBOX) has no Reply-To or Message-ID" >&2; exit 1; }
+  say "$owner answers the notification \"$note_subject\" (submission 127.0.0.1:$SUBMISSION_PORT, AUTH $owner, to $reply_to)"
+  sed 's/^/  | /' install/demo-mail/agent1-answer.txt
+  {
+    printf 'From: %s\nTo: %s\nSubject: Re: %s\nDate: %s\n' "$owner" "$reply_to" "$note_subject" "$(date -R)"
+    printf 'Message-ID: <demo-07-agent-answer@%s>\nIn-Reply-To: %s\nReferences: %s\n' "${owner#*@}" "$note_id" "$note_id"
+    printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n'
+    cat install/demo-mail/agent1-answer.txt
+    printf '\nOn %s, support@example.test wrote:\n' "$(date -R)"
+    text "$owner" "$note" | sed 's/^/> /'
+  } | sed 's/\r*$/\r/' \
+    | curl -sS --url "smtp://127.0.0.1:$SUBMISSION_PORT" --ssl-reqd --cacert "$CERT" -u "$owner:secret" \
+        --mail-from "$owner" --mail-rcpt "$reply_to" -T -
+  touch "$answered"
+fi
+
+# The relayed answer: in Ann's INBOX, the mail about her printer that carries the agent's text.
+relayed=""
+until [ -n "$relayed" ]; do
+  relayed=$(search customer1@example.test 'SUBJECT "Printer in the office" BODY "firmware fault"' | head -n 1)
+  if [ -z "$relayed" ]; then
+    if [ $SECONDS -ge $deadline ]; then
+      echo "demo: the agent's answer did not reach customer1's INBOX within ${WAIT}s; the worker's log, $log:" >&2
+      tail -n 30 "$log" >&2
+      exit 1
+    fi
+    sleep 1
+  fi
+done
+say "the agent's answer in customer1@example.test's INBOX (IMAP UID $relayed): no command, no quote"
+headers customer1@example.test "$relayed" | grep -E '^(From|To|Date|Subject):'
+echo
+text customer1@example.test "$relayed"
+echo
+say "ticket #$ticket now (./run.sh tickets show $ticket)"
+tw tickets show "$ticket" | sed -n '1,4p'
 
 if [ "${TICKETWORKER_DEMO_EXIT:-0}" = "1" ]; then exit 0; fi
 

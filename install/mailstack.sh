@@ -69,34 +69,16 @@ CERT="$STATE/tls/cert.pem"
 KEY="$STATE/tls/key.pem"
 OAUTH_KEY="$STATE/oauth2/keys/default/HS256/default"
 
-SUDO=""
-if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+DAEMON_NAME=mailstack
+# sudo, log/die, pid_running, port_answers, wait_for_ports, stop_pid, apt_install
+# shellcheck source=install/lib/daemon.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/daemon.sh"
 
-log() { echo "mailstack: $*" >&2; }
-die() { log "$*"; exit 1; }
 ports() { echo "$IMAP_PORT $IMAPS_PORT $LMTP_PORT $SMTP_PORT $SUBMISSION_PORT $SMTPS_PORT $HOSTED_IMAP_PORT $HOSTED_IMAPS_PORT"; }
-
-port_answers() {
-  timeout 2 bash -c "exec 3<>/dev/tcp/$HOST/$1" 2>/dev/null
-}
 
 all_ports_answer() {
   local p
   for p in $(ports); do port_answers "$p" || return 1; done
-}
-
-# A pid from a pid file counts as ours only while /proc/PID/exe is the expected program; a zombie
-# (state Z) has already exited and only waits to be reaped (PID 1 reaps late here).
-pid_running() {
-  local pidfile=$1 exe=$2 pid state
-  [ -r "$pidfile" ] || return 1
-  pid=$(tr -d ' \n' <"$pidfile")
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [ -d "/proc/$pid" ] || return 1
-  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo Z)
-  [ "$state" != Z ] || return 1
-  [ "$($SUDO readlink "/proc/$pid/exe" 2>/dev/null)" = "$exe" ] || return 1
-  echo "$pid"
 }
 
 dovecot_pid() { pid_running "$DOVECOT_PID" /usr/sbin/dovecot; }
@@ -112,25 +94,9 @@ install_packages() {
   [ -x /usr/sbin/postfix ] || missing+=(postfix)
   if sieve_enabled; then [ -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ] || missing+=(dovecot-sieve); fi
   [ ${#missing[@]} -eq 0 ] && return 0
-  log "installing ${missing[*]} (first use)"
-  # Without this the packages' maintainer scripts would start the stock daemons on 0.0.0.0.
-  local made_policy=0
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-    $SUDO chmod 755 /usr/sbin/policy-rc.d
-    made_policy=1
-  fi
   # Postfix gets no /etc/postfix/main.cf: we always run it with -c on our own directory.
   echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
-  local rc=0
-  # Wait for the dpkg lock rather than fail when another install (PostgreSQL) runs at once.
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq >/dev/null || rc=$?
-  if [ $rc -eq 0 ]; then
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends \
-      "${missing[@]}" >/dev/null || rc=$?
-  fi
-  if [ $made_policy -eq 1 ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
-  [ $rc -eq 0 ] || die "apt-get failed (exit $rc)"
+  apt_install "${missing[@]}"
 }
 
 ensure_vmail_user() {
@@ -510,19 +476,6 @@ start_postfix() {
   fi
 }
 
-wait_for_ports() {
-  local deadline=$((SECONDS + WAIT_SECONDS)) p
-  for p in $(ports); do
-    until port_answers "$p"; do
-      if [ $SECONDS -ge $deadline ]; then
-        print_logs
-        die "port $p on $HOST does not answer after ${WAIT_SECONDS}s"
-      fi
-      sleep 0.2
-    done
-  done
-}
-
 summary() {
   cat <<EOF
 mail stack up (test only; every user's password is "$PASSWORD")
@@ -535,18 +488,6 @@ mail stack up (test only; every user's password is "$PASSWORD")
   users       support sales agent1 agent2 lead customer1..customer20 @$DOMAIN
   logs        $STATE/log/
 EOF
-}
-
-stop_pid() {
-  local name=$1 pid=$2 i
-  log "stopping $name (pid $pid)"
-  $SUDO kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
-    [ -d "/proc/$pid" ] || return 0
-    [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo Z)" = Z ] && return 0
-    sleep 0.2
-  done
-  die "$name (pid $pid) did not stop within 10 s"
 }
 
 cmd_down() {
@@ -568,13 +509,7 @@ cmd_hosted_up() {
   flock -w 180 9 || die "another mailstack.sh holds the lock"
   [ -s "$HOSTED_CONF" ] || write_hosted_config
   start_hosted
-  local deadline=$((SECONDS + WAIT_SECONDS)) p
-  for p in $HOSTED_IMAP_PORT $HOSTED_IMAPS_PORT; do
-    until port_answers "$p"; do
-      [ $SECONDS -lt $deadline ] || { print_logs; die "port $p on $HOST does not answer after ${WAIT_SECONDS}s"; }
-      sleep 0.2
-    done
-  done
+  wait_for_ports "$HOSTED_IMAP_PORT" "$HOSTED_IMAPS_PORT"
 }
 
 cmd_up() {
@@ -601,7 +536,8 @@ cmd_up() {
   start_dovecot
   start_hosted
   start_postfix
-  wait_for_ports
+  # shellcheck disable=SC2046 # one word per port
+  wait_for_ports $(ports)
   summary
 }
 

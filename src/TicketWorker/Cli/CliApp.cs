@@ -18,7 +18,8 @@ public static class CliApp
 
     public static Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, CancellationToken cancellationToken = default)
     {
-        var output = stdout ?? Console.Out;
+        // On a terminal, standard output shares it with the progress line (logs go above the line).
+        var output = stdout ?? SharedTerminal.StandardOutput();
         var errors = stderr ?? Console.Error;
         var root = BuildRoot(output, errors);
         var config = new InvocationConfiguration { Output = output, Error = errors };

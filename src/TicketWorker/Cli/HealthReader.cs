@@ -49,8 +49,7 @@ public sealed class HealthReader(
         if (oldest.Row is not null && oldest.Waiting > thresholds.OutboxAge)
             problems.Add($"outbox: message {oldest.Row.Id} ({oldest.Row.Kind}) waiting {Ago(oldest.Waiting)} to be sent (limit {Ago(thresholds.OutboxAge)}, {oldest.Row.Attempts} attempt(s)){(oldest.Row.LastError is { Length: > 0 } le ? "; last error: " + le : "")}");
 
-        var quarantined = (await quarantine.ListAsync(tx, includeResolved: true, cancellationToken).ConfigureAwait(false))
-            .Count(q => q.CreatedAt > now - TimeSpan.FromHours(1));
+        var quarantined = await quarantine.CountQuarantinedAfterAsync(tx, now - TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
         if (quarantined > thresholds.QuarantinePerHour)
             problems.Add($"quarantine: {quarantined} message(s) quarantined in the last hour (limit {thresholds.QuarantinePerHour}); see `ticketworker quarantine list`");
         return problems;

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using TicketWorker.Classification;
+using TicketWorker.Escalation;
 using TicketWorker.Intake;
 using TicketWorker.Mail.Reading;
 using TicketWorker.Rules;
@@ -20,11 +22,15 @@ public sealed record ReprocessResult(long Number, string Subject, IReadOnlyList<
 
 /// <summary>
 /// Re-runs the current rules on stored tickets: the first inbound message's raw mail is read again,
-/// classified and routed, and team, owner, priority and tags that differ are written (or, in a dry
-/// run, only reported). One transaction per ticket; a dry run rolls it back, so it shows the owner a
-/// round-robin team would pick without moving the team's position.
+/// classified and routed, and team, owner, priority, SLA policy and tags that differ are written (or,
+/// in a dry run, only reported). A new team, priority or SLA policy moves the due times as on the live
+/// path: the SLA clock recomputes them in the same transaction. One transaction per ticket; a dry run
+/// rolls it back, so it shows the owner a round-robin team would pick and the due times that would
+/// follow without moving anything.
 /// </summary>
-public sealed class Reprocessor(StorageDatabase database, ITicketStore tickets, RawMailStore rawStore, IngestContext context, TimeProvider time, ILogger<RuleEngine> ruleLogger)
+public sealed class Reprocessor(
+    StorageDatabase database, ITicketStore tickets, ISlaStore slaStore, SlaClock slaClock, RawMailStore rawStore, IngestContext context, TimeProvider time,
+    ILogger<RuleEngine> ruleLogger)
 {
     public const string DecisionName = "reprocess";
 
@@ -89,28 +95,61 @@ public sealed class Reprocessor(StorageDatabase database, ITicketStore tickets, 
         foreach (var t in outcome.Tags)
             if (!tags.Contains(t, StringComparer.OrdinalIgnoreCase)) tags.Add(t);
 
-        var changes = new List<(string Decision, string Text)>();
+        // As at intake: a ticket no rule gives a policy has the default policy.
+        var slaPolicy = outcome.Sla ?? policy.Sla.Default;
+
+        var changes = new List<(string? Decision, string Text)>();
         if (teamChanged) changes.Add(($"team={outcome.Team ?? "none"}", $"team: {ticket.Team ?? "-"} → {outcome.Team ?? "-"}"));
         if (!string.Equals(owner, ticket.Owner, StringComparison.OrdinalIgnoreCase))
             changes.Add(($"owner={owner ?? "none"}", $"owner: {ticket.Owner ?? "-"} → {owner ?? "-"}{(how is null ? "" : $" ({how})")}"));
         if (!string.Equals(outcome.Priority, ticket.Priority, StringComparison.OrdinalIgnoreCase))
             changes.Add(($"priority={outcome.Priority}", $"priority: {ticket.Priority} → {outcome.Priority}"));
+        if (!string.Equals(slaPolicy, ticket.SlaPolicy, StringComparison.OrdinalIgnoreCase))
+            changes.Add(($"sla={slaPolicy ?? "none"}", $"sla: {ticket.SlaPolicy ?? "-"} → {slaPolicy ?? "-"}"));
+        // What the SLA clock recomputes from (SlaClock.TicketChangedAsync); tags and owner leave the due times alone.
+        var slaInputsChanged = changes.Count > 0 && changes.Any(c => c.Decision is { } d && (d.StartsWith("team=", StringComparison.Ordinal)
+            || d.StartsWith("priority=", StringComparison.Ordinal) || d.StartsWith("sla=", StringComparison.Ordinal)));
         var added = tags.Where(t => !ticket.Tags.Contains(t, StringComparer.OrdinalIgnoreCase)).ToList();
         var removed = ticket.Tags.Where(t => !tags.Contains(t, StringComparer.OrdinalIgnoreCase)).ToList();
         foreach (var t in added) changes.Add(($"tag+={t}", $"tag +{t}"));
         foreach (var t in removed) changes.Add(($"tag-={t}", $"tag -{t}"));
 
-        if (changes.Count == 0 || dryRun)
+        if (changes.Count == 0)
+        {
+            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return new(number, subject, [], null, note);
+        }
+
+        // Written in a dry run too, then rolled back: the due times shown are the ones the clock computes.
+        var at = time.GetUtcNow();
+        var updated = ticket with { Team = outcome.Team, Owner = owner, Priority = outcome.Priority, SlaPolicy = slaPolicy, Tags = tags, UpdatedAt = at };
+        await tickets.UpdateTicketAsync(tx, updated, cancellationToken).ConfigureAwait(false);
+        if (slaInputsChanged)
+        {
+            var before = await slaStore.GetSlaAsync(tx, ticket.Id, cancellationToken).ConfigureAwait(false) ?? new TicketSla();
+            await slaClock.TicketChangedAsync(tx, ticket, updated, cancellationToken).ConfigureAwait(false);
+            var after = await slaStore.GetSlaAsync(tx, ticket.Id, cancellationToken).ConfigureAwait(false) ?? new TicketSla();
+            if (before.FirstResponseDueAt != after.FirstResponseDueAt && ticket.FirstResponseAt is null)
+                changes.Add((null, $"first response due {Due(before.FirstResponseDueAt)} → {Due(after.FirstResponseDueAt)}"));
+            if (before.ResolutionDueAt != after.ResolutionDueAt)
+                changes.Add((null, $"resolution due {Due(before.ResolutionDueAt)} → {Due(after.ResolutionDueAt)}"));
+        }
+
+        if (dryRun)
         {
             await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return new(number, subject, changes.Select(c => c.Text).ToList(), null, note);
         }
 
-        var at = time.GetUtcNow();
-        await tickets.UpdateTicketAsync(tx, ticket with { Team = outcome.Team, Owner = owner, Priority = outcome.Priority, Tags = tags, UpdatedAt = at }, cancellationToken).ConfigureAwait(false);
         foreach (var (decision, _) in changes)
+        {
+            if (decision is null) continue;
             await tickets.AddRuleDecisionAsync(tx, new RuleDecisionRecord { TicketId = ticket.Id, RuleName = DecisionName, Action = decision, DecidedAt = at }, cancellationToken).ConfigureAwait(false);
+        }
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new(number, subject, changes.Select(c => c.Text).ToList(), null, note);
     }
+
+    private static string Due(DateTimeOffset? at) =>
+        at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "none";
 }

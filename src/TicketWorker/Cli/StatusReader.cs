@@ -31,8 +31,7 @@ public sealed class StatusReader(
         // Rows are listed by id, so the first queued row is the one waiting longest.
         var oldest = (await outbox.ListAsync(tx, Storage.OutboxStatus.Queued, 1, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         var quarantined = await quarantine.CountAsync(tx, cancellationToken).ConfigureAwait(false);
-        var all = await tickets.ListTicketsAsync(tx, null, cancellationToken).ConfigureAwait(false);
-        var byStatus = all.GroupBy(t => t.Ticket.Status).ToDictionary(g => g.Key, g => g.Count());
+        var byStatus = await tickets.CountTicketsByStatusAsync(tx, cancellationToken).ConfigureAwait(false);
         var ticketCounts = new TicketCounts(byStatus.GetValueOrDefault(TicketStatus.Open), byStatus.GetValueOrDefault(TicketStatus.Pending), byStatus.GetValueOrDefault(TicketStatus.Closed));
         var facts = await sla.GetSlaFactsAsync(tx, now.ToUniversalTime(), cancellationToken).ConfigureAwait(false);
         return new WorkerStatus(mailboxes, new StatusCommand.OutboxStatus(counts.Queued, counts.Sending, counts.Sent, counts.Failed)

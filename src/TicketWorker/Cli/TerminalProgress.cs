@@ -5,14 +5,16 @@ namespace TicketWorker.Cli;
 /// <summary>
 /// A progress line for a person at a terminal ("1,234/5,000 messages (24 %)"), redrawn in place at
 /// most a few times a second. Silent unless enabled, and enabled only when standard error is a
-/// terminal: in logs, pipes and the journal nothing is written.
+/// terminal: in logs, pipes and the journal nothing is written. On a <see cref="SharedTerminal"/>,
+/// output written meanwhile (log lines, command output) appears above the line, which is redrawn below it.
 /// </summary>
-public sealed class TerminalProgress(TextWriter writer, bool enabled, string unit, TimeProvider? time = null) : IDisposable
+public sealed class TerminalProgress(TextWriter writer, bool enabled, string unit, TimeProvider? time = null, SharedTerminal? terminal = null) : IDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private long _lastDrawn = long.MinValue;
     private bool _open;
+    private string _text = "";
 
     public bool Enabled => enabled;
 
@@ -20,7 +22,8 @@ public sealed class TerminalProgress(TextWriter writer, bool enabled, string uni
     public static TerminalProgress ForStandardError(string unit, TextWriter? errors = null)
     {
         var writer = errors ?? Console.Error;
-        return new TerminalProgress(writer, IsTerminal(writer), unit);
+        var terminal = IsTerminal(writer);
+        return new TerminalProgress(writer, terminal, unit, null, terminal ? SharedTerminal.Console : null);
     }
 
     /// <summary>Whether <paramref name="writer"/> is standard error and that is a terminal (not a file, pipe or the journal; not TERM=dumb).</summary>
@@ -47,10 +50,8 @@ public sealed class TerminalProgress(TextWriter writer, bool enabled, string uni
     /// <summary>Ends the line, so what follows starts on a fresh one.</summary>
     public void Done()
     {
-        if (!_open) return;
-        writer.WriteLine();
-        writer.Flush();
-        _open = false;
+        if (terminal is null) End();
+        else terminal.Hide(this, End);
     }
 
     public void Dispose() => Done();
@@ -61,9 +62,32 @@ public sealed class TerminalProgress(TextWriter writer, bool enabled, string uni
 
     private void Draw(string text)
     {
-        // Carriage return and "erase to end of line" (ECMA-48 EL): the line is redrawn in place.
-        writer.Write("\r" + text + "\u001b[K");
+        _text = text;
+        if (terminal is null) Redraw();
+        else terminal.Show(this, Redraw);
+    }
+
+    /// <summary>Draws the current text over the line (carriage return, text, ECMA-48 EL "erase to end of line").</summary>
+    internal void Redraw()
+    {
+        writer.Write("\r" + _text + "\u001b[K");
         writer.Flush();
         _open = true;
+    }
+
+    /// <summary>Erases the line, so other output can start at its beginning; <see cref="Redraw"/> brings it back.</summary>
+    internal void Clear()
+    {
+        if (!_open) return;
+        writer.Write("\r\u001b[K");
+        writer.Flush();
+    }
+
+    private void End()
+    {
+        if (!_open) return;
+        writer.WriteLine();
+        writer.Flush();
+        _open = false;
     }
 }

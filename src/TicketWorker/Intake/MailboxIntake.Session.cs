@@ -117,7 +117,6 @@ public sealed partial class MailboxIntake
                 var (reference, fullSize) = await segment.AppendAsync(stream, CancellationToken.None).ConfigureAwait(false);
                 items.Add(new IngestBatchItem(reference, new IngestSource(mailbox.Name, uid.Id, IsHistory: quiet && uid.Id < historyBelow), fullSize));
                 done.Add(uid);
-                IntakeProgress.Report(mailbox.Name, processed + done.Count, uids.Count);
                 halted = stopping.IsCancellationRequested;
             }, CancellationToken.None).ConfigureAwait(false);
             var batchLast = done.Count > 0 ? Math.Max(lastUid, done.Max(u => (long)u.Id)) : lastUid;
@@ -126,6 +125,8 @@ public sealed partial class MailboxIntake
             await ingest.IngestBatchAsync(segment, items, tx => SetCheckpointAsync(tx, validity, batchLast, backlog), CancellationToken.None).ConfigureAwait(false);
             lastUid = batchLast;
             processed += done.Count;
+            // Done means ticketed and committed, not downloaded: reported per batch once it is in the database.
+            IntakeProgress.Report(mailbox.Name, processed, uids.Count);
             if (halted || stopping.IsCancellationRequested) break;
             await MarkAsync(client, folder, done, CancellationToken.None).ConfigureAwait(false);
             // A long backlog must not outlive the lease: renew it per batch, give way if it was taken.

@@ -20,4 +20,7 @@ public interface IQuarantineStore
 
     /// <summary>How many unresolved items there are.</summary>
     Task<int> CountAsync(IStorageTransaction transaction, CancellationToken cancellationToken = default);
+
+    /// <summary>How many items, resolved or not, were quarantined after <paramref name="since"/> (counted by the database).</summary>
+    Task<int> CountQuarantinedAfterAsync(IStorageTransaction transaction, DateTimeOffset since, CancellationToken cancellationToken = default);
 }

@@ -83,4 +83,7 @@ public interface ITicketStore
 
     /// <summary>How many automatic replies went to the address (case-insensitive) at or after <paramref name="since"/>.</summary>
     Task<int> CountAutoRepliesAsync(IStorageTransaction transaction, string address, DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>How many tickets there are in each status, counted by the database (statuses without tickets are absent).</summary>
+    Task<IReadOnlyDictionary<TicketStatus, int>> CountTicketsByStatusAsync(IStorageTransaction transaction, CancellationToken cancellationToken = default);
 }

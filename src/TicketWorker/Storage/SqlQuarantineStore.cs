@@ -62,4 +62,8 @@ public sealed class SqlQuarantineStore : IQuarantineStore
     /// <inheritdoc/>
     public async Task<int> CountAsync(IStorageTransaction transaction, CancellationToken cancellationToken = default) =>
         (int)await sql.ScalarAsync<long>(transaction, "SELECT CAST(COUNT(*) AS bigint) FROM quarantine WHERE resolved = @False", new { False = false }, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public async Task<int> CountQuarantinedAfterAsync(IStorageTransaction transaction, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        (int)await sql.ScalarAsync<long>(transaction, "SELECT CAST(COUNT(*) AS bigint) FROM quarantine WHERE created_at > @Since", new { Since = since }, cancellationToken).ConfigureAwait(false);
 }

@@ -70,6 +70,11 @@ public class TerminalOutputTests
         var pipe = await RunAsync(false, captured, files);
 
         Assert.That(terminal, Does.Contain("\r3/3 messages (100 %)\u001b[K"));
+        // On the screen each result has a line of its own and the progress line is below them, never glued to one.
+        var screen = ScreenText.Lines(terminal).Where(l => l.Length > 0).ToList();
+        Assert.That(screen.Where(l => l.Contains("\"action\"", StringComparison.Ordinal)), Has.Exactly(3).Items.And.All.StartsWith("{\"action\":\"created\""), terminal);
+        Assert.That(screen.Where(l => l.Contains("messages (", StringComparison.Ordinal)), Is.EqualTo(new[] { "3/3 messages (100 %)" }), terminal);
+        Assert.That(screen[^1], Is.EqualTo("3/3 messages (100 %)"), terminal);
         Assert.That(pipe, Does.Not.Contain("messages (").And.Not.Contain("\r3/3"));
         Assert.That(pipe.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(3).And.All.Contain("\"action\":\"created\""));
     }

@@ -25,6 +25,50 @@ public class TerminalProgressTests
     }
 
     [Test]
+    public void OutputOnASharedTerminalAppearsAboveTheProgressLineWhichIsRedrawnBelowIt()
+    {
+        // Standard output and standard error on one screen: a log line, a line written in two pieces
+        // with a progress report in between, a line by WriteLineAsync, then the end.
+        var screen = new StringWriter();
+        var terminal = new SharedTerminal();
+        var output = terminal.Wrap(screen);
+        var line = new TerminalProgress(screen, enabled: true, "messages", null, terminal);
+
+        line.Report(1, 4);
+        output.WriteLine("info: ticket 1 created");
+        Assert.That(ScreenText.Lines(screen.ToString()), Is.EqualTo(new[] { "info: ticket 1 created", "1/4 messages (25 %)" }));
+
+        output.Write("info: ticket 2 ");
+        line.Status("2 of 4 done"); // not drawn into the middle of the log line
+        Assert.That(ScreenText.Lines(screen.ToString()), Is.EqualTo(new[] { "info: ticket 1 created", "info: ticket 2 " }));
+        output.Write("created\n");
+        Assert.That(ScreenText.Lines(screen.ToString()), Is.EqualTo(new[] { "info: ticket 1 created", "info: ticket 2 created", "2 of 4 done" }));
+
+        output.WriteLineAsync("{\"action\":\"created\",\"ticket\":3}").GetAwaiter().GetResult();
+        line.Report(4, 4); // the last report is always drawn
+        line.Done();
+        output.WriteLine("4 message(s)");
+
+        Assert.That(ScreenText.Lines(screen.ToString()), Is.EqualTo(new[]
+        {
+            "info: ticket 1 created", "info: ticket 2 created", "{\"action\":\"created\",\"ticket\":3}", "4/4 messages (100 %)", "4 message(s)",
+        }));
+    }
+
+    [Test]
+    public void ALineWithoutASharedTerminalIsDrawnAsBefore()
+    {
+        // Output written beside it ends up glued to it: what the shared terminal is there to prevent.
+        var screen = new StringWriter();
+        var line = new TerminalProgress(screen, enabled: true, "messages");
+
+        line.Report(1, 4);
+        screen.WriteLine("info: ticket 1 created");
+
+        Assert.That(ScreenText.Lines(screen.ToString()), Is.EqualTo(new[] { "1/4 messages (25 %)info: ticket 1 created" }));
+    }
+
+    [Test]
     public void ADisabledLineWritesNothing()
     {
         var writer = new StringWriter();

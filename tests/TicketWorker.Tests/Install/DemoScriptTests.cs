@@ -19,7 +19,7 @@ public partial class DemoScriptTests
     private static partial Regex TicketRow();
 
     [Test]
-    public async Task TheDemoShowsOneTicketPerCustomerWithTheReplyThreadedAndAnAcknowledgementAsItArrived()
+    public async Task TheDemoShowsOneTicketPerCustomerAnAcknowledgementAndAnAgentsAnswerRelayedWithItsCommandApplied()
     {
         // The demo's stack has fixed ports: a demo already running on this machine would answer instead.
         if (IsListening(20025) || IsListening(20143)) Assert.Ignore("a demo mail stack already listens on 127.0.0.1:20025/20143");
@@ -59,6 +59,25 @@ public partial class DemoScriptTests
             .And.Contain("To: Ann Baker <customer1@example.test>")
             .And.Match(@"Subject: Re: Printer in the office prints blank pages \[#\d+\]")
             .And.Contain("Dear Ann Baker"), output);
+
+        // agent1 answered the notification by submission with "#priority high" on the first line and the
+        // notification quoted: Ann got the text only, from support@ in the agent's name, in her thread.
+        var answer = Section(output, "the agent's answer in customer1@example.test's INBOX");
+        Assert.That(answer, Does.Contain("From: \"Agent One (Support)\" <support@example.test>")
+            .And.Match(@"Subject: Re: Printer in the office prints blank pages \[#\d+\]")
+            .And.Contain("\"Error 79\" is a firmware fault of the M404"), output);
+        Assert.That(answer, Does.Not.Contain("#priority").And.Not.Contain("wrote:").And.Not.Contain("A new ticket has been opened"), output);
+        Assert.That(Section(output, "ticket #"), Does.Contain("status pending, priority high, team support, owner agent1@example.test")
+            .And.Match(@"first response \d{4}-\d\d-\d\d \d\d:\d\d UTC"), output);
+    }
+
+    /// <summary>The demo's output from the "== HEADING…" line to the next "== " heading.</summary>
+    private static string Section(string output, string heading)
+    {
+        var start = output.IndexOf("== " + heading, StringComparison.Ordinal);
+        Assert.That(start, Is.GreaterThanOrEqualTo(0), $"no section \"{heading}\" in the demo's output:\n{output}");
+        var end = output.IndexOf("\n== ", start + 3, StringComparison.Ordinal);
+        return end < 0 ? output[start..] : output[start..end];
     }
 
     private static bool IsListening(int port)

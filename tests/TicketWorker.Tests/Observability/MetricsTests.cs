@@ -1,7 +1,9 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using TicketWorker.Intake;
 using TicketWorker.Observability;
 using TicketWorker.Storage;
+using TicketWorker.Tests.Escalation;
 using TicketWorker.Tests.Intake;
 
 namespace TicketWorker.Tests.Observability;
@@ -92,5 +94,49 @@ public class MetricsTests
 
         Assert.That(sent.GetMeasurementSnapshot().Select(m => (m.Value, (string?)m.Tags["kind"])), Is.EqualTo(new[] { (1L, (string?)"ack") }));
         Assert.That(failures.GetMeasurementSnapshot().Select(m => (m.Value, (string?)m.Tags["reason"])), Is.EqualTo(new[] { (1L, (string?)"connection") }));
+    }
+
+    [Test]
+    public async Task EachEscalationLevelIsCountedOnceAndOnlyWhenItsTransactionCommitted()
+    {
+        // SlaHarness: Monday 10:00 Berlin; level 1 at the first-response target (14:00), level 2 on
+        // Wednesday 14:00, level 3 on Thursday 10:00.
+        await using var h = await SlaHarness.StartAsync();
+        using var fired = new MetricCollector<long>(TicketWorkerMetrics.EscalationsFired);
+        var ticket = await h.NewTicketAsync("Printer broken");
+        // A real failure inside the level's transaction, after the level row is written: the database
+        // refuses the ticket's new escalation level, so the whole transaction rolls back.
+        var database = Path.GetFullPath(Path.Combine(h.ConfigPath, "../data/tw.db"));
+        await SqliteAsync(database, """
+            CREATE TRIGGER refuse_escalation BEFORE UPDATE OF escalation_level ON tickets
+            WHEN NEW.escalation_level > OLD.escalation_level BEGIN SELECT RAISE(ABORT, 'injected failure'); END
+            """);
+
+        h.SetBerlin(2026, 3, 2, 14);
+        Assert.That(async () => await h.ScanAsync(), Throws.Exception);
+        Assert.That(fired.GetMeasurementSnapshot(), Is.Empty, "a level whose transaction rolled back did not fire");
+
+        await SqliteAsync(database, "DROP TRIGGER refuse_escalation");
+        Assert.That((await h.ScanAsync()).Levels, Is.EqualTo(1));
+        Assert.That((await h.ScanAsync()).Levels, Is.Zero);
+        h.SetBerlin(2026, 3, 4, 14);
+        await h.ScanAsync();
+        h.SetBerlin(2026, 3, 5, 10);
+        await h.ScanAsync();
+        await h.ScanAsync();
+
+        var measurements = fired.GetMeasurementSnapshot();
+        Assert.That(measurements.Select(m => (m.Value, m.Tags["level"])), Is.EqualTo(new[] { (1L, (object?)1), (1L, 2), (1L, 3) }));
+        Assert.That(measurements.EvaluateAsCounter(), Is.EqualTo(3));
+        Assert.That((await h.TicketAsync(ticket.Number)).EscalationLevel, Is.EqualTo(3));
+    }
+
+    private static async Task SqliteAsync(string file, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 }
