@@ -162,6 +162,11 @@ public partial class FleetKillTests
         await WaitForAsync(db, "SELECT COUNT(*) FROM outbox WHERE status <> 'sent'", n => n == 0, cancellationToken, 200);
         Say($"outbox empty: {await db.ScalarAsync("SELECT COUNT(*) FROM outbox", cancellationToken)} mails sent");
 
+        // The killed worker's scheduler instance was found failed and removed by the cluster; the two running remain.
+        var instances = await db.RowsAsync("SELECT instance_name FROM qrtz_scheduler_state", cancellationToken);
+        Say($"Quartz instances checked in: {string.Join(", ", instances.Select(i => i[0]))}");
+        Assert.That(instances, Has.Count.EqualTo(2), "Quartz instances: the two running workers, the killed one recovered");
+
         Assert.Multiple(() =>
         {
             Assert.That(a.Terminate(TimeSpan.FromSeconds(30)), Is.True, "A stops on SIGTERM");
