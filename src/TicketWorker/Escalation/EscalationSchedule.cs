@@ -32,7 +32,10 @@ public sealed class EscalationSchedule(ISchedulerFactory schedulers, PolicyHolde
     private static async Task ScheduleAsync<TJob>(IScheduler scheduler, JobKey key, string cron, TimeZoneInfo zone, CancellationToken cancellationToken)
         where TJob : IJob
     {
-        var job = JobBuilder.Create<TJob>().WithIdentity(key).Build();
+        // Recovery: when the worker running a firing dies (kill -9, power loss), another worker of the
+        // cluster runs it again; otherwise a day's digest whose worker died mid-job would never go out.
+        // Both jobs may run twice: the scan locks each ticket, the digest is queued once per day and recipient.
+        var job = JobBuilder.Create<TJob>().WithIdentity(key).RequestRecovery().Build();
         var trigger = TriggerBuilder.Create()
             .WithIdentity(key.Name, key.Group)
             .ForJob(key)
