@@ -11,7 +11,10 @@ public static class DigestSchedule
     {
         ArgumentNullException.ThrowIfNull(policy);
         // Quartz cron fields: second minute hour day-of-month month day-of-week.
-        return policy.Digest is { } digest ? string.Create(CultureInfo.InvariantCulture, $"0 0 {digest.Hour} * * ?") : null;
+        if (policy.Digest is not { } digest) return null;
+        return digest.At is { } at
+            ? string.Create(CultureInfo.InvariantCulture, $"0 {at.Minute} {at.Hour} * * ?")
+            : string.Create(CultureInfo.InvariantCulture, $"0 0 {digest.Hour} * * ?");
     }
 
     /// <summary>The business time zone the cron is read in.</summary>

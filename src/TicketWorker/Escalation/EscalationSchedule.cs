@@ -108,10 +108,14 @@ public sealed partial class EscalationSchedule(ISchedulerFactory schedulers, Pol
         var triggerKey = new TriggerKey(key.Name, key.Group);
         if (await scheduler.GetTrigger(triggerKey, cancellationToken).ConfigureAwait(false) is ICronTrigger existing
             && existing.CronExpressionString == cron && existing.TimeZone.Id == zone.Id
-            && await scheduler.GetJobDetail(key, cancellationToken).ConfigureAwait(false) is { } detail && detail.JobType.Type == typeof(TJob))
+            && await scheduler.GetJobDetail(key, cancellationToken).ConfigureAwait(false) is { } detail
+            && detail.JobType.Type == typeof(TJob) && detail.RequestsRecovery)
             return false;
 
-        var job = JobBuilder.Create<TJob>().WithIdentity(key).Build();
+        // Recovery: when the worker running a firing dies (kill -9, power loss), another worker of the
+        // cluster runs it again; otherwise a day's digest whose worker died mid-job would never go out.
+        // Both jobs may run twice: the scan locks each ticket, the digest is queued once per day and recipient.
+        var job = JobBuilder.Create<TJob>().WithIdentity(key).RequestRecovery().Build();
         var trigger = TriggerBuilder.Create()
             .WithIdentity(triggerKey)
             .ForJob(key)

@@ -7,4 +7,10 @@ public sealed record DigestSettings(IReadOnlyList<string> To, int Hour)
 {
     /// <summary>The hour when <c>hour:</c> is left out.</summary>
     public const int DefaultHour = 7;
+
+    /// <summary>
+    /// <c>at: "HH:mm"</c> instead of <c>hour:</c>: the time of day the digest goes out (business time zone),
+    /// to the minute; null when only the hour is given (then it goes out on the hour).
+    /// </summary>
+    public TimeOnly? At { get; init; }
 }

@@ -9,6 +9,13 @@ public interface ITicketStore
     /// <summary>For each of these Message-IDs that is stored, the ticket it belongs to (keys as stored).</summary>
     Task<IReadOnlyDictionary<string, long>> FindTicketIdsByMessageIdsAsync(IStorageTransaction transaction, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Locks the ticket's row until the transaction ends (a no-op UPDATE, on every database), so that a
+    /// ticket read afterwards in this transaction is the latest committed one and stays so: another
+    /// worker's change (an escalation) is neither lost under a write-back of an older copy nor made meanwhile.
+    /// </summary>
+    Task LockTicketAsync(IStorageTransaction transaction, long ticketId, CancellationToken cancellationToken = default);
+
     /// <summary>The ticket with this row id.</summary>
     Task<TicketRecord?> FindTicketByIdAsync(IStorageTransaction transaction, long ticketId, CancellationToken cancellationToken = default);
 

@@ -77,6 +77,10 @@ public sealed partial class SqlTicketStore : ITicketStore
     }
 
     /// <inheritdoc/>
+    public Task LockTicketAsync(IStorageTransaction transaction, long ticketId, CancellationToken cancellationToken = default) =>
+        sql.ExecuteAsync(transaction, "UPDATE tickets SET updated_at = updated_at WHERE id = @Id", new { Id = ticketId }, cancellationToken);
+
+    /// <inheritdoc/>
     public async Task UpdateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ticket);

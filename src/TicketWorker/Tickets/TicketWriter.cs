@@ -125,7 +125,10 @@ public sealed class TicketWriter(
         string action;
         if (decision.Action == ThreadAction.Append)
         {
-            ticket = (await tickets.FindTicketByIdAsync(tx, decision.Ticket!.Id, cancellationToken).ConfigureAwait(false))!;
+            // Locked before it is read: the ticket is written back below from this copy, and another
+            // worker's escalation committed in between would otherwise be undone.
+            await tickets.LockTicketAsync(tx, decision.Ticket!.Id, cancellationToken).ConfigureAwait(false);
+            ticket = (await tickets.FindTicketByIdAsync(tx, decision.Ticket.Id, cancellationToken).ConfigureAwait(false))!;
             action = IngestResult.Appended;
             if (decision.Reopens)
                 await tickets.SetStatusAsync(tx, ticket.Id, TicketStatus.Open, now, cancellationToken).ConfigureAwait(false);

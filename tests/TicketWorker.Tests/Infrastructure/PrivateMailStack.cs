@@ -22,12 +22,19 @@ public sealed class PrivateMailStack
     /// <param name="stateDirectory">Under /tmp/tw-faults-*.</param>
     /// <param name="basePort">Eight consecutive ports from here (IMAP, IMAPS, LMTP, SMTP, submission, SMTPS, hosted IMAP, hosted IMAPS).</param>
     /// <param name="sieve">LMTP delivery runs the users' Sieve scripts (install/mailstack.sh sieve-vacation).</param>
-    public PrivateMailStack(string stateDirectory, int basePort, bool sieve = false)
+    /// <param name="milterPort">
+    /// The OpenDKIM milter port this stack's Postfix calls (default: the shared one, 10891). A port where
+    /// nothing listens keeps the stack's mail away from the shared OpenDKIM (Postfix then accepts unsigned).
+    /// </param>
+    public PrivateMailStack(string stateDirectory, int basePort, bool sieve = false, int? milterPort = null)
     {
         StateDirectory = stateDirectory;
         BasePort = basePort;
         Sieve = sieve;
+        MilterPort = milterPort;
     }
+
+    public int? MilterPort { get; }
 
     public string StateDirectory { get; }
     public int BasePort { get; }
@@ -79,6 +86,7 @@ public sealed class PrivateMailStack
         };
         foreach (var a in arguments) info.ArgumentList.Add(a);
         foreach (var (k, v) in Environment) info.Environment[k] = v;
+        if (MilterPort is { } milter) info.Environment["TICKETWORKER_OPENDKIM_PORT"] = milter.ToString(CultureInfo.InvariantCulture);
         using var p = Process.Start(info)!;
         p.StandardInput.Close();
         var output = p.StandardOutput.ReadToEndAsync();
