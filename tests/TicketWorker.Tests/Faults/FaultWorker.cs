@@ -58,6 +58,16 @@ public sealed partial class FaultWorker : IDisposable
 
     public WorkerProcess Start() => WorkerProcess.Start(ConfigDirectory);
 
+    /// <summary>The worker at Information level; <paramref name="onLine"/> sees each line first (true: not printed).</summary>
+    public WorkerProcess Start(Func<string, bool> onLine) => WorkerProcess.Start(ConfigDirectory, "Information", onLine);
+
+    /// <summary>The outbox's sent journals (data/outbox-journal/DATABASE-ID/*.sent-journal).</summary>
+    public IReadOnlyList<string> JournalFiles()
+    {
+        var folder = Path.Combine(_dir.Path, "data", "outbox-journal");
+        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.sent-journal", SearchOption.AllDirectories) : [];
+    }
+
     /// <summary>A read connection to the worker's database (SQLite read-only, so it never takes the write lock).</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
