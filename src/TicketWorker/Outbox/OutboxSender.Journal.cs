@@ -57,7 +57,7 @@ public sealed partial class OutboxSender
         foreach (var (path, worker, content) in orphans)
         {
             Log.TookOverJournal(_log, worker, content.Sent.Count, content.InFlight.Count);
-            foreach (var row in content.InFlight)
+            foreach (var row in content.AfterData)
             {
                 Log.MaybeDeliveredTwice(_log, row, worker);
             }

@@ -240,13 +240,18 @@ public sealed partial class OutboxSender : IDisposable
 
         SmtpDelivery delivery;
         long accepted;
+        long? dataWritten = null;
         // Marks the row in flight: if the worker dies before its "sent" line, the server may have it.
         TryJournal(j => j.BeginSend(row.Id));
         try
         {
             // Not cancellable: once MAIL is on the wire the message is finished or abandoned by the
             // server, never cut off by us; the client's Timeout bounds the wait.
-            delivery = await client.SendStoredAsync(row.Raw, sender, row.Recipients, row.IdempotencyKey, $"outbox-row-{row.Id}", CancellationToken.None).ConfigureAwait(false);
+            delivery = await client.SendStoredAsync(row.Raw, sender, row.Recipients, row.IdempotencyKey, $"outbox-row-{row.Id}", CancellationToken.None, () =>
+            {
+                dataWritten = Stopwatch.GetTimestamp();
+                TryJournal(j => j.DataWritten(row.Id));
+            }).ConfigureAwait(false);
             accepted = Stopwatch.GetTimestamp();
         }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or FormatException or MimeKit.ParseException)
@@ -289,10 +294,12 @@ public sealed partial class OutboxSender : IDisposable
         }
 
         var window = Stopwatch.GetElapsedTime(accepted);
+        // The whole span in which a crash may resend: end of data → server's reply → our record.
+        var exposed = dataWritten is { } d ? Stopwatch.GetElapsedTime(d) : window;
         if (journaled) _unreconciled.Add(new SentEntry(row.Id, sentAt, note));
         round.Sent(window);
         Observability.TicketWorkerMetrics.Sent(row.Kind);
-        Log.Sent(_log, row.Id, row.TicketId, row.MessageId, row.Recipients.Count - delivery.Refused.Count, row.Attempts, delivery.QueueId, window.TotalMilliseconds, journaled ? "journal" : "database");
+        Log.Sent(_log, row.Id, row.TicketId, row.MessageId, row.Recipients.Count - delivery.Refused.Count, row.Attempts, delivery.QueueId, window.TotalMilliseconds, journaled ? "journal" : "database", exposed.TotalMilliseconds);
         if (note is not null)
         {
             Log.SomeRecipientsRefused(_log, row.Id, row.TicketId, row.MessageId, note);

@@ -6,7 +6,8 @@ namespace TicketWorker.Outbox;
 /// <summary>
 /// This worker's append-only record of what the SMTP server accepted, one file per worker in the
 /// journal folder: <c>try ROW</c> before a row's SMTP transaction, <c>sent ROW UNIXMS NOTE</c> right
-/// after the server's 250. Each line is one unbuffered <c>write()</c>: once it returns the line is
+/// after the server's 250 (and <c>data ROW</c> when the message data is written, before the final
+/// dot: a worker killed between that line and <c>sent</c> may have had the message accepted). Each line is one unbuffered <c>write()</c>: once it returns the line is
 /// in the kernel's page cache and survives a kill -9 of the worker (not a power loss or a kernel
 /// crash: there is no fsync, which would cost milliseconds per mail; after a power loss the last
 /// mails may be sent again, identical, as without the journal). The database learns "sent" later,
@@ -56,6 +57,10 @@ public sealed class SentJournal : IDisposable
     /// <summary>Records that the row's SMTP transaction starts (a kill before its <c>sent</c> line may have delivered it).</summary>
     /// <exception cref="IOException">The line could not be written (disk full, folder gone).</exception>
     public void BeginSend(long row) => Append($"try {row.ToString(CultureInfo.InvariantCulture)}\n");
+
+    /// <summary>Records that the row's message data is on the way (the final dot follows): from here the server may accept it.</summary>
+    /// <exception cref="IOException">The line could not be written.</exception>
+    public void DataWritten(long row) => Append($"data {row.ToString(CultureInfo.InvariantCulture)}\n");
 
     /// <summary>Records that the server accepted the row at <paramref name="at"/>; <paramref name="note"/> names refused recipients.</summary>
     /// <exception cref="IOException">The line could not be written; the caller commits "sent" to the database at once instead.</exception>
@@ -111,6 +116,7 @@ public sealed class SentJournal : IDisposable
     {
         var sent = new Dictionary<long, SentEntry>();
         var tried = new HashSet<long>();
+        var data = new HashSet<long>();
         string text;
         try
         {
@@ -120,7 +126,7 @@ public sealed class SentJournal : IDisposable
         }
         catch (FileNotFoundException)
         {
-            return new JournalContent([], []);
+            return new JournalContent([], [], []);
         }
 
         foreach (var line in text.Split('\n'))
@@ -129,6 +135,10 @@ public sealed class SentJournal : IDisposable
             if (parts is ["try", var t] && long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var tryRow))
             {
                 tried.Add(tryRow);
+            }
+            else if (parts is ["data", var d] && long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var dataRow))
+            {
+                data.Add(dataRow);
             }
             else if (parts is ["sent", var r, var ms, var n]
                 && long.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var row)
@@ -140,7 +150,8 @@ public sealed class SentJournal : IDisposable
         }
 
         tried.ExceptWith(sent.Keys);
-        return new JournalContent([.. sent.Values.OrderBy(e => e.Row)], [.. tried.Order()]);
+        data.IntersectWith(tried);
+        return new JournalContent([.. sent.Values.OrderBy(e => e.Row)], [.. tried.Order()], [.. data.Order()]);
     }
 
     private static bool TryNote(string encoded, out string? note)

@@ -22,7 +22,8 @@ public sealed partial class FaultWorker : IDisposable
     /// <param name="postgres">A PostgreSQL connection string instead of SQLite.</param>
     /// <param name="rawMailPath">Where the raw mail goes (default: beside the database).</param>
     /// <param name="extra">More settings under TicketWorker (JSON members, each followed by a comma).</param>
-    public FaultWorker(PrivateMailStack stack, int ackMaxPerDay = 1000, string? postgres = null, string? rawMailPath = null, string extra = "", string mailboxExtra = "")
+    /// <param name="imapPort">The IMAP port of support@ (default the stack's Dovecot; its "hosted" Dovecot is BasePort + 6).</param>
+    public FaultWorker(PrivateMailStack stack, int ackMaxPerDay = 1000, string? postgres = null, string? rawMailPath = null, string extra = "", string mailboxExtra = "", int? imapPort = null)
     {
         Stack = stack;
         Postgres = postgres;
@@ -39,7 +40,7 @@ public sealed partial class FaultWorker : IDisposable
                 "Outbox": { "PollInterval": "00:00:00.200", "InitialRetryDelay": "00:00:01", "MaxRetryDelay": "00:00:02", "ClaimDuration": "00:00:10", "SmtpTimeout": "00:00:05", "MaxAttempts": 1000 },
                 {{extra}}
                 "Mailboxes": [ { "Name": "support", "Address": "support@example.test", "Folder": "INBOX", "FirstStart": "Import", "PollInterval": "00:00:01", {{mailboxExtra}}
-                  "Imap": { "Host": "{{PrivateMailStack.Host}}", "Port": {{stack.ImapPort}}, "Security": "StartTls",
+                  "Imap": { "Host": "{{PrivateMailStack.Host}}", "Port": {{imapPort ?? stack.ImapPort}}, "Security": "StartTls",
                             "Username": "support@example.test", "Password": "secret", "TrustedCertificate": "{{stack.CertificatePath}}" } } ],
                 "Smtp": { "Host": "{{PrivateMailStack.Host}}", "Port": {{stack.SmtpPort}}, "Security": "None" } } }
             """);
