@@ -43,7 +43,7 @@ public sealed class SentJournalTests
 
         var result = await sender.RunOnceAsync();
 
-        Assert.That((result.Claimed, result.Sent), Is.EqualTo((1, 1)));
+        Assert.That((result.Claimed, result.Sent), Is.EqualTo((1, 1)), (await h.RowAsync(row.Id)).LastError);
         Assert.That((await h.RowAsync(row.Id)).Status, Is.EqualTo(OutboxStatus.Sent), "reconciled at the end of the round");
         var journal = Directory.GetFiles(JournalRoot(h), SentJournal.FileName("journal-worker"), SearchOption.AllDirectories).Single();
         var content = SentJournal.Read(journal);
@@ -58,8 +58,9 @@ public sealed class SentJournalTests
     {
         using var h = await OutboxHarness.StartAsync();
         var sender = h.Sender("survivor");
-        await sender.RunOnceAsync(); // nothing due; the journal folder of this database exists from now on
-        var folder = Directory.GetDirectories(JournalRoot(h)).Single();
+        await sender.RunOnceAsync(); // nothing due; the database has its journal id from now on
+        var id = await h.App.Database.InReadAsync(tx => h.App.SettingsStore.GetAsync(tx, "outbox:journal-database-id"));
+        var folder = Directory.CreateDirectory(Path.Combine(JournalRoot(h), id!)).FullName;
         var row = (await h.EnqueueAsync("customer18@example.test")).Item;
         // A worker of this host that the server accepted the row from, killed before its database commit.
         var dead = $"{Environment.MachineName}:{DeadPid()}:a1b2c3";
