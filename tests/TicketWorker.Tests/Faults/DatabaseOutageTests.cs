@@ -155,13 +155,15 @@ public class DatabaseOutageTests
         var connectionString = await PrivateDatabaseAsync(cancellationToken);
 
         await stack.EmptyInboxAsync("support", cancellationToken);
-        await stack.AppendAsync("support", Enumerable.Range(0, count).Select(i => FaultMail.Request("pgrestart", i)), cancellationToken);
+        await stack.AppendAsync("support", Enumerable.Range(0, count / 2).Select(i => FaultMail.Request("pgrestart", i)), cancellationToken);
         using var w = new FaultWorker(stack, postgres: connectionString);
         using var worker = w.Start();
         var at = await w.WaitForAsync(FaultWorker.Tickets, n => n >= 20, cancellationToken, 5, worker);
 
         var clock = Stopwatch.StartNew();
         _postgres!.Down();
+        // The second half arrives while the database is down: intake fetches it and cannot commit.
+        await stack.AppendAsync("support", Enumerable.Range(count / 2, count - count / 2).Select(i => FaultMail.Request("pgrestart", i)), cancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
         _postgres.Up();
         TestContext.Progress.WriteLine($"postgres down for {clock.Elapsed.TotalSeconds:F1} s from {at} tickets");
