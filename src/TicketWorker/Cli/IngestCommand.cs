@@ -11,6 +11,9 @@ namespace TicketWorker.Cli;
 /// </summary>
 public static class IngestCommand
 {
+    /// <summary>EX_TEMPFAIL: the database was unavailable; the caller should deliver the message again later.</summary>
+    public const int TempFail = 75;
+
     public static Command Create(TextWriter output, TextWriter errors)
     {
         var mailbox = new Option<string?>("--mailbox") { Description = "the configured mailbox the message arrived at (default: the first)" };
@@ -25,26 +28,36 @@ public static class IngestCommand
             var paths = parse.GetValue(files) ?? [];
             foreach (var path in paths)
                 if (!File.Exists(path)) throw new UserErrorException($"{path}: file not found");
-            using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
-            var mailboxes = host.Services.GetRequiredService<TicketWorker.Configuration.TicketWorkerOptions>().Mailboxes;
-            var ingest = host.Services.GetRequiredService<IngestPipeline>();
-            var name = parse.GetValue(mailbox);
-            if (name is not null && !mailboxes.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)))
-                throw new UserErrorException($"unknown mailbox '{name}' (configured: {string.Join(", ", mailboxes.Select(m => m.Name))})");
-            name ??= mailboxes.FirstOrDefault()?.Name;
+            try
+            {
+                using var host = await CommandHost.OpenAsync(parse.GetValue(CliApp.ConfigOption)!, ct);
+                var mailboxes = host.Services.GetRequiredService<TicketWorker.Configuration.TicketWorkerOptions>().Mailboxes;
+                var ingest = host.Services.GetRequiredService<IngestPipeline>();
+                var name = parse.GetValue(mailbox);
+                if (name is not null && !mailboxes.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)))
+                    throw new UserErrorException($"unknown mailbox '{name}' (configured: {string.Join(", ", mailboxes.Select(m => m.Name))})");
+                name ??= mailboxes.FirstOrDefault()?.Name;
 
-            if (paths.Length == 0)
-            {
-                await using var stdin = Console.OpenStandardInput();
-                await WriteAsync(await ingest.IngestAsync(stdin, IngestSource.Pipe(name), ct));
+                if (paths.Length == 0)
+                {
+                    await using var stdin = Console.OpenStandardInput();
+                    await WriteAsync(await ingest.IngestAsync(stdin, IngestSource.Pipe(name), ct));
+                }
+                // Standard output carries the results (one JSON line each); the count goes to a terminal only.
+                using var progress = TerminalProgress.ForStandardError("messages", errors);
+                for (var i = 0; i < paths.Length; i++)
+                {
+                    await using (var file = File.OpenRead(paths[i]))
+                        await WriteAsync(await ingest.IngestAsync(file, IngestSource.Pipe(name), ct));
+                    progress.Report(i + 1, paths.Length);
+                }
             }
-            // Standard output carries the results (one JSON line each); the count goes to a terminal only.
-            using var progress = TerminalProgress.ForStandardError("messages", errors);
-            for (var i = 0; i < paths.Length; i++)
+            catch (Exception e) when (TicketWorker.Storage.StorageErrors.IsTransient(e))
             {
-                await using (var file = File.OpenRead(paths[i]))
-                    await WriteAsync(await ingest.IngestAsync(file, IngestSource.Pipe(name), ct));
-                progress.Report(i + 1, paths.Length);
+                // Not reachable at start, or still unavailable after the pipeline waited for it. EX_TEMPFAIL (sysexits.h): an MTA piping
+                // into us keeps the message and tries again later, instead of bouncing it.
+                await errors.WriteLineAsync($"error: the database is unavailable, the message was not processed (try again later): {e.Message.ReplaceLineEndings(" ")}");
+                return TempFail;
             }
             return CliApp.Ok;
         }));

@@ -53,14 +53,34 @@ public sealed partial class IngestPipeline(
         return results[0];
     }
 
-    /// <summary>Processes raw bytes already in the raw store (<c>quarantine retry</c>), in a transaction of its own.</summary>
+    /// <summary>Attempts of one message from <c>ingest</c> or <c>quarantine retry</c> while the database is unavailable (about 30 s of pauses).</summary>
+    private const int TransientAttempts = 8;
+
+    /// <summary>
+    /// Processes raw bytes already in the raw store (<c>ingest</c>, <c>quarantine retry</c>), in a
+    /// transaction of its own. A database that is busy, locked or restarting is waited for (about 30 s,
+    /// then its error is thrown): that is never the message's fault, so it is never quarantined for it.
+    /// </summary>
     /// <param name="quarantineOnFailure">False for a retry of a quarantined item: report the failure instead of quarantining again.</param>
     public async Task<IngestResult> ProcessStoredAsync(RawMailReference reference, IngestSource source, CancellationToken cancellationToken, bool quarantineOnFailure = true)
     {
         var item = new IngestBatchItem(reference, source, reference.Size);
-        var prepared = await PrepareAsync(item, () => rawStore.OpenAsync(reference.Reference, cancellationToken), cancellationToken).ConfigureAwait(false);
-        var results = await WriteBatchAsync([item], _ => Task.FromResult(prepared), null, quarantineOnFailure, cancellationToken).ConfigureAwait(false);
-        return results[0];
+        var pause = TimeSpan.FromMilliseconds(500);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var prepared = await PrepareAsync(item, () => rawStore.OpenAsync(reference.Reference, cancellationToken), cancellationToken).ConfigureAwait(false);
+                var results = await WriteBatchAsync([item], _ => Task.FromResult(prepared), null, quarantineOnFailure, cancellationToken).ConfigureAwait(false);
+                return results[0];
+            }
+            catch (Exception e) when (attempt < TransientAttempts && StorageErrors.IsTransient(e))
+            {
+                Log.DatabaseUnavailable(logger, source.Mailbox, pause, StorageDatabase.OneLine(e.Message));
+                await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(8).Ticks));
+            }
+        }
     }
 
     /// <summary>
@@ -173,7 +193,7 @@ public sealed partial class IngestPipeline(
 
     private static bool IsMessageFault(Exception e) =>
         e is not (OperationCanceledException or StorageException or IOException or UnauthorizedAccessException
-            or System.Data.Common.DbException or TimeoutException);
+            or System.Data.Common.DbException or TimeoutException) && !StorageErrors.IsTransient(e);
 
     private static async Task<Prepared[]> ParseChunkAsync(Func<int, Task<Prepared>> prepare, int start, int count, IReadOnlyDictionary<int, string> failed)
     {
@@ -205,7 +225,8 @@ public sealed partial class IngestPipeline(
         {
             return new Prepared(null, "unparsable: " + e.Message);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or IOException or UnauthorizedAccessException or StorageException))
+        catch (Exception e) when (e is not (OperationCanceledException or IOException or UnauthorizedAccessException or StorageException
+            or System.Data.Common.DbException or TimeoutException) && !StorageErrors.IsTransient(e))
         {
             // A MimeKit defect on some odd message must not stop intake or lose the mail.
             Log.ProcessingFailed(logger, e, source.Mailbox, source.Uid);
@@ -258,5 +279,8 @@ public sealed partial class IngestPipeline(
 
         [LoggerMessage(3, LogLevel.Error, "Processing failed (mailbox {Mailbox}, uid {Uid}); the message goes to quarantine")]
         public static partial void ProcessingFailed(ILogger logger, Exception exception, string? mailbox, long? uid);
+
+        [LoggerMessage(4, LogLevel.Warning, "Database unavailable while processing a message for mailbox {Mailbox}; trying again in {Pause}: {Error}")]
+        public static partial void DatabaseUnavailable(ILogger logger, string? mailbox, TimeSpan pause, string error);
     }
 }

@@ -11,6 +11,13 @@ public sealed partial class MailboxIntake
 {
     private bool _warnedKeyword;
 
+    /// <summary>
+    /// The reconnect backoff of <see cref="RunAsync"/>. A login alone does not reset it: with the raw
+    /// folder full every login succeeds and every batch fails, and the worker would reconnect about once
+    /// a second. It resets when a batch commits or a catch-up completes (the session works).
+    /// </summary>
+    private Backoff? _reconnect;
+
     /// <summary>Opens the mailbox's folder read-write (named as the server's namespace wants it).</summary>
     public async Task<ImapFolder> OpenFolderAsync(ImapClient client, CancellationToken cancellationToken)
     {
@@ -42,6 +49,7 @@ public sealed partial class MailboxIntake
             {
                 news = false;
                 await CatchUpAsync(client, folder, stopping).ConfigureAwait(false);
+                _reconnect?.Reset();
                 if (stopping.IsCancellationRequested || !await TryLeaseAsync(stopping).ConfigureAwait(false)) return;
                 if (news) continue;
                 if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
@@ -127,6 +135,7 @@ public sealed partial class MailboxIntake
             processed += done.Count;
             // Done means ticketed and committed, not downloaded: reported per batch once it is in the database.
             IntakeProgress.Report(mailbox.Name, processed, uids.Count);
+            _reconnect?.Reset();
             if (halted || stopping.IsCancellationRequested) break;
             await MarkAsync(client, folder, done, CancellationToken.None).ConfigureAwait(false);
             // A long backlog must not outlive the lease: renew it per batch, give way if it was taken.

@@ -39,7 +39,7 @@ public sealed partial class MailboxIntake(
     /// <summary>Runs until <paramref name="stopping"/> is cancelled: the message in hand is finished and committed, then the session logs out.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        var backoff = new Backoff(InitialBackoff, MaxBackoff);
+        var backoff = _reconnect = new Backoff(InitialBackoff, MaxBackoff);
         string? lastReported = null;
         while (!stopping.IsCancellationRequested)
         {
@@ -56,7 +56,6 @@ public sealed partial class MailboxIntake(
                 client = await ServerConnections.OpenImapAsync(settings, mailbox, stopping).ConfigureAwait(false);
                 Log.Connected(logger, mailbox.Name, mailbox.Imap.Host, client.Capabilities.HasFlag(ImapCapabilities.Idle));
                 lastReported = null;
-                backoff.Reset();
                 await SessionAsync(client, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

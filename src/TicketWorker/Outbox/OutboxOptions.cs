@@ -25,6 +25,13 @@ public sealed class OutboxOptions
     /// <summary>How long a claim holds; a worker that dies mid-batch releases its rows after this. Default 5 minutes.</summary>
     public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The folder of the per-worker sent journals (the server's acceptance is recorded there in
+    /// microseconds and reconciled into the database per round). Relative paths start at the parent of
+    /// Storage:RawMailPath. Default <c>outbox-journal</c> beside the raw-mail folder (<c>data/outbox-journal</c>).
+    /// </summary>
+    public string? JournalPath { get; set; }
+
     /// <summary>The longest the SMTP client waits for one read or write before it gives the connection up. Default 1 minute.</summary>
     public TimeSpan SmtpTimeout { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -6,8 +6,9 @@ namespace TicketWorker.Outbox;
 /// <param name="Rescheduled">Rows put back in the queue for a later attempt.</param>
 /// <param name="Failed">Rows marked failed for good.</param>
 /// <param name="CommitWindows">
-/// Per sent row, the time from reading the server's reply to DATA to the commit of "sent": a crash
-/// inside it sends that message again (same bytes, same Message-ID).
+/// Per sent row, the time from reading the server's reply to DATA to the durable "sent" record (the
+/// journal line, or the database commit without a journal): a crash inside it sends that message
+/// again (same bytes, same Message-ID).
 /// </param>
 public sealed record OutboxRunResult(int Claimed, int Sent, int Rescheduled, int Failed, IReadOnlyList<TimeSpan> CommitWindows)
 {

@@ -12,10 +12,14 @@ namespace TicketWorker.Outbox;
 
 /// <summary>
 /// Delivers queued outbox rows: claims a batch of due rows for this worker, sends them over one
-/// SMTP connection and records each result in its own short transaction right after the server's
-/// reply, so a crash can repeat at most the message in hand.
+/// SMTP connection and records each acceptance in this worker's <see cref="SentJournal"/> right after
+/// the server's reply (one write(), microseconds, whatever the database is doing). The journal is
+/// reconciled into the outbox table in one transaction at the end of each round and before every
+/// claim, where the journals of dead workers of this host are taken over too. So a kill -9 can
+/// repeat only a message whose SMTP transaction was in progress. Without a journal folder (or when
+/// a journal write fails) each acceptance is committed at once, as before.
 /// </summary>
-public sealed partial class OutboxSender
+public sealed partial class OutboxSender : IDisposable
 {
     private readonly StorageDatabase _database;
     private readonly IOutboxStore _outbox;
@@ -27,6 +31,14 @@ public sealed partial class OutboxSender
     private readonly ILogger _log;
     private readonly Random _random;
     private bool _warnedNoSentFolder;
+    private readonly SemaphoreSlim _rounds = new(1, 1);
+    private readonly string? _journalFolder;
+    private SentJournal? _journal;
+    private bool _journalOpened;
+    private bool _warnedJournal;
+
+    // Accepted by the server and journaled, not yet committed to the outbox table.
+    private readonly List<SentEntry> _unreconciled = [];
 
     /// <summary>Creates a sender for the worker <paramref name="worker"/> (its name in claims).</summary>
     /// <param name="options">The <c>Outbox</c> section, and the mailboxes whose sender address and Sent folder a row names.</param>
@@ -52,6 +64,18 @@ public sealed partial class OutboxSender
         _sentFolder = sentFolder;
         _log = logger ?? (ILogger)NullLogger.Instance;
         _random = random ?? Random.Shared;
+        _journalFolder = JournalFolder(options.Outbox.JournalPath, database.Options.RawMailPath);
+    }
+
+    /// <summary>
+    /// Outbox:JournalPath (relative paths from the raw-mail folder's parent), by default
+    /// <c>outbox-journal</c> beside the raw-mail folder (<c>data/outbox-journal</c>); none when neither is set.
+    /// </summary>
+    internal static string? JournalFolder(string? configured, string? rawMailPath)
+    {
+        var data = string.IsNullOrWhiteSpace(rawMailPath) ? null : Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(rawMailPath)));
+        if (!string.IsNullOrWhiteSpace(configured)) return data is null ? Path.GetFullPath(configured) : Path.GetFullPath(configured, data);
+        return data is null ? null : Path.Combine(data, "outbox-journal");
     }
 
     private OutboxOptions Options => _options.Outbox;
@@ -63,6 +87,24 @@ public sealed partial class OutboxSender
     /// between messages (never inside one) and releases the rows not yet tried.
     /// </summary>
     public async Task<OutboxRunResult> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        await _rounds.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // What earlier rounds (or dead workers) journaled is in the table before anything is claimed:
+            // a row the server accepted is never claimed again.
+            await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+            var result = await SendRoundAsync(cancellationToken).ConfigureAwait(false);
+            await TryReconcileAsync().ConfigureAwait(false);
+            return result;
+        }
+        finally
+        {
+            _rounds.Release();
+        }
+    }
+
+    private async Task<OutboxRunResult> SendRoundAsync(CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
         var claimed = await _database.InTransactionAsync(
@@ -165,6 +207,11 @@ public sealed partial class OutboxSender
     private async Task<bool> DropIfAnsweredAsync(OutboxItem row, CancellationToken cancellationToken)
     {
         if (row.Kind != "ack" || row.TicketId is not { } ticketId) return false;
+        // Read first: on SQLite a write transaction waits for intake's batch, and almost always nothing changes.
+        var answered = await _database.InReadAsync(
+            async tx => (await _tickets.FindTicketByIdAsync(tx, ticketId, cancellationToken).ConfigureAwait(false))?.FirstResponseAt is not null,
+            cancellationToken).ConfigureAwait(false);
+        if (!answered) return false;
         return await _database.InTransactionAsync(async tx =>
         {
             var ticket = await _tickets.FindTicketByIdAsync(tx, ticketId, cancellationToken).ConfigureAwait(false);
@@ -193,11 +240,18 @@ public sealed partial class OutboxSender
 
         SmtpDelivery delivery;
         long accepted;
+        long? dataWritten = null;
+        // Marks the row in flight: if the worker dies before its "sent" line, the server may have it.
+        TryJournal(j => j.BeginSend(row.Id));
         try
         {
             // Not cancellable: once MAIL is on the wire the message is finished or abandoned by the
             // server, never cut off by us; the client's Timeout bounds the wait.
-            delivery = await client.SendStoredAsync(row.Raw, sender, row.Recipients, row.IdempotencyKey, $"outbox-row-{row.Id}", CancellationToken.None).ConfigureAwait(false);
+            delivery = await client.SendStoredAsync(row.Raw, sender, row.Recipients, row.IdempotencyKey, $"outbox-row-{row.Id}", CancellationToken.None, () =>
+            {
+                dataWritten = Stopwatch.GetTimestamp();
+                TryJournal(j => j.DataWritten(row.Id));
+            }).ConfigureAwait(false);
             accepted = Stopwatch.GetTimestamp();
         }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or FormatException or MimeKit.ParseException)
@@ -224,20 +278,28 @@ public sealed partial class OutboxSender
             return true;
         }
 
-        // The crash window: from the server's 250 to this commit. Nothing else happens in between.
+        // The crash window: from the server's 250 to the durable "sent" record. Nothing else happens in between.
         var sentAt = Time.GetUtcNow();
         var note = delivery.Refused.Count == 0 ? null : "sent; refused recipients: " + string.Join("; ", delivery.Refused);
-        await _database.InTransactionAsync(
-            async tx =>
-            {
-                await _outbox.MarkSentAsync(tx, row.Id, sentAt, note, CancellationToken.None).ConfigureAwait(false);
-                return 0;
-            },
-            CancellationToken.None).ConfigureAwait(false);
+        var journaled = TryJournal(j => j.RecordSent(row.Id, sentAt, note));
+        if (!journaled)
+        {
+            await _database.InTransactionAsync(
+                async tx =>
+                {
+                    await _outbox.MarkSentAsync(tx, row.Id, sentAt, note, CancellationToken.None).ConfigureAwait(false);
+                    return 0;
+                },
+                CancellationToken.None).ConfigureAwait(false);
+        }
+
         var window = Stopwatch.GetElapsedTime(accepted);
+        // The whole span in which a crash may resend: end of data → server's reply → our record.
+        var exposed = dataWritten is { } d ? Stopwatch.GetElapsedTime(d) : window;
+        if (journaled) _unreconciled.Add(new SentEntry(row.Id, sentAt, note));
         round.Sent(window);
         Observability.TicketWorkerMetrics.Sent(row.Kind);
-        Log.Sent(_log, row.Id, row.TicketId, row.MessageId, row.Recipients.Count - delivery.Refused.Count, row.Attempts, delivery.QueueId, window.TotalMilliseconds);
+        Log.Sent(_log, row.Id, row.TicketId, row.MessageId, row.Recipients.Count - delivery.Refused.Count, row.Attempts, delivery.QueueId, window.TotalMilliseconds, journaled ? "journal" : "database", exposed.TotalMilliseconds);
         if (note is not null)
         {
             Log.SomeRecipientsRefused(_log, row.Id, row.TicketId, row.MessageId, note);

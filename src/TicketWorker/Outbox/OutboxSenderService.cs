@@ -58,9 +58,11 @@ public sealed partial class OutboxSenderService : BackgroundService
             }
             catch (Exception ex)
             {
-                // Mostly the database: rows claimed in this round come back when their claim expires.
+                // Mostly the database: rows claimed in this round come back when their claim expires, and
+                // what the server accepted is in the sent journal, committed before the next claim.
                 pause = errors.Next();
-                Log.RoundFailed(_log, pause, ex);
+                if (ex is Storage.StorageException || Storage.StorageErrors.IsTransient(ex)) Log.DatabaseUnavailable(_log, pause, ex.Message.ReplaceLineEndings(" "));
+                else Log.RoundFailed(_log, pause, ex);
             }
 
             if (pause > TimeSpan.Zero)
@@ -88,5 +90,8 @@ public sealed partial class OutboxSenderService : BackgroundService
 
         [LoggerMessage(3, LogLevel.Error, "Outbox round failed; next try in {Pause}")]
         public static partial void RoundFailed(ILogger logger, TimeSpan pause, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Warning, "Outbox round failed, the database is unavailable; next try in {Pause}: {Error}")]
+        public static partial void DatabaseUnavailable(ILogger logger, TimeSpan pause, string error);
     }
 }

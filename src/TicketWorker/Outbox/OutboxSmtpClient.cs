@@ -38,7 +38,8 @@ public sealed class OutboxSmtpClient : SmtpClient
     /// </summary>
     /// <param name="envelopeId">The DSN envelope id (the outbox row's key); a key longer than RFC 3461 allows is replaced by <paramref name="fallbackEnvelopeId"/>.</param>
     /// <exception cref="NotSupportedException">The server lacks what the row needs (SMTPUTF8 for its envelope, 8BITMIME for 8-bit bytes) or its SIZE is too small.</exception>
-    public async Task<SmtpDelivery> SendStoredAsync(byte[] raw, string sender, IReadOnlyList<string> recipients, string envelopeId, string fallbackEnvelopeId, CancellationToken cancellationToken = default)
+    /// <param name="dataWritten">Called once the whole message has been handed to the connection (the final dot follows at once): from here on the server may accept it.</param>
+    public async Task<SmtpDelivery> SendStoredAsync(byte[] raw, string sender, IReadOnlyList<string> recipients, string envelopeId, string fallbackEnvelopeId, CancellationToken cancellationToken = default, Action? dataWritten = null)
     {
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(recipients);
@@ -68,7 +69,7 @@ public sealed class OutboxSmtpClient : SmtpClient
         using var message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), persistent: true, cancellationToken).ConfigureAwait(false);
         _refused.Clear();
         _envelopeId = XtextLength(envelopeId) <= MaxEnvelopeId ? envelopeId : fallbackEnvelopeId;
-        var response = await SendAsync(FormatOptions.Default, message, from, to, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(FormatOptions.Default, message, from, to, cancellationToken, dataWritten is null ? null : new EndOfData(dataWritten)).ConfigureAwait(false);
         return new SmtpDelivery(response, [.. _refused]);
     }
 
@@ -96,6 +97,23 @@ public sealed class OutboxSmtpClient : SmtpClient
         // 8BITMIME), and then a retry would not send the bytes the row holds. MailWriter stores
         // 7-bit mail, which every server takes as it is; 8-bit rows go only where 8BITMIME is offered.
         options.International = false;
+    }
+
+    /// <summary>MailKit reports DATA progress with the message's size: the report that reaches it is the end of the data.</summary>
+    private sealed class EndOfData(Action reached) : ITransferProgress
+    {
+        private bool _fired;
+
+        public void Report(long bytesTransferred, long totalSize)
+        {
+            if (_fired || bytesTransferred < totalSize) return;
+            _fired = true;
+            reached();
+        }
+
+        public void Report(long bytesTransferred)
+        {
+        }
     }
 
     private static MailboxAddress Envelope(string address) =>

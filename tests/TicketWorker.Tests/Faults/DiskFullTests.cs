@@ -31,6 +31,10 @@ public class DiskFullTests
         return (p.ExitCode, output);
     }
 
+    /// <summary>The worker's logins so far, from the fault stack's Dovecot log (the test's own APPEND logs in too: count around it).</summary>
+    private static int WorkerLogins() =>
+        File.ReadLines(Path.Combine(FaultStack.StateDirectory, "log", "dovecot.log")).Count(l => l.Contains("Login: user=<support@example.test>", StringComparison.Ordinal));
+
     [Test]
     [CancelAfter(180_000)]
     public async Task MessageIsNotMarkedProcessedWhileTheRawFolderIsFullAndIsTicketedWhenSpaceReturns(CancellationToken cancellationToken)
@@ -76,10 +80,17 @@ public class DiskFullTests
 
         var clock = Stopwatch.StartNew();
         await stack.AppendAsync("support", [FaultMail.Request("diskfull", 1)], cancellationToken);
+        var loginsBefore = WorkerLogins();
         await Task.Delay(TimeSpan.FromSeconds(6), cancellationToken);
+        var logins = WorkerLogins() - loginsBefore;
+        TestContext.Progress.WriteLine($"while full: {logins} IMAP logins in 6 s");
         Assert.Multiple(async () =>
         {
             Assert.That(worker.HasExited, Is.False, "the worker keeps running");
+            // Every login succeeds while every batch fails: the backoff must not reset on the login
+            // (it did: a login about every second, 6–12 here). Growing from 1 s (jittered 0.5–1, 1–2,
+            // 2–4 s) leaves room for at most 4 in 6 s.
+            Assert.That(logins, Is.InRange(1, 4), "reconnects back off while the batch cannot commit");
             Assert.That(await w.ScalarAsync(FaultWorker.Tickets, cancellationToken), Is.EqualTo(1), "no ticket while the disk is full");
             Assert.That(await w.ScalarAsync("SELECT COUNT(*) FROM quarantine", cancellationToken), Is.Zero, "not quarantined");
             Assert.That(await w.ScalarAsync("SELECT last_uid FROM mailbox_checkpoints", cancellationToken), Is.EqualTo(checkpoint), "not marked processed");

@@ -22,7 +22,8 @@ public sealed partial class FaultWorker : IDisposable
     /// <param name="postgres">A PostgreSQL connection string instead of SQLite.</param>
     /// <param name="rawMailPath">Where the raw mail goes (default: beside the database).</param>
     /// <param name="extra">More settings under TicketWorker (JSON members, each followed by a comma).</param>
-    public FaultWorker(PrivateMailStack stack, int ackMaxPerDay = 1000, string? postgres = null, string? rawMailPath = null, string extra = "", string mailboxExtra = "")
+    /// <param name="imapPort">The IMAP port of support@ (default the stack's Dovecot; its "hosted" Dovecot is BasePort + 6).</param>
+    public FaultWorker(PrivateMailStack stack, int ackMaxPerDay = 1000, string? postgres = null, string? rawMailPath = null, string extra = "", string mailboxExtra = "", int? imapPort = null)
     {
         Stack = stack;
         Postgres = postgres;
@@ -39,7 +40,7 @@ public sealed partial class FaultWorker : IDisposable
                 "Outbox": { "PollInterval": "00:00:00.200", "InitialRetryDelay": "00:00:01", "MaxRetryDelay": "00:00:02", "ClaimDuration": "00:00:10", "SmtpTimeout": "00:00:05", "MaxAttempts": 1000 },
                 {{extra}}
                 "Mailboxes": [ { "Name": "support", "Address": "support@example.test", "Folder": "INBOX", "FirstStart": "Import", "PollInterval": "00:00:01", {{mailboxExtra}}
-                  "Imap": { "Host": "{{PrivateMailStack.Host}}", "Port": {{stack.ImapPort}}, "Security": "StartTls",
+                  "Imap": { "Host": "{{PrivateMailStack.Host}}", "Port": {{imapPort ?? stack.ImapPort}}, "Security": "StartTls",
                             "Username": "support@example.test", "Password": "secret", "TrustedCertificate": "{{stack.CertificatePath}}" } } ],
                 "Smtp": { "Host": "{{PrivateMailStack.Host}}", "Port": {{stack.SmtpPort}}, "Security": "None" } } }
             """);
@@ -57,6 +58,16 @@ public sealed partial class FaultWorker : IDisposable
     public string DatabasePath => Path.Combine(_dir.Path, "data", "tw.db");
 
     public WorkerProcess Start() => WorkerProcess.Start(ConfigDirectory);
+
+    /// <summary>The worker at Information level; <paramref name="onLine"/> sees each line first (true: not printed).</summary>
+    public WorkerProcess Start(Func<string, bool> onLine) => WorkerProcess.Start(ConfigDirectory, "Information", onLine);
+
+    /// <summary>The outbox's sent journals (data/outbox-journal/DATABASE-ID/*.sent-journal).</summary>
+    public IReadOnlyList<string> JournalFiles()
+    {
+        var folder = Path.Combine(_dir.Path, "data", "outbox-journal");
+        return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.sent-journal", SearchOption.AllDirectories) : [];
+    }
 
     /// <summary>A read connection to the worker's database (SQLite read-only, so it never takes the write lock).</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)

@@ -20,7 +20,7 @@ namespace TicketWorker.Tests.Infrastructure;
 public sealed class PrivateMailStack
 {
     /// <param name="stateDirectory">Under /tmp/tw-faults-*.</param>
-    /// <param name="basePort">Eight consecutive ports from here (IMAP, IMAPS, LMTP, SMTP, submission, SMTPS, hosted IMAP, hosted IMAPS).</param>
+    /// <param name="basePort">Eight consecutive ports from here (IMAP, IMAPS, LMTP, SMTP, submission, SMTPS, hosted IMAP, hosted IMAPS), and the ninth named as the (absent) DKIM milter.</param>
     /// <param name="sieve">LMTP delivery runs the users' Sieve scripts (install/mailstack.sh sieve-vacation).</param>
     /// <param name="milterPort">
     /// The OpenDKIM milter port this stack's Postfix calls (default: the shared one, 10891). A port where
@@ -57,6 +57,9 @@ public sealed class PrivateMailStack
         ["TICKETWORKER_HOSTED_IMAP_PORT"] = Port(6),
         ["TICKETWORKER_HOSTED_IMAPS_PORT"] = Port(7),
         ["TICKETWORKER_MAILSTACK_SIEVE"] = Sieve ? "1" : "0",
+        // Nothing listens there: Postfix accepts unsigned (milter_default_action = accept) instead of asking
+        // the shared stack's OpenDKIM on 10891, whose state is not this stack's.
+        ["TICKETWORKER_OPENDKIM_PORT"] = Port(8),
     };
 
     private string Port(int offset) => (BasePort + offset).ToString(CultureInfo.InvariantCulture);

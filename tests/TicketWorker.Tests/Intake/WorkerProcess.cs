@@ -12,7 +12,9 @@ public sealed class WorkerProcess : IDisposable
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    public static WorkerProcess Start(string configDirectory)
+    /// <param name="logLevel">TICKETWORKER_LOG_LEVEL of the worker.</param>
+    /// <param name="onLine">Sees every output line first; true keeps it out of the test's progress output.</param>
+    public static WorkerProcess Start(string configDirectory, string logLevel = "Warning", Func<string, bool>? onLine = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ticketworker.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -20,10 +22,10 @@ public sealed class WorkerProcess : IDisposable
         info.ArgumentList.Add("run");
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(configDirectory);
-        info.Environment["TICKETWORKER_LOG_LEVEL"] = "Warning";
+        info.Environment["TICKETWORKER_LOG_LEVEL"] = logLevel;
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine("worker: " + e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine("worker: " + e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null && onLine?.Invoke(e.Data) != true) TestContext.Progress.WriteLine("worker: " + e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null && onLine?.Invoke(e.Data) != true) TestContext.Progress.WriteLine("worker: " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new WorkerProcess(process);
