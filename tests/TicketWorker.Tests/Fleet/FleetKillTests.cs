@@ -178,6 +178,10 @@ public partial class FleetKillTests
         var byWorker = await db.RowsAsync("SELECT worker, COUNT(*) FROM escalations GROUP BY worker ORDER BY worker", cancellationToken);
         Say($"done. takeover {takeover.TotalSeconds:F1} s; identical resends {resends}; escalation levels fired per worker: " +
             string.Join(", ", byWorker.Select(r => $"{r[0]}={r[1]}")));
+        var windows = a.CommitWindowsMs.Concat(b.CommitWindowsMs).Order().ToList();
+        if (windows.Count > 0)
+            Say($"send windows (server's 250 to the commit of sent; a kill inside one resends that mail), {windows.Count} mails: " +
+                $"p50 {Rank(windows, 50):F1} ms, p99 {Rank(windows, 99):F1} ms, max {windows[^1]:F1} ms, {windows.Sum() / 1000:F1} s in all over {clock.Elapsed.TotalSeconds:F0} s");
         Assert.That(resends, Is.LessThanOrEqualTo(1), "identical resends (PRODUCT.md allows one per kill: a kill between the SMTP server's 250 and our commit)");
     }
 
@@ -354,6 +358,9 @@ public partial class FleetKillTests
         });
         return resent.Sum(r => r.Value.Count - 1);
     }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    private static double Rank(List<double> sorted, int percent) => sorted[Math.Max(0, (int)Math.Ceiling(percent / 100.0 * sorted.Count) - 1)];
 
     private static string Id(string? messageId) => (messageId ?? "").Trim().Trim('<', '>');
 

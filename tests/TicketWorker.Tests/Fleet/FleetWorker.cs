@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using TicketWorker.Tests.Infrastructure;
 
 namespace TicketWorker.Tests.Fleet;
@@ -10,7 +12,7 @@ namespace TicketWorker.Tests.Fleet;
 /// depends on another's disk), mailbox support@ of the fleet stack, SMTP to its Postfix, the shipped
 /// templates and the given rules.yaml. Its output goes to the test's progress log under its name.
 /// </summary>
-public sealed class FleetWorker : IDisposable
+public sealed partial class FleetWorker : IDisposable
 {
     private readonly TempDirectory _dir = new();
     private Process? _process;
@@ -33,6 +35,12 @@ public sealed class FleetWorker : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>
+    /// Per mail sent, from the SMTP server's 250 to the commit of "sent" (the outbox logs it): a kill
+    /// inside such a window resends the identical mail. Over every run of this worker.
+    /// </summary>
+    public ConcurrentQueue<double> CommitWindowsMs { get; } = new();
     public string ConfigDirectory => Path.Combine(_dir.Path, "config");
     public int Pid => _process?.Id ?? -1;
     public bool IsRunning => _process is { HasExited: false };
@@ -47,11 +55,19 @@ public sealed class FleetWorker : IDisposable
         info.ArgumentList.Add("run");
         info.ArgumentList.Add("--config");
         info.ArgumentList.Add(ConfigDirectory);
-        info.Environment["TICKETWORKER_LOG_LEVEL"] = "Warning";
+        // Information for the outbox's send windows; only warnings and errors are shown.
+        info.Environment["TICKETWORKER_LOG_LEVEL"] = "Information";
         var process = Process.Start(info)!;
         var label = $"{Name} (pid {process.Id.ToString(CultureInfo.InvariantCulture)}): ";
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine(label + e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) TestContext.Progress.WriteLine(label + e.Data); };
+        void Line(string? line)
+        {
+            if (line is null) return;
+            if (CommitWindow().Match(line) is { Success: true } m) CommitWindowsMs.Enqueue(double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+            // The simple console format prefixes the syslog severity: <6> information, <7> debug.
+            if (!line.StartsWith("<6>", StringComparison.Ordinal) && !line.StartsWith("<7>", StringComparison.Ordinal)) TestContext.Progress.WriteLine(label + line);
+        }
+        process.OutputDataReceived += (_, e) => Line(e.Data);
+        process.ErrorDataReceived += (_, e) => Line(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
@@ -72,6 +88,9 @@ public sealed class FleetWorker : IDisposable
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
         return _process.WaitForExit(timeout);
     }
+
+    [GeneratedRegex(@"committed ([0-9]+(?:\.[0-9]+)?) ms after the server's reply")]
+    private static partial Regex CommitWindow();
 
     public void Dispose()
     {
