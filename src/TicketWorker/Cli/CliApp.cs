@@ -18,8 +18,9 @@ public static class CliApp
 
     public static Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, CancellationToken cancellationToken = default)
     {
-        // On a terminal, standard output shares it with the progress line (logs go above the line).
-        var output = stdout ?? SharedTerminal.StandardOutput();
+        // On a terminal, logs and output share it with the progress line: they go above the line.
+        if (stdout is null && stderr is null) SharedTerminal.Install();
+        var output = stdout ?? Console.Out;
         var errors = stderr ?? Console.Error;
         var root = BuildRoot(output, errors);
         var config = new InvocationConfiguration { Output = output, Error = errors };

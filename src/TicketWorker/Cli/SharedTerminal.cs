@@ -3,11 +3,12 @@ using System.Text;
 namespace TicketWorker.Cli;
 
 /// <summary>
-/// One terminal, two streams: the progress line on standard error, redrawn in place, and log lines
-/// and command output on standard output. Output written through <see cref="Wrap"/> first clears a
-/// progress line that is showing and, once that output has ended its line, draws the progress line
-/// again below it: logs scroll by above the progress instead of being glued to it. Off a terminal
-/// nothing of this is installed and output is written as it comes.
+/// One terminal shared by the progress line (drawn in place on standard error) and everything else
+/// written to it: log lines and command output on standard output, and the warnings commands log on
+/// standard error. Output written through <see cref="Wrap"/> first clears a progress line that is
+/// showing and, once that output has ended its line, draws the progress line again below it: logs
+/// scroll by above the progress instead of being glued to it. Off a terminal nothing of this is
+/// installed and output is written as it comes.
 /// </summary>
 public sealed class SharedTerminal
 {
@@ -21,17 +22,23 @@ public sealed class SharedTerminal
     /// <summary>Output ended without its line end yet: the progress line waits for it.</summary>
     internal bool MidLine { get; private set; }
 
+    /// <summary>Standard error itself, where the progress line is drawn, once <see cref="Install"/> wrapped <see cref="System.Console.Error"/>.</summary>
+    internal TextWriter? ProgressWriter { get; private set; }
+
     /// <summary>
-    /// Standard output for the command line. When standard output and standard error are both a
-    /// terminal, <see cref="System.Console.Out"/> is replaced (once per process) by a writer through
-    /// <see cref="Console"/>, so the console logger, which takes <c>Console.Out</c> when it starts,
-    /// shares the terminal with the progress line too.
+    /// When standard error is a terminal, replaces (once per process) <see cref="System.Console.Error"/>
+    /// and, unless it goes elsewhere, <see cref="System.Console.Out"/> by writers through
+    /// <see cref="Console"/>. Call before any host starts: the console logger takes
+    /// <c>Console.Out</c> and <c>Console.Error</c> when it is created.
     /// </summary>
-    public static TextWriter StandardOutput()
+    public static void Install()
     {
-        if (System.Console.IsOutputRedirected || !TerminalProgress.IsTerminal(System.Console.Error)) return System.Console.Out;
-        if (Interlocked.Exchange(ref _installed, 1) == 0) System.Console.SetOut(Console.Wrap(System.Console.Out));
-        return System.Console.Out;
+        if (!TerminalProgress.IsTerminal(System.Console.Error)) return;
+        if (Interlocked.Exchange(ref _installed, 1) != 0) return;
+        var error = System.Console.Error;
+        Console.ProgressWriter = error;
+        System.Console.SetError(Console.Wrap(error));
+        if (!System.Console.IsOutputRedirected) System.Console.SetOut(Console.Wrap(System.Console.Out));
     }
 
     /// <summary>A writer onto <paramref name="output"/> that keeps clear of this terminal's progress line.</summary>

@@ -22,8 +22,10 @@ public sealed class TerminalProgress(TextWriter writer, bool enabled, string uni
     public static TerminalProgress ForStandardError(string unit, TextWriter? errors = null)
     {
         var writer = errors ?? Console.Error;
-        var terminal = IsTerminal(writer);
-        return new TerminalProgress(writer, terminal, unit, null, terminal ? SharedTerminal.Console : null);
+        if (!IsTerminal(writer)) return new TerminalProgress(writer, false, unit);
+        // Drawn on standard error itself; what others write to Console.Error goes around the line.
+        var shared = SharedTerminal.Console.ProgressWriter is null ? null : SharedTerminal.Console;
+        return new TerminalProgress(shared?.ProgressWriter ?? writer, true, unit, null, shared);
     }
 
     /// <summary>Whether <paramref name="writer"/> is standard error and that is a terminal (not a file, pipe or the journal; not TERM=dumb).</summary>

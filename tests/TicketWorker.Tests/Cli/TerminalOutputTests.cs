@@ -59,6 +59,25 @@ public class TerminalOutputTests
     }
 
     [Test]
+    public async Task WarningsLoggedDuringIngestScrollAboveTheProgressLine()
+    {
+        // A mail with agent1's From threaded to ticket 1 but without its reply token: a warning on
+        // standard error (the console logger) between two progress reports on the same terminal.
+        using var onTerminal = ShippedConfig();
+        var demo = Path.Combine(RepoRoot.Path, "install", "demo-mail");
+        onTerminal.Write("spoof.eml", "From: agent1@example.test\r\nTo: support@example.test\r\nSubject: Re: Printer in the office prints blank pages\r\n"
+            + "Message-ID: <spoof-1@example.test>\r\nIn-Reply-To: <demo-01-printer@customer1.example.test>\r\n\r\n#close\r\n");
+
+        var terminal = await RunAsync(true, onTerminal, "ingest", Path.Combine(demo, "01-en-printer.eml"), Path.Combine(onTerminal.Path, "spoof.eml"),
+            Path.Combine(demo, "02-fa-invoice.eml"));
+
+        var screen = ScreenText.Lines(terminal).Where(l => l.Length > 0).ToList();
+        Assert.That(screen, Has.Some.Contains("failed the agent check"), terminal);
+        Assert.That(screen.Where(l => l.Contains("messages (", StringComparison.Ordinal)), Is.EqualTo(new[] { "3/3 messages (100 %)" }), terminal);
+        Assert.That(screen[^1], Is.EqualTo("3/3 messages (100 %)"), terminal);
+    }
+
+    [Test]
     public async Task IngestOfManyFilesCountsThemOnATerminalOnly()
     {
         using var onTerminal = ShippedConfig();
