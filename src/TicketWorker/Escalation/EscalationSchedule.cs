@@ -18,7 +18,7 @@ namespace TicketWorker.Escalation;
 /// first worker to reload reschedules and the others find it done (their replace would only move the next
 /// firing needlessly); all of them writing the same keys is harmless either way.
 /// </remarks>
-public sealed partial class EscalationSchedule(ISchedulerFactory schedulers, PolicyHolder policy, EscalationRecheck recheck,
+public sealed partial class EscalationSchedule(ISchedulerFactory schedulers, PolicyHolder policy, EscalationRecheck recheck, TimeProvider time,
     ILogger<EscalationSchedule> logger) : BackgroundService
 {
     public static readonly JobKey ScanJob = new("escalation-scan", "ticketworker");
@@ -112,7 +112,9 @@ public sealed partial class EscalationSchedule(ISchedulerFactory schedulers, Pol
             return false;
 
         var job = JobBuilder.Create<TJob>().WithIdentity(key).Build();
-        var trigger = TriggerBuilder.Create()
+        // On the scheduler's clock: a cron trigger built without one computes its first firing from the system clock,
+        // months away from a test's fake "now".
+        var trigger = TriggerBuilder.Create(time)
             .WithIdentity(triggerKey)
             .ForJob(key)
             .WithCronSchedule(cron, c => c.InTimeZone(zone))
