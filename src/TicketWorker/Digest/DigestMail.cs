@@ -100,7 +100,7 @@ public static class DigestMail
 
     private const string Notes =
         "Answered: the first agent reply was on this day. Times run from the customer's first mail to the first agent reply " +
-        "or the close, in business hours of the ticket's team calendar (every hour counts without business_hours); " +
+        "or the close (waiting on the customer included), in business hours of the ticket's team calendar (every hour counts without business_hours); " +
         "percentiles by nearest rank. Breaches: a first-response or resolution due time of the ticket's SLA fell on this day " +
         "and was not met by then (a ticket waiting on the customer had its clock stopped). Open and overdue: not closed at " +
         "the end of the day; overdue, its resolution was due. Per agent: new, breaches and backlog count by the ticket's owner, " +

@@ -18,7 +18,7 @@ namespace TicketWorker.Escalation;
 /// first worker to reload reschedules and the others find it done (their replace would only move the next
 /// firing needlessly); all of them writing the same keys is harmless either way.
 /// </remarks>
-public sealed partial class EscalationSchedule(ISchedulerFactory schedulers, PolicyHolder policy, EscalationRecheck recheck,
+public sealed partial class EscalationSchedule(ISchedulerFactory schedulers, PolicyHolder policy, EscalationRecheck recheck, TimeProvider time,
     ILogger<EscalationSchedule> logger) : BackgroundService
 {
     public static readonly JobKey ScanJob = new("escalation-scan", "ticketworker");
@@ -116,7 +116,9 @@ public sealed partial class EscalationSchedule(ISchedulerFactory schedulers, Pol
         // cluster runs it again; otherwise a day's digest whose worker died mid-job would never go out.
         // Both jobs may run twice: the scan locks each ticket, the digest is queued once per day and recipient.
         var job = JobBuilder.Create<TJob>().WithIdentity(key).RequestRecovery().Build();
-        var trigger = TriggerBuilder.Create()
+        // On the scheduler's clock: a cron trigger built without one computes its first firing from the system clock,
+        // months away from a test's fake "now".
+        var trigger = TriggerBuilder.Create(time)
             .WithIdentity(triggerKey)
             .ForJob(key)
             .WithCronSchedule(cron, c => c.InTimeZone(zone))

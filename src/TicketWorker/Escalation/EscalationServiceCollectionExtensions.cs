@@ -35,9 +35,9 @@ public static class EscalationServiceCollectionExtensions
         services.AddQuartz(q =>
         {
             q.ConfigureScheduler(o => o.InstanceName = "ticketworker");
-            // Quartz only triggers, on the real clock (it would otherwise take the container's, a test's fake one);
-            // the job bodies take "now" from the host's TimeProvider.
-            q.UseTimeProvider(TimeProvider.System);
+            // No UseTimeProvider: Quartz runs on the container's TimeProvider, the host's (the system clock in the worker,
+            // a test's FakeTimeProvider in tests, where triggers then fire as the test advances it). The triggers must be
+            // built on the same clock (EscalationSchedule), or a cron computes its first firing from the system clock.
             switch (provider)
             {
                 case "postgres":
