@@ -2,7 +2,7 @@ namespace TicketWorker.Outbox;
 
 /// <summary>What one round of the outbox sender did.</summary>
 /// <param name="Claimed">Rows this worker claimed.</param>
-/// <param name="Sent">Rows the SMTP server accepted (and that are now marked sent).</param>
+/// <param name="Sent">Rows the SMTP server accepted (marked sent when the round ends, or, if the database failed then, before the next claim).</param>
 /// <param name="Rescheduled">Rows put back in the queue for a later attempt.</param>
 /// <param name="Failed">Rows marked failed for good.</param>
 /// <param name="CommitWindows">

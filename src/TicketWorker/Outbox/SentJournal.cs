@@ -7,8 +7,9 @@ namespace TicketWorker.Outbox;
 /// This worker's append-only record of what the SMTP server accepted, one file per worker in the
 /// journal folder: <c>try ROW</c> before a row's SMTP transaction, <c>sent ROW UNIXMS NOTE</c> right
 /// after the server's 250 (and <c>data ROW</c> when the message data is written, before the final
-/// dot: a worker killed between that line and <c>sent</c> may have had the message accepted). Each line is one unbuffered <c>write()</c>: once it returns the line is
-/// in the kernel's page cache and survives a kill -9 of the worker (not a power loss or a kernel
+/// dot: a worker killed between that line and <c>sent</c> may have had the message accepted). Each
+/// line is one unbuffered <c>write()</c>: once it returns the line is in the kernel's page cache
+/// and survives a kill -9 of the worker (not a power loss or a kernel
 /// crash: there is no fsync, which would cost milliseconds per mail; after a power loss the last
 /// mails may be sent again, identical, as without the journal). The database learns "sent" later,
 /// in one transaction per round (<see cref="OutboxSender"/> reconciles before every claim), and a
