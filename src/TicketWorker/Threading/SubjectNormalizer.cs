@@ -80,10 +80,11 @@ public static partial class SubjectNormalizer
             .OrderByDescending(p => p.Length)
             .Select(Regex.Escape));
         // RFC 5322 §3.6.5 "Re: "; counters "Re[2]:", "Re(2):", "Re^2:", "Re 2:" (a bare counter has at most two digits so "TR 2024:" stays); "Réf.:"; spaces before the colon.
+        // Linear time whatever the subject (NonBacktracking), so no wall-clock timeout: under heavy load a
+        // 200 ms timeout expired on ordinary subjects and failed whole intake batches.
         return new Regex(
             $@"^(?:{alternatives})\.?\s*(?:\[\d+\]|\(\d+\)|\^\d+|\d{{1,2}})?\s*[:：]\s*",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
-            TimeSpan.FromMilliseconds(200));
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
     }
 
     [GeneratedRegex(@"^\[[^\]\[#]{1,40}\]\s*", RegexOptions.CultureInvariant)]
