@@ -282,7 +282,15 @@ public sealed partial class OutboxSender : IDisposable
         var sentAt = Time.GetUtcNow();
         var note = delivery.Refused.Count == 0 ? null : "sent; refused recipients: " + string.Join("; ", delivery.Refused);
         var journaled = TryJournal(j => j.RecordSent(row.Id, sentAt, note));
-        if (!journaled)
+        var window = Stopwatch.GetElapsedTime(accepted);
+        // The whole span in which a crash may resend: end of data → server's reply → our record.
+        var exposed = dataWritten is { } d ? Stopwatch.GetElapsedTime(d) : window;
+
+        // The table learns it at once as well: the journal covers only this worker's restart (and another
+        // worker of this host), while a worker on another host or data folder sees nothing but the table.
+        // Deferring this commit to the end of the round let a second worker resend a killed worker's whole
+        // round (the fleet kill test: 19 identical resends).
+        try
         {
             await _database.InTransactionAsync(
                 async tx =>
@@ -291,12 +299,15 @@ public sealed partial class OutboxSender : IDisposable
                     return 0;
                 },
                 CancellationToken.None).ConfigureAwait(false);
+            if (journaled && _unreconciled.Count == 0) TryJournal(j => j.TrimCommitted());
+        }
+        catch (Exception ex) when (journaled && ex is not OperationCanceledException)
+        {
+            // The database is busy or away: the journal holds the 250 and the next reconcile commits it.
+            _unreconciled.Add(new SentEntry(row.Id, sentAt, note));
+            Log.ReconcileFailed(_log, _unreconciled.Count, OneLine(ex));
         }
 
-        var window = Stopwatch.GetElapsedTime(accepted);
-        // The whole span in which a crash may resend: end of data → server's reply → our record.
-        var exposed = dataWritten is { } d ? Stopwatch.GetElapsedTime(d) : window;
-        if (journaled) _unreconciled.Add(new SentEntry(row.Id, sentAt, note));
         round.Sent(window);
         Observability.TicketWorkerMetrics.Sent(row.Kind);
         Log.Sent(_log, row.Id, row.TicketId, row.MessageId, row.Recipients.Count - delivery.Refused.Count, row.Attempts, delivery.QueueId, window.TotalMilliseconds, journaled ? "journal" : "database", exposed.TotalMilliseconds);

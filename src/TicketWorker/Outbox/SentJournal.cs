@@ -11,8 +11,9 @@ namespace TicketWorker.Outbox;
 /// line is one unbuffered <c>write()</c>: once it returns the line is in the kernel's page cache
 /// and survives a kill -9 of the worker (not a power loss or a kernel
 /// crash: there is no fsync, which would cost milliseconds per mail; after a power loss the last
-/// mails may be sent again, identical, as without the journal). The database learns "sent" later,
-/// in one transaction per round (<see cref="OutboxSender"/> reconciles before every claim), and a
+/// mails may be sent again, identical, as without the journal). The database learns "sent" right
+/// after, in the mail's own transaction (other workers see only the table); what that commit could not
+/// record (database busy or away, or the worker killed before it) is reconciled before every claim, and a
 /// worker that finds the journal of a dead worker of this host reconciles it and deletes it.
 /// </summary>
 public sealed class SentJournal : IDisposable
