@@ -48,7 +48,22 @@ internal sealed class IngestRunBenchmark : IBenchmark
         using var client = await ServerConnections.OpenImapAsync(host.Services.GetRequiredService<LoadedSettings>(), mailbox, cancellationToken);
         var intake = host.Services.GetRequiredService<MailboxIntakeFactory>().Create(mailbox, "bench", NullLogger.Instance);
         var imap = await intake.OpenFolderAsync(client, cancellationToken);
-        var processed = await intake.CatchUpAsync(client, imap, cancellationToken);
+        var processed = 0;
+        var failures = 0;
+        for (; ; )
+        {
+            try
+            {
+                processed += await intake.CatchUpAsync(client, imap, cancellationToken);
+                break;
+            }
+            catch (TimeoutException e) when (++failures <= 5)
+            {
+                // A batch that timed out (a regex or command timeout on a starved machine) commits nothing; the
+                // worker's session tries it again from the checkpoint, and so does the benchmark (counted, not hidden).
+                Console.WriteLine($"batch failed, again from the checkpoint: {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            }
+        }
         watch.Stop();
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         var gcs = (GC.CollectionCount(0) - gcBefore.Item1, GC.CollectionCount(1) - gcBefore.Item2, GC.CollectionCount(2) - gcBefore.Item3);
@@ -59,6 +74,8 @@ internal sealed class IngestRunBenchmark : IBenchmark
         var stored = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages WHERE direction = 'inbound'");
         var ignored = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM ignored_messages");
         var quarantined = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM quarantine");
+        // After a retried batch the calls' counts miss the batches committed before the failure: count what is stored.
+        if (failures > 0) processed = (int)(stored + ignored + quarantined);
         var outbox = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox");
         foreach (var reason in await db.QueryAsync<string>("SELECT uid || ': ' || reason FROM quarantine ORDER BY id"))
             Console.WriteLine("quarantined: " + reason);
@@ -69,7 +86,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
             foreach (var line in jit.Report(25)) Console.WriteLine("  " + line);
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT {processed} {watch.Elapsed.TotalSeconds:F3} peak RSS {PeakRssMb():F0} MB (at start {rssBefore:F0} MB); {tickets} tickets, {stored} messages, {ignored} ignored, {quarantined} quarantined, {outbox} outbox rows; CPU {cpu:F1} s ({cpu / watch.Elapsed.TotalSeconds:P0} of one core), GC {gcs.Item1}/{gcs.Item2}/{gcs.Item3} (gen0/1/2), {(GCSettings.IsServerGC ? "server" : "workstation")} GC"));
+            $"RESULT {processed} {watch.Elapsed.TotalSeconds:F3} peak RSS {PeakRssMb():F0} MB (at start {rssBefore:F0} MB); {tickets} tickets, {stored} messages, {ignored} ignored, {quarantined} quarantined, {outbox} outbox rows; CPU {cpu:F1} s ({cpu / watch.Elapsed.TotalSeconds:P0} of one core), GC {gcs.Item1}/{gcs.Item2}/{gcs.Item3} (gen0/1/2), {(GCSettings.IsServerGC ? "server" : "workstation")} GC{(GCSettings.LatencyMode == GCLatencyMode.Batch ? " (not concurrent)" : "")}{(failures > 0 ? $", {failures} batch(es) retried" : "")}"));
         return 0;
     }
 
