@@ -46,12 +46,12 @@ internal static class TemplateFilters
             ? Due(format, e)
             : throw new ScriptRuntimeException(span, $"due expects the 'estimate' value, got '{value}'"));
         Import(o, "digits", (span, value) => format.Digits(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""));
-        o.Import("paragraphs", new Func<TemplateContext, object?, object?>((context, value) =>
+        o.SetValue("paragraphs", new Filter((context, _, value) =>
         {
             var text = value?.ToString();
             if (string.IsNullOrEmpty(text)) return null;
             return context is ReplyTemplateContext { Html: true } ? new HtmlMarkup(Paragraphs(text)) : text.Replace("\r\n", "\n");
-        }));
+        }), true);
         o.SetValue("include", new SafeInclude(), true);
         o.IsReadOnly = true;
         return o;
@@ -71,7 +71,33 @@ internal static class TemplateFilters
 
     // A missing value (nil) renders as nothing rather than failing the reply.
     private static void Import(ScriptObject o, string name, Func<SourceSpan, object, string?> filter) =>
-        o.Import(name, new Func<TemplateContext, SourceSpan, object?, object?>((_, span, value) => value is null ? null : filter(span, value)));
+        o.SetValue(name, new Filter((_, span, value) => value is null ? null : filter(span, value)), true);
+
+    /// <summary>
+    /// A one-argument filter called directly. Scriban's <c>Import(name, delegate)</c> calls the
+    /// delegate by reflection (<c>DynamicInvoke</c>), whose invoke stubs are dynamic methods the
+    /// runtime compiles again each time a full GC has dropped its reflection cache; in a backlog that
+    /// was a large share of intake's CPU (the finalizer releasing them). Same parameters as before:
+    /// one value (the piped one), the context and the caller's position supplied by Scriban.
+    /// </summary>
+    private sealed class Filter(Func<TemplateContext, SourceSpan, object?, object?> body) : IScriptCustomFunction
+    {
+        public int RequiredParameterCount => 1;
+
+        public int ParameterCount => 1;
+
+        public ScriptVarParamKind VarParamKind => ScriptVarParamKind.None;
+
+        public Type ReturnType => typeof(object);
+
+        public ScriptParameterInfo GetParameterInfo(int index) => new(typeof(object), "value");
+
+        public object? Invoke(TemplateContext context, ScriptNode? callerContext, ScriptArray arguments, ScriptBlockStatement? blockStatement) =>
+            body(context, callerContext?.Span ?? context.CurrentSpan, arguments.Count > 0 ? arguments[0] : null);
+
+        public ValueTask<object?> InvokeAsync(TemplateContext context, ScriptNode? callerContext, ScriptArray arguments, ScriptBlockStatement? blockStatement) =>
+            ValueTask.FromResult(Invoke(context, callerContext, arguments, blockStatement));
+    }
 
     private static bool IsNumber(IConvertible value) =>
         value.GetTypeCode() is >= TypeCode.SByte and <= TypeCode.Decimal;

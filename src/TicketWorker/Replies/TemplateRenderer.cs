@@ -46,8 +46,11 @@ public sealed partial class TemplateRenderer
     internal IReadOnlyList<TemplateFile> Files { get; }
 
     /// <summary>Template names found, with their languages.</summary>
+    /// <remarks>Built once: the notifier asks for every mail it writes, and the templates do not change after loading.</remarks>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Templates =>
-        _templates.Keys.GroupBy(k => k.Name).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(k => k.Language).Order().ToList());
+        _names ??= _templates.Keys.GroupBy(k => k.Name).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(k => k.Language).Order().ToList());
+
+    private IReadOnlyDictionary<string, IReadOnlyList<string>>? _names;
 
     [GeneratedRegex("^[a-z]{2,3}$")]
     private static partial Regex LanguageCode();

@@ -20,7 +20,7 @@ public sealed class SqlIgnoredMessageStore : IIgnoredMessageStore
         ArgumentNullException.ThrowIfNull(message);
         var id = await sql.ScalarAsync<long?>(
             transaction,
-            sql.Dialect.InsertIfAbsent("ignored_messages", "message_id", InsertColumns),
+            sql.Statement("insert-ignored", static d => d.InsertIfAbsent("ignored_messages", "message_id", InsertColumns)),
             new { message.MessageId, message.Kind, message.Reason, message.RawReference, message.RawSize, message.Mailbox, message.Uid, message.ReceivedAt },
             cancellationToken).ConfigureAwait(false);
         return id is not null;

@@ -35,7 +35,7 @@ public sealed class SqlOutboxStore : IOutboxStore
         ArgumentException.ThrowIfNullOrEmpty(item.IdempotencyKey);
         var id = await sql.ScalarAsync<long?>(
             transaction,
-            sql.Dialect.InsertIfAbsent("outbox", "idempotency_key", InsertColumns),
+            sql.Statement("insert-outbox", static d => d.InsertIfAbsent("outbox", "idempotency_key", InsertColumns)),
             new
             {
                 item.IdempotencyKey,

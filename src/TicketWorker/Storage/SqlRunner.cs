@@ -17,6 +17,13 @@ internal sealed class SqlRunner
 
     public SqlDialect Dialect => database.Dialect;
 
+    // Statements a dialect builds from column lists, built once per store rather than on every call
+    // (the same text each time, so Dapper's cache and SQLite's parser see no difference).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> statements = new(StringComparer.Ordinal);
+
+    /// <summary>The statement named <paramref name="name"/>, built by <paramref name="build"/> on first use.</summary>
+    public string Statement(string name, Func<SqlDialect, string> build) => statements.GetOrAdd(name, static (_, b) => b.Build(b.Dialect), (Build: build, Dialect: Dialect));
+
     public static string Lower(string address) => address.Trim().ToLowerInvariant();
 
     public static string Text(Enum value) => value.ToString().ToLowerInvariant();

@@ -22,8 +22,11 @@ public sealed class SqlSettingsStore : ISettingsStore
     /// <inheritdoc/>
     public async Task<byte[]> GetReplyTokenKeyAsync(IStorageTransaction transaction, CancellationToken cancellationToken = default)
     {
+        if (transaction is StorageTransaction { ReplyTokenKey: { } cached }) return cached;
         var value = await GetAsync(transaction, ISettingsStore.ReplyTokenKeyName, cancellationToken).ConfigureAwait(false)
             ?? throw new StorageException("The database has no reply-token key: run 'ticketworker migrate'.");
-        return Convert.FromBase64String(value);
+        var key = Convert.FromBase64String(value);
+        if (transaction is StorageTransaction tx) tx.ReplyTokenKey = key;
+        return key;
     }
 }

@@ -54,7 +54,7 @@ public sealed partial class SqlTicketStore
         // raising an error, which on PostgreSQL would abort the whole transaction.
         var id = await sql.ScalarAsync<long?>(
             transaction,
-            sql.Dialect.InsertIfAbsent("messages", "message_id", InsertMessageColumns),
+            sql.Statement("insert-message", static d => d.InsertIfAbsent("messages", "message_id", InsertMessageColumns)),
             new
             {
                 message.TicketId,
@@ -113,7 +113,7 @@ public sealed partial class SqlTicketStore
     public async Task AddParticipantsAsync(IStorageTransaction transaction, long ticketId, IEnumerable<(string Address, string Role)> participants, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(participants);
-        var upsert = sql.Dialect.Upsert("participants", ["ticket_id", "address"], [], "ticket_id", "address", "role", "added_at");
+        var upsert = sql.Statement("upsert-participant", static d => d.Upsert("participants", ["ticket_id", "address"], [], "ticket_id", "address", "role", "added_at"));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (address, role) in participants)
         {

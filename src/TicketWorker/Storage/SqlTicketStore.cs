@@ -67,10 +67,9 @@ public sealed partial class SqlTicketStore : ITicketStore
             CustomerAddress = SqlRunner.Lower(ticket.CustomerAddress),
             NormalizedSubject = Truncate(ticket.NormalizedSubject),
         };
-        var d = sql.Dialect;
         var id = await sql.ScalarAsync<long>(
             transaction,
-            $"INSERT INTO tickets ({string.Join(", ", InsertTicketColumns)}) {d.OutputId} VALUES ({Dialects.SqlDialect.Parameters(InsertTicketColumns)}) {d.ReturningId}",
+            sql.Statement("insert-ticket", static d => $"INSERT INTO tickets ({string.Join(", ", InsertTicketColumns)}) {d.OutputId} VALUES ({Dialects.SqlDialect.Parameters(InsertTicketColumns)}) {d.ReturningId}"),
             TicketParameters(created),
             cancellationToken).ConfigureAwait(false);
         return created with { Id = id };
@@ -84,9 +83,10 @@ public sealed partial class SqlTicketStore : ITicketStore
     public async Task UpdateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var columns = InsertTicketColumns.Where(c => c is not "number" and not "created_at").Select(c => $"{c} = @{Dialects.SqlDialect.ParameterName(c)}");
+        var update = sql.Statement("update-ticket", static _ =>
+            $"UPDATE tickets SET {string.Join(", ", InsertTicketColumns.Where(c => c is not "number" and not "created_at").Select(c => $"{c} = @{Dialects.SqlDialect.ParameterName(c)}"))} WHERE id = @Id");
         var normalized = ticket with { CustomerAddress = SqlRunner.Lower(ticket.CustomerAddress), NormalizedSubject = Truncate(ticket.NormalizedSubject) };
-        var count = await sql.ExecuteAsync(transaction, $"UPDATE tickets SET {string.Join(", ", columns)} WHERE id = @Id", TicketParameters(normalized), cancellationToken).ConfigureAwait(false);
+        var count = await sql.ExecuteAsync(transaction, update, TicketParameters(normalized), cancellationToken).ConfigureAwait(false);
         if (count == 0)
         {
             throw new InvalidOperationException($"Ticket id {ticket.Id} does not exist.");

@@ -20,6 +20,9 @@ internal sealed class StorageTransaction : IStorageTransaction
 
     public DbTransaction Transaction { get; }
 
+    /// <summary>The reply-token key once read in this transaction (it never changes after the migration made it): read once per batch, not once per message and stage.</summary>
+    internal byte[]? ReplyTokenKey { get; set; }
+
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(completed, this);

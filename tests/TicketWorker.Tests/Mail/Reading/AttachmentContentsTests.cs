@@ -44,6 +44,40 @@ public class AttachmentContentsTests
     }
 
     [Test]
+    public async Task ASmallAttachmentIsDecodedInMemoryAndALargeOneToATemporaryFile()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "two.eml");
+        var small = new byte[100_000];
+        var large = new byte[(int)AttachmentContents.InMemoryLimit];
+        new Random(5).NextBytes(small);
+        new Random(6).NextBytes(large);
+        string Part(string name, byte[] bytes) =>
+            $"--b\r\nContent-Type: application/octet-stream; name={name}\r\nContent-Disposition: attachment; filename={name}\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + Convert.ToBase64String(bytes, Base64FormattingOptions.InsertLineBreaks) + "\r\n";
+        await File.WriteAllTextAsync(path, "From: a@example.test\r\nSubject: two\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+            + "--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n" + Part("small.bin", small) + Part("large.bin", large) + "--b--\r\n");
+
+        await using var file = File.OpenRead(path);
+        var opened = await MessageReader.ReadWithContentsAsync(file, async (message, contents) =>
+        {
+            var list = new List<(Type, byte[])>();
+            foreach (var a in message.Attachments)
+            {
+                await using var s = await contents.OpenAsync(a);
+                list.Add((s!.GetType(), await ReadAllAsync(s)));
+            }
+            return list;
+        });
+
+        // Base64 makes the large one's encoded form larger than the limit: it goes to a file that deletes itself.
+        Assert.That(opened[0].Item1, Is.EqualTo(typeof(MemoryStream)));
+        Assert.That(opened[0].Item2, Is.EqualTo(small));
+        Assert.That(opened[1].Item1, Is.EqualTo(typeof(FileStream)));
+        Assert.That(opened[1].Item2, Is.EqualTo(large));
+    }
+
+    [Test]
     public async Task AUuencodedBlockOfTheTextHasNoPartToOpen()
     {
         await using var file = File.OpenRead(ReadingFixture.PathOf("uuencoded-in-text.eml"));
