@@ -94,8 +94,10 @@ public class HostedServerRestartTests
     [CancelAfter(240_000)]
     public async Task IntakeResumesByItselfAfterTheHostedServerRestartsDuringAFetchAndLosesNothing(CancellationToken cancellationToken)
     {
-        // Batches of 500: with three batches' worth, a stop right after the first commit falls in the fetch of the next.
-        const int count = 1200;
+        // Intake commits a fetched batch of 500 at once and fetches the next after it. Eight batches' worth: a
+        // stop right after the first commit lands in a later fetch even when intake is fast (with three, a quiet
+        // machine ticketed all 1,200 while Dovecot was still stopping).
+        const int count = 4000;
         await EmptyHostedInboxAsync(cancellationToken);
         await AppendHostedAsync(Enumerable.Range(0, count).Select(i => FaultMail.Request("hosted-fetch", i)), cancellationToken);
         using var w = new FaultWorker(Stack, imapPort: HostedPort);
