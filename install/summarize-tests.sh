@@ -28,5 +28,21 @@ for proj in "$projects"/*/*.csproj; do
     failed=$((failed + 1))
   fi
 done
+# The failed tests with the first 400 characters of their message, just above the summary line, so
+# that the tail of a CI log says what failed (perl-base is part of every Debian/Ubuntu install).
+for trx in "$results"/*.trx; do
+  [ -s "$trx" ] || continue
+  perl -0777 -ne '
+    my %e = (lt => "<", gt => ">", amp => "&", quot => "\"", apos => "\x27");
+    while (/<UnitTestResult\b([^>]*?)(?:\/>|>(.*?)<\/UnitTestResult>)/sg) {
+      my ($attrs, $body) = ($1, $2 // "");
+      next unless $attrs =~ /outcome="(?:Failed|Error|Timeout|Aborted)"/;
+      my ($name) = $attrs =~ /testName="([^"]*)"/;
+      my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
+      $message //= "(no message)";
+      for ($name, $message) { s/&(lt|gt|amp|quot|apos);/$e{$1}/g; s/&#(\d+);/chr($1)/ge; s/\s+/ /g; }
+      print "FAILED $name: ", substr($message, 0, 400), "\n";
+    }' "$trx" 2>/dev/null || true
+done
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -156,17 +156,23 @@ public sealed partial class FaultWorker : IDisposable
     }
 
     /// <summary>
-    /// The acknowledgements in the customers' INBOXes: per ticket number (the [#N] of the subject),
-    /// the distinct Message-IDs and how many copies arrived.
+    /// The acknowledgements of this worker in the customers' INBOXes: per ticket number (the [#N] of
+    /// the subject), the distinct Message-IDs and how many copies arrived. Only mail whose Message-ID
+    /// is in this worker's outbox counts: Postfix may still be delivering an earlier test's mail to
+    /// the same customers, with the same ticket numbers (every test starts a fresh database).
     /// </summary>
     public async Task<Dictionary<long, (HashSet<string> Ids, int Copies)>> AcksInInboxesAsync(IEnumerable<string> customers, CancellationToken cancellationToken)
     {
+        var ours = (await RowsAsync("SELECT message_id FROM outbox", cancellationToken))
+            .Select(r => BareId(r[0]))
+            .ToHashSet(StringComparer.Ordinal);
         var result = new Dictionary<long, (HashSet<string> Ids, int Copies)>();
         foreach (var customer in customers)
         {
             foreach (var headers in await Stack.InboxHeadersAsync(customer, cancellationToken))
             {
                 if (headers[HeaderId.From]?.Contains("support@example.test", StringComparison.OrdinalIgnoreCase) != true) continue;
+                if (!ours.Contains(BareId(headers[HeaderId.MessageId]))) continue;
                 var match = TicketTag().Match(headers[HeaderId.Subject] ?? "");
                 if (!match.Success) continue;
                 var number = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
@@ -177,6 +183,8 @@ public sealed partial class FaultWorker : IDisposable
         }
         return result;
     }
+
+    private static string BareId(string? messageId) => (messageId ?? "").Trim().Trim('<', '>');
 
     [GeneratedRegex(@"\[#(\d+)\]")]
     private static partial Regex TicketTag();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TicketWorker.Tests.Infrastructure;
 
 namespace TicketWorker.Tests.Faults;
 
@@ -91,23 +92,26 @@ public class ServerOutageTests
     [CancelAfter(240_000)]
     public async Task IntakeResumesByItselfAfterDovecotRestartsDuringAFetchAndLosesNothing(CancellationToken cancellationToken)
     {
-        // Intake commits a fetched batch of 500 at once and fetches the next after it. Eight batches' worth: a
-        // stop right after the first commit lands in a later fetch even when intake is fast (with three, a quiet
-        // machine ticketed all 1,200 while Dovecot was still stopping).
-        const int count = 4000;
+        // Intake commits a fetched batch of 500 at once and fetches the next after it. The worker reads
+        // through a relay that, once the first batch is committed, holds the server's next bytes (a later
+        // batch's FETCH answer), stops Dovecot and cuts the connection: the stop lands inside a FETCH on any
+        // machine, however fast intake is.
+        const int count = 2500;
         var stack = FaultStack.Stack;
         await FreshAsync(["support"], cancellationToken);
         await stack.AppendAsync("support", Enumerable.Range(0, count).Select(i => FaultMail.Request("fetch", i)), cancellationToken);
-        using var w = new FaultWorker(stack);
+        await using var relay = new CuttingTcpRelay(stack.ImapPort);
+        using var w = new FaultWorker(stack, imapPort: relay.Port);
         using var worker = w.Start();
         var at = await w.WaitForAsync(FaultWorker.Tickets, n => n >= 1, cancellationToken, 5, worker);
 
         var clock = Stopwatch.StartNew();
-        stack.StopDovecot();
+        relay.Arm(stack.StopDovecot);
+        var relayed = await relay.Cut.WaitAsync(cancellationToken);
         var whenStopped = await w.ScalarAsync(FaultWorker.Tickets, cancellationToken);
         stack.Up();
         await w.WaitForAsync(FaultWorker.Tickets, n => n >= count, cancellationToken, 100, worker);
-        TestContext.Progress.WriteLine($"dovecot stopped at {at}–{whenStopped} of {count} tickets; all ticketed {clock.Elapsed.TotalSeconds:F1} s later");
+        TestContext.Progress.WriteLine($"dovecot stopped inside a server answer ({relayed:N0} bytes into the connection) at {at}–{whenStopped} of {count} tickets; all ticketed {clock.Elapsed.TotalSeconds:F1} s later");
         Assert.That(whenStopped, Is.LessThan(count), "the restart fell in the fetch");
         Assert.That(worker.Terminate(TimeSpan.FromSeconds(30)), Is.True);
         await w.AssertEachMessageInExactlyOneTicketAsync(Enumerable.Range(0, count).Select(i => FaultMail.MessageId("fetch", i)).ToList(), cancellationToken);
