@@ -157,16 +157,19 @@ public sealed partial class FaultWorker : IDisposable
 
     /// <summary>
     /// The acknowledgements of this worker in the customers' INBOXes: per ticket number (the [#N] of
-    /// the subject), the distinct Message-IDs and how many copies arrived. Only mail whose Message-ID
-    /// is in this worker's outbox counts: Postfix may still be delivering an earlier test's mail to
-    /// the same customers, with the same ticket numbers (every test starts a fresh database).
+    /// the subject), the distinct Message-IDs, how many copies arrived, and the distinct Postfix queue
+    /// IDs of those copies (one per time the worker handed the mail over and Postfix accepted it; a
+    /// Postfix stopped in the middle of its own LMTP delivery delivers that queue file again after its
+    /// restart, a second copy with the same queue ID). Only mail whose Message-ID is in this worker's
+    /// outbox counts: Postfix may still be delivering an earlier test's mail to the same customers,
+    /// with the same ticket numbers (every test starts a fresh database).
     /// </summary>
-    public async Task<Dictionary<long, (HashSet<string> Ids, int Copies)>> AcksInInboxesAsync(IEnumerable<string> customers, CancellationToken cancellationToken)
+    public async Task<Dictionary<long, (HashSet<string> Ids, int Copies, HashSet<string> Submissions)>> AcksInInboxesAsync(IEnumerable<string> customers, CancellationToken cancellationToken)
     {
         var ours = (await RowsAsync("SELECT message_id FROM outbox", cancellationToken))
             .Select(r => BareId(r[0]))
             .ToHashSet(StringComparer.Ordinal);
-        var result = new Dictionary<long, (HashSet<string> Ids, int Copies)>();
+        var result = new Dictionary<long, (HashSet<string> Ids, int Copies, HashSet<string> Submissions)>();
         foreach (var customer in customers)
         {
             foreach (var headers in await Stack.InboxHeadersAsync(customer, cancellationToken))
@@ -176,9 +179,11 @@ public sealed partial class FaultWorker : IDisposable
                 var match = TicketTag().Match(headers[HeaderId.Subject] ?? "");
                 if (!match.Success) continue;
                 var number = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-                if (!result.TryGetValue(number, out var entry)) entry = ([], 0);
+                if (!result.TryGetValue(number, out var entry)) entry = ([], 0, []);
                 entry.Ids.Add(headers[HeaderId.MessageId] ?? "");
-                result[number] = (entry.Ids, entry.Copies + 1);
+                foreach (var received in headers.Where(h => h.Id == HeaderId.Received))
+                    if (PostfixQueueId().Match(received.Value) is { Success: true } queueId) entry.Submissions.Add(queueId.Groups[1].Value);
+                result[number] = (entry.Ids, entry.Copies + 1, entry.Submissions);
             }
         }
         return result;
@@ -188,6 +193,10 @@ public sealed partial class FaultWorker : IDisposable
 
     [GeneratedRegex(@"\[#(\d+)\]")]
     private static partial Regex TicketTag();
+
+    /// <summary>The queue ID in Postfix's own Received line: "by host (Postfix) with ESMTP id 4F664B20189".</summary>
+    [GeneratedRegex(@"\(Postfix\)\s+with\s+\S+\s+id\s+(\w+)")]
+    private static partial Regex PostfixQueueId();
 
     /// <summary>The peak resident set (VmHWM) of a running process, in MB.</summary>
     public static double PeakRssMb(int pid)

@@ -53,14 +53,19 @@ public class ServerOutageTests
 
         await w.AssertEachMessageInExactlyOneTicketAsync(Enumerable.Range(0, count).Select(i => FaultMail.MessageId("smtpdown", i)).ToList(), cancellationToken);
         var acks = await WaitForAcksAsync(w, count, cancellationToken);
+        // Postfix stopped in the middle of its own LMTP delivery to Dovecot delivers that queue file again
+        // after its restart: a second copy with the same queue ID, which no sender can prevent (the failed
+        // CI run of 2026-12-02 had three). Reported, not counted against the worker.
+        TestContext.Progress.WriteLine($"{acks.Values.Sum(a => a.Copies)} acknowledgement copies for {acks.Count} tickets; handed to Postfix twice: {acks.Values.Count(a => a.Submissions.Count == 2)}; delivered again by Postfix itself after its restart: {acks.Values.Sum(a => a.Copies - a.Submissions.Count)}");
         Assert.Multiple(() =>
         {
             Assert.That(acks, Has.Count.EqualTo(count), "every acknowledgement delivered");
+            Assert.That(acks.Values.Where(a => a.Submissions.Count == 0), Is.Empty, "every copy came through Postfix's smtpd (its Received line names the queue ID)");
             // One mail may be in flight when Postfix stops: if Postfix had queued it but its "250" never
-            // reached us, the retry delivers it again (RFC 1047; the sender cannot tell the two apart).
+            // reached us, the retry hands it over again (RFC 1047; the sender cannot tell the two apart).
             // Anything beyond that one would be our duplicate.
-            Assert.That(acks.Values.Where(a => a.Copies > 2), Is.Empty, "no acknowledgement delivered more than twice");
-            Assert.That(acks.Values.Count(a => a.Copies == 2), Is.LessThanOrEqualTo(1), "at most the one mail in flight when Postfix stopped is delivered twice");
+            Assert.That(acks.Values.Where(a => a.Submissions.Count > 2), Is.Empty, "no acknowledgement handed to Postfix more than twice");
+            Assert.That(acks.Values.Count(a => a.Submissions.Count == 2), Is.LessThanOrEqualTo(1), "at most the one mail in flight when Postfix stopped is handed over twice");
         });
     }
 
@@ -117,9 +122,9 @@ public class ServerOutageTests
         await w.AssertEachMessageInExactlyOneTicketAsync(Enumerable.Range(0, count).Select(i => FaultMail.MessageId("fetch", i)).ToList(), cancellationToken);
     }
 
-    internal static async Task<Dictionary<long, (HashSet<string> Ids, int Copies)>> WaitForAcksAsync(FaultWorker w, int count, CancellationToken cancellationToken)
+    internal static async Task<Dictionary<long, (HashSet<string> Ids, int Copies, HashSet<string> Submissions)>> WaitForAcksAsync(FaultWorker w, int count, CancellationToken cancellationToken)
     {
-        Dictionary<long, (HashSet<string> Ids, int Copies)> acks = [];
+        Dictionary<long, (HashSet<string> Ids, int Copies, HashSet<string> Submissions)> acks = [];
         // Postfix delivers within milliseconds of accepting; a few seconds of grace on a loaded machine.
         var clock = Stopwatch.StartNew();
         do
