@@ -15,6 +15,11 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 log() { echo "$DAEMON_NAME: $*" >&2; }
 die() { log "$*"; exit 1; }
 
+# Under `set -e` a failing command ends the script without a word; say which one and where instead
+# (-E: also inside functions and subshells).
+set -E
+trap 'log "failed (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND"' ERR
+
 # Called before giving up on a daemon; the caller's definition (sourced earlier or later) wins.
 declare -F print_logs >/dev/null || print_logs() { :; }
 
