@@ -47,7 +47,7 @@ public sealed partial class AgentMail(
         if (agent is null) return AgentMailOutcome.None("the sender is no longer an agent");
         var stored = await tickets.FindMessageByMessageIdAsync(tx, inbound.MessageId, cancellationToken).ConfigureAwait(false);
         if (stored is null) return AgentMailOutcome.None("the message is not stored");
-        var newText = stored.NewText ?? ReplyText.Extract(inbound.Message).NewText;
+        var newText = stored.NewText ?? inbound.NewText;
 
         var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
         var verdict = await verifier.VerifyAsync(new AgentClaim(agent, inbound.Message, inbound.Raw, current.Number, context.MailboxAddresses, new ReplyToken(key)),

@@ -9,4 +9,13 @@ public sealed record InboundMessage(
     string MessageId,
     Classification.Classification Classification,
     RawMailReference Raw,
-    IngestSource Source);
+    IngestSource Source)
+{
+    private string? newText;
+
+    /// <summary>
+    /// What the sender wrote in this message, quotes and signature left out (Mail/Quotes): computed
+    /// once, by intake while it parses (on any core) rather than by the batch writer.
+    /// </summary>
+    public string NewText => newText ??= Mail.Quotes.ReplyText.Extract(Message).NewText;
+}

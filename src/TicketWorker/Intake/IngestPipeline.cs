@@ -159,6 +159,8 @@ public sealed partial class IngestPipeline(
             }
 
             if (results.Any(r => r.Action != IngestResult.Quarantined || !quarantineOnFailure)) outboxSignal.Notify();
+            // The batch freed its native buffers (SQLite, parsing) on whichever threads ran it: give them back.
+            if (items.Count > 1) Hosting.NativeHeap.Trim();
             for (var i = 0; i < results.Length; i++)
             {
                 var r = results[i];
@@ -242,7 +244,10 @@ public sealed partial class IngestPipeline(
                 messageId = await StableMessageId.ComputeAsync(stream, cancellationToken).ConfigureAwait(false);
             }
             var classification = context.Classifier().Classify(message);
-            return new Prepared(new InboundMessage(message, messageId, classification, reference, source), null,
+            var inbound = new InboundMessage(message, messageId, classification, reference, source);
+            // Quote stripping is CPU work on the message alone: done here, in parallel, not in the batch writer.
+            _ = inbound.NewText;
+            return new Prepared(inbound, null,
                 System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception e) when (e is not (OperationCanceledException or IOException or UnauthorizedAccessException or StorageException))

@@ -8,7 +8,8 @@ namespace TicketWorker.Replies;
 /// </summary>
 internal sealed class EstimateValue : ScriptObject
 {
-    public EstimateValue(ZonedInstant due, string timeZone, bool asBusinessDays, int businessDays)
+    // No static members to import (see ZonedInstant).
+    public EstimateValue(ZonedInstant due, string timeZone, bool asBusinessDays, int businessDays) : base(4, autoImportStaticsFromThisType: false)
     {
         Due = due;
         TimeZone = timeZone;

@@ -9,7 +9,8 @@ namespace TicketWorker.Replies;
 /// </summary>
 internal sealed class ZonedInstant : ScriptObject
 {
-    public ZonedInstant(DateTimeOffset instant, TimeZoneInfo zone)
+    // No static members to import: a derived ScriptObject would otherwise import them by reflection on every construction.
+    public ZonedInstant(DateTimeOffset instant, TimeZoneInfo zone) : base(0, autoImportStaticsFromThisType: false)
     {
         Instant = instant;
         Zone = zone;

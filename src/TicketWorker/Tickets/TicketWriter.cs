@@ -159,7 +159,7 @@ public sealed class TicketWriter(
                 await tickets.AddRuleDecisionAsync(tx, new RuleDecisionRecord { TicketId = ticket.Id, RuleName = d.Rule, Action = d.Action, DecidedAt = now }, cancellationToken).ConfigureAwait(false);
         }
 
-        var newText = Mail.Quotes.ReplyText.Extract(message).NewText;
+        var newText = inbound.NewText;
         var added = await tickets.AddMessageAsync(tx, new MessageRecord
         {
             TicketId = ticket.Id,

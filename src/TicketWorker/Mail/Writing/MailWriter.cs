@@ -43,7 +43,7 @@ public sealed class MailWriter(TimeProvider time)
             using var buffer = new MemoryStream();
             await message.WriteToAsync(Format, buffer, cancellationToken).ConfigureAwait(false);
             var raw = buffer.ToArray();
-            var eightBit = Array.FindIndex(raw, b => b >= 0x80);
+            var eightBit = raw.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF);
             if (eightBit >= 0)
             {
                 throw new ArgumentException($"The mail cannot be written as 7-bit mail (a non-ASCII byte at offset {eightBit}; an address with a non-ASCII local part needs SMTPUTF8).", nameof(mail));
