@@ -52,9 +52,8 @@ public sealed class EscalationRecheck(StorageDatabase database, ITicketStore tic
     private async Task<bool> RecheckAsync(long ticketId, SlaCalculator calculator, CancellationToken cancellationToken)
     {
         await using var tx = await database.BeginAsync(cancellationToken).ConfigureAwait(false);
-        // A no-op UPDATE takes the row lock (as the scan does): what is read below is not about to change under us.
-        if (await sql.ExecuteAsync(tx, "UPDATE tickets SET escalation_check_at = escalation_check_at WHERE id = @Id AND status = 'open'",
-                new { Id = ticketId }, cancellationToken).ConfigureAwait(false) != 1)
+        // Locked (as the scan does): what is read below is not about to change under us.
+        if (!await tickets.LockTicketAsync(tx, ticketId, openOnly: true, cancellationToken).ConfigureAwait(false))
             return false;
         var ticket = await tickets.FindTicketByIdAsync(tx, ticketId, cancellationToken).ConfigureAwait(false);
         var state = await sla.GetSlaAsync(tx, ticketId, cancellationToken).ConfigureAwait(false);

@@ -14,7 +14,9 @@ public interface ITicketStore
     /// ticket read afterwards in this transaction is the latest committed one and stays so: another
     /// worker's change (an escalation) is neither lost under a write-back of an older copy nor made meanwhile.
     /// </summary>
-    Task LockTicketAsync(IStorageTransaction transaction, long ticketId, CancellationToken cancellationToken = default);
+    /// <param name="openOnly">Only an open ticket (false: whatever its status).</param>
+    /// <returns>Whether the ticket (open, with <paramref name="openOnly"/>) exists and is now locked.</returns>
+    Task<bool> LockTicketAsync(IStorageTransaction transaction, long ticketId, bool openOnly = false, CancellationToken cancellationToken = default);
 
     /// <summary>The ticket with this row id.</summary>
     Task<TicketRecord?> FindTicketByIdAsync(IStorageTransaction transaction, long ticketId, CancellationToken cancellationToken = default);

@@ -76,8 +76,12 @@ public sealed partial class SqlTicketStore : ITicketStore
     }
 
     /// <inheritdoc/>
-    public Task LockTicketAsync(IStorageTransaction transaction, long ticketId, CancellationToken cancellationToken = default) =>
-        sql.ExecuteAsync(transaction, "UPDATE tickets SET updated_at = updated_at WHERE id = @Id", new { Id = ticketId }, cancellationToken);
+    public async Task<bool> LockTicketAsync(IStorageTransaction transaction, long ticketId, bool openOnly = false, CancellationToken cancellationToken = default) =>
+        // A no-op UPDATE takes the row lock on every provider (SQLite: the database's write lock).
+        await sql.ExecuteAsync(transaction, openOnly
+                ? "UPDATE tickets SET updated_at = updated_at WHERE id = @Id AND status = 'open'"
+                : "UPDATE tickets SET updated_at = updated_at WHERE id = @Id",
+            new { Id = ticketId }, cancellationToken).ConfigureAwait(false) == 1;
 
     /// <inheritdoc/>
     public async Task UpdateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default)

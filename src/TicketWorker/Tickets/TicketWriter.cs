@@ -127,7 +127,7 @@ public sealed class TicketWriter(
         {
             // Locked before it is read: the ticket is written back below from this copy, and another
             // worker's escalation committed in between would otherwise be undone.
-            await tickets.LockTicketAsync(tx, decision.Ticket!.Id, cancellationToken).ConfigureAwait(false);
+            await tickets.LockTicketAsync(tx, decision.Ticket!.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
             ticket = (await tickets.FindTicketByIdAsync(tx, decision.Ticket.Id, cancellationToken).ConfigureAwait(false))!;
             action = IngestResult.Appended;
             if (decision.Reopens)
