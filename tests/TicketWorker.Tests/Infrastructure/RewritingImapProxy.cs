@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -10,74 +9,29 @@ namespace TicketWorker.Tests.Infrastructure;
 /// UIDNEXT out of SELECT, Dovecot never does, some widely used servers do. Optionally it also hides
 /// capabilities (IDLE, for the polling fallback) from every CAPABILITY list.
 /// </summary>
-public sealed class RewritingImapProxy : IAsyncDisposable
+public sealed class RewritingImapProxy(int upstreamPort, params string[] hiddenCapabilities) : LoopbackRelay("127.0.0.1", upstreamPort)
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
-    private readonly int _upstreamPort;
-    private readonly List<Task> _connections = [];
+    private readonly string[] _hiddenCapabilities = hiddenCapabilities;
     private int _stripped;
-
-    private readonly string[] _hiddenCapabilities;
-
-    public RewritingImapProxy(int upstreamPort, params string[] hiddenCapabilities)
-    {
-        _upstreamPort = upstreamPort;
-        _hiddenCapabilities = hiddenCapabilities;
-        _listener.Start();
-        _accepting = AcceptAsync();
-    }
-
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>How many UIDNEXT lines were removed so far (a test checks the proxy did its job).</summary>
     public int Stripped => Volatile.Read(ref _stripped);
 
-    private async Task AcceptAsync()
+    protected override async Task RelayAsync(NetworkStream client, NetworkStream server, CancellationToken cancellationToken)
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-            lock (_connections) _connections.Add(RelayAsync(client));
-        }
-    }
-
-    private async Task RelayAsync(TcpClient client)
-    {
-        using var _ = client;
-        using var upstream = new TcpClient();
-        try
-        {
-            await upstream.ConnectAsync(IPAddress.Loopback, _upstreamPort, _stop.Token);
-            var down = client.GetStream();
-            var up = upstream.GetStream();
-            var toServer = down.CopyToAsync(up, _stop.Token);
-            var toClient = FilterAsync(up, down);
-            await Task.WhenAny(toServer, toClient);
-        }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // One side left: so does the other.
-        }
+        var toServer = client.CopyToAsync(server, cancellationToken);
+        var toClient = FilterAsync(server, client, cancellationToken);
+        await Task.WhenAny(toServer, toClient);
     }
 
     // Line by line from the server; literals ({n}) are passed through as bytes, unread.
-    private async Task FilterAsync(NetworkStream server, NetworkStream client)
+    private async Task FilterAsync(NetworkStream server, NetworkStream client, CancellationToken cancellationToken)
     {
         var line = new MemoryStream();
         var buffer = new byte[64 * 1024];
         long literal = 0;
         int n;
-        while ((n = await server.ReadAsync(buffer, _stop.Token)) > 0)
+        while ((n = await server.ReadAsync(buffer, cancellationToken)) > 0)
         {
             var output = new MemoryStream();
             for (var i = 0; i < n; i++)
@@ -99,7 +53,7 @@ public sealed class RewritingImapProxy : IAsyncDisposable
                 literal = LiteralLength(text);
                 line.SetLength(0);
             }
-            await client.WriteAsync(output.GetBuffer().AsMemory(0, (int)output.Length), _stop.Token);
+            await client.WriteAsync(output.GetBuffer().AsMemory(0, (int)output.Length), cancellationToken);
         }
     }
 
@@ -117,16 +71,5 @@ public sealed class RewritingImapProxy : IAsyncDisposable
         if (!trimmed.EndsWith('}')) return 0;
         var open = trimmed.LastIndexOf('{');
         return open >= 0 && long.TryParse(trimmed.AsSpan(open + 1, trimmed.Length - open - 2), out var length) ? length : 0;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
-        Task[] open;
-        lock (_connections) open = [.. _connections];
-        await Task.WhenAll(open).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
-        _stop.Dispose();
     }
 }
