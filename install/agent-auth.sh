@@ -185,7 +185,8 @@ wait_ready() {
 
 cmd_up() {
   mkdir -p "$STATE" 2>/dev/null || $SUDO mkdir -p "$STATE"
-  exec 9>>"$STATE/.agent-auth.lock" 2>/dev/null || exec 9>"/tmp/ticketworker-agent-auth.$(id -u).lock"
+  # The braces keep 2>/dev/null to this line: on a bare exec it would silence every later message.
+  { exec 9>>"$STATE/.agent-auth.lock"; } 2>/dev/null || exec 9>"/tmp/ticketworker-agent-auth.$(id -u).lock"
   flock -w 180 9 || die "another agent-auth.sh holds the lock"
   if opendkim_pid >/dev/null && dnsmasq_pid >/dev/null && dns_answers && port_answers "$OPENDKIM_PORT"; then
     summary

@@ -505,7 +505,8 @@ cmd_hosted_down() {
 
 # Only the second instance, for tests that restart "the server" without disturbing the default one.
 cmd_hosted_up() {
-  exec 9>>"$STATE/.lock" 2>/dev/null || exec 9>"/tmp/ticketworker-mailstack.$(id -u).lock"
+  # The braces keep 2>/dev/null to this line: on a bare exec it would silence every later message.
+  { exec 9>>"$STATE/.lock"; } 2>/dev/null || exec 9>"/tmp/ticketworker-mailstack.$(id -u).lock"
   flock -w 180 9 || die "another mailstack.sh holds the lock"
   [ -s "$HOSTED_CONF" ] || write_hosted_config
   start_hosted
@@ -515,7 +516,8 @@ cmd_hosted_up() {
 cmd_up() {
   mkdir -p "$STATE" 2>/dev/null || $SUDO mkdir -p "$STATE"
   # Several checkouts may call `up` at once: one at a time.
-  exec 9>>"$STATE/.lock" 2>/dev/null || exec 9>"/tmp/ticketworker-mailstack.$(id -u).lock"
+  # The braces keep 2>/dev/null to this line: on a bare exec it would silence every later message.
+  { exec 9>>"$STATE/.lock"; } 2>/dev/null || exec 9>"/tmp/ticketworker-mailstack.$(id -u).lock"
   flock -w 180 9 || die "another mailstack.sh holds the lock"
   if dovecot_pid >/dev/null && postfix_pid >/dev/null && hosted_pid >/dev/null && all_ports_answer; then
     summary

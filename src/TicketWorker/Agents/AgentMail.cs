@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TicketWorker.Classification;
 using TicketWorker.Intake;
-using TicketWorker.Mail.Quotes;
 using TicketWorker.Mail.Reading;
 using TicketWorker.Replies;
 using TicketWorker.Rules;

@@ -11,13 +11,13 @@ namespace TicketWorker.Tests.Install;
 /// <summary>
 /// install/mailstack.sh and install/agent-auth.sh share their daemon helpers (pid files, waiting for
 /// ports, stopping, package installs) through install/lib/daemon.sh. Both scripts run here on a
-/// private state folder and ports 37020-37029 (never the shared stack): up, signed submission through
+/// private state folder and ports 27020-27029 (never the shared stack): up, signed submission through
 /// the milter, status, down by their pid files, and a pid file that names someone else's process.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class DaemonHelpersTests
 {
-    private const int BasePort = 37020;
+    private const int BasePort = 27020;
     private static readonly string[] Shared = ["pid_running()", "port_answers()", "stop_pid()", "apt-get"];
 
     [Test]
