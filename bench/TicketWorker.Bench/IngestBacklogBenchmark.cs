@@ -18,7 +18,7 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
 {
     public string Name => "ingest";
 
-    public string Usage => "[--messages N (10000)] [--large-mb M (50, 0 = none)] [--port P] [--smtp-port P] [--providers sqlite,postgres] [--pg CONNSTR] [--python PATH] [--jit-stats]  backlog intake vs raw download, same run";
+    public string Usage => "[--messages N (10000)] [--large-mb M (50, 0 = none)] [--port P] [--smtp-port P] [--providers sqlite,postgres] [--pg CONNSTR] [--python PATH] [--jit-stats] [--closed-history N (0): closed tickets in the database before intake]  backlog intake vs raw download, same run";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -43,7 +43,7 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
         var socket = await ImapFetchBenchmark.RawSocketAsync(port, folder);
         foreach (var provider in providers)
         {
-            var result = await RunChildAsync(provider, provider == "sqlite" ? null : pg, port, smtpPort, folder, args.Contains("--jit-stats"), cancellationToken);
+            var result = await RunChildAsync(provider, provider == "sqlite" ? null : pg, port, smtpPort, folder, args.Contains("--jit-stats"), Options.Int(args, "--closed-history", 0), cancellationToken);
             rows.Add(($"intake ({provider})", result.Messages, bytes, result.Seconds, result.Extra));
         }
         // The download again after the intakes, so a drift of the machine's speed shows; the better one is the reference.
@@ -63,13 +63,18 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
     }
 
     /// <summary>Runs <see cref="IngestRunBenchmark"/> in a child process; returns what it printed on its RESULT line.</summary>
-    private static async Task<(int Messages, double Seconds, string Extra)> RunChildAsync(string provider, string? connection, int port, int smtpPort, string folder, bool jitStats, CancellationToken cancellationToken)
+    private static async Task<(int Messages, double Seconds, string Extra)> RunChildAsync(string provider, string? connection, int port, int smtpPort, string folder, bool jitStats, int closedHistory, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(typeof(IngestBacklogBenchmark).Assembly.Location);
         foreach (var a in new[] { "ingest-run", "--provider", provider, "--folder", folder, "--port", port.ToString(CultureInfo.InvariantCulture), "--smtp-port", smtpPort.ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(a);
         if (jitStats) start.ArgumentList.Add("--jit-stats");
+        if (closedHistory > 0)
+        {
+            start.ArgumentList.Add("--closed-history");
+            start.ArgumentList.Add(closedHistory.ToString(CultureInfo.InvariantCulture));
+        }
         if (connection is not null)
         {
             start.ArgumentList.Add("--connection");

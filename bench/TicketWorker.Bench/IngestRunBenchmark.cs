@@ -21,7 +21,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
 {
     public string Name => "ingest-run";
 
-    public string Usage => "--provider sqlite|postgres --folder F [--connection C] [--port P] [--smtp-port P] [--jit-stats]  (child of 'ingest')";
+    public string Usage => "--provider sqlite|postgres --folder F [--connection C] [--port P] [--smtp-port P] [--jit-stats] [--closed-history N]  (child of 'ingest')";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -39,6 +39,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
             """, smtpPort);
         using var host = await TicketWorkerHost.OpenAsync(TicketWorkerHost.CreateBuilder(config.ConfigFolder), cancellationToken: cancellationToken);
         var mailbox = host.Services.GetRequiredService<TicketWorkerOptions>().Mailboxes.Single();
+        if (Options.Int(args, "--closed-history", 0) is > 0 and var closed) await SeedClosedHistoryAsync(host.Services, closed, cancellationToken);
         var rssBefore = PeakRssMb();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
@@ -88,6 +89,31 @@ internal sealed class IngestRunBenchmark : IBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT {processed} {watch.Elapsed.TotalSeconds:F3} peak RSS {PeakRssMb():F0} MB (at start {rssBefore:F0} MB); {tickets} tickets, {stored} messages, {ignored} ignored, {quarantined} quarantined, {outbox} outbox rows; CPU {cpu:F1} s ({cpu / watch.Elapsed.TotalSeconds:P0} of one core), GC {gcs.Item1}/{gcs.Item2}/{gcs.Item3} (gen0/1/2), {(GCSettings.IsServerGC ? "server" : "workstation")} GC{(GCSettings.LatencyMode == GCLatencyMode.Batch ? " (not concurrent)" : "")}{(failures > 0 ? $", {failures} batch(es) retried" : "")}"));
         return 0;
+    }
+
+    /// <summary>
+    /// An established install: <paramref name="count"/> normal-priority tickets closed over the last 60 days,
+    /// each open 2–50 hours, so every acknowledgement's estimate is learned from history (the estimate
+    /// window is 90 days by default).
+    /// </summary>
+    private static async Task SeedClosedHistoryAsync(IServiceProvider services, int count, CancellationToken cancellationToken)
+    {
+        var store = services.GetRequiredService<ITicketStore>();
+        var now = DateTimeOffset.UtcNow;
+        await using var tx = await services.GetRequiredService<StorageDatabase>().BeginAsync(cancellationToken);
+        for (var i = 0; i < count; i++)
+        {
+            var closedAt = now - TimeSpan.FromHours(1 + (i * 60.0 * 24 / count));
+            var createdAt = closedAt - TimeSpan.FromHours(2 + (i % 49));
+            var ticket = await store.CreateTicketAsync(tx, new TicketRecord
+            {
+                Subject = $"closed {i}", NormalizedSubject = $"closed {i}", Priority = "normal",
+                CustomerAddress = $"history{i % 500}@example.org", CreatedAt = createdAt, UpdatedAt = closedAt,
+            }, cancellationToken);
+            await store.SetStatusAsync(tx, ticket.Id, TicketStatus.Closed, closedAt, cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+        Console.WriteLine($"seeded {count} closed tickets (the last 60 days)");
     }
 
     /// <summary>The process's RSS high-water mark (VmHWM), in MB.</summary>

@@ -20,7 +20,16 @@ public sealed class ResolutionEstimator(TimeProvider time)
     /// The estimate for a new ticket, or null when history is too thin and the priority has no SLA
     /// resolution target. Throws <see cref="ArgumentException"/> on invalid settings.
     /// </summary>
-    public ResolutionEstimate? Estimate(IEnumerable<ClosedTicketSample> history, EstimateRequest request)
+    public ResolutionEstimate? Estimate(IEnumerable<ClosedTicketSample> history, EstimateRequest request) =>
+        Basis(history, request) is { } basis ? Place(basis, request) : null;
+
+    /// <summary>
+    /// How long the promise is, before it is placed on the calendar: the percentile of matching history
+    /// or the SLA target; null when neither. The costly part (business time of every sample), the same
+    /// for every ticket of one priority and team until the history changes: intake computes it once
+    /// per batch (<see cref="Replies.EstimateCache"/>). Throws <see cref="ArgumentException"/> on invalid settings.
+    /// </summary>
+    public EstimateBasis? Basis(IEnumerable<ClosedTicketSample> history, EstimateRequest request)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(request);
@@ -43,31 +52,34 @@ public sealed class ResolutionEstimator(TimeProvider time)
             : matching.Where(s => string.Equals(s.Team, request.Team, StringComparison.OrdinalIgnoreCase)).ToList();
         var chosen = team.Count >= settings.MinSamples ? team : matching;
 
-        BusinessDuration duration;
-        EstimateSource source;
         if (chosen.Count >= settings.MinSamples)
         {
             // History is business time in hours: days of different teams and weekdays differ in length,
             // so it is placed hour by hour; the phrase then counts the opening days it reaches.
             var calendarOf = request.CalendarOfTeam ?? (_ => request.Calendar);
             var times = chosen.Select(s => calendarOf(s.Team).BusinessTimeBetween(s.CreatedAt, s.ClosedAt));
-            duration = BusinessDuration.FromTime(RoundUpToHour(NearestRankPercentile(times, settings.Percentile)));
-            source = EstimateSource.History;
-        }
-        else if (request.SlaResolutionTarget is { } target)
-        {
-            // The SLA target as the admin wrote it: "5d" is five opening days, its hours rounded up.
-            duration = target.Days > 0 && target.Time == TimeSpan.Zero ? target : target with { Time = RoundUpToHour(target.Time) };
-            source = EstimateSource.Sla;
-        }
-        else
-        {
-            return null;
+            return new EstimateBasis(BusinessDuration.FromTime(RoundUpToHour(NearestRankPercentile(times, settings.Percentile))), EstimateSource.History, chosen.Count);
         }
 
-        var due = request.Calendar.Add(now, duration);
+        if (request.SlaResolutionTarget is { } target)
+        {
+            // The SLA target as the admin wrote it: "5d" is five opening days, its hours rounded up.
+            return new EstimateBasis(target.Days > 0 && target.Time == TimeSpan.Zero ? target : target with { Time = RoundUpToHour(target.Time) },
+                EstimateSource.Sla, chosen.Count);
+        }
+
+        return null;
+    }
+
+    /// <summary>The estimate for a ticket opened now: <paramref name="basis"/> placed on the request's calendar.</summary>
+    public ResolutionEstimate Place(EstimateBasis basis, EstimateRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(basis);
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        var due = request.Calendar.Add(now, basis.Duration);
         var business = request.Calendar.BusinessTimeBetween(now, due);
-        return new ResolutionEstimate(due, business, source, chosen.Count, Phrase(request.Calendar, now, due, settings));
+        return new ResolutionEstimate(due, business, basis.Source, basis.SampleCount, Phrase(request.Calendar, now, due, request.Settings ?? EstimateSettings.Default));
     }
 
     /// <summary>The nearest-rank percentile: the smallest value with at least <paramref name="percentile"/>% of values at or below it.</summary>

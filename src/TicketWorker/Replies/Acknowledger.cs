@@ -23,7 +23,9 @@ public sealed class Acknowledger(
 
     /// <summary>Queues the acknowledgement or returns why not (a reason for logs and tests).</summary>
     /// <param name="template">The template a rule chose, else rules.yaml's ack.template.</param>
-    public async Task<AckDecision> AcknowledgeAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool ruleAllows, string? template, CancellationToken cancellationToken)
+    /// <param name="estimates">Intake's per-batch cache of promise lengths (null: worked out for this ticket alone).</param>
+    public async Task<AckDecision> AcknowledgeAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool ruleAllows, string? template, CancellationToken cancellationToken,
+        EstimateCache? estimates = null)
     {
         var settings = context.Policy.Ack;
         var message = inbound.Message;
@@ -46,7 +48,7 @@ public sealed class Acknowledger(
         if (mailbox is null) return AckDecision.Skip("no mailbox to answer from");
         var fromAddress = mailbox.SmtpFrom ?? mailbox.Address;
         var tag = context.SubjectTag;
-        var estimate = await EstimateAsync(tx, ticket, now, cancellationToken).ConfigureAwait(false);
+        var estimate = await EstimateAsync(tx, ticket, now, estimates, cancellationToken).ConfigureAwait(false);
         AckContent content;
         try
         {
@@ -132,13 +134,20 @@ public sealed class Acknowledger(
     /// The realistic resolution time: learned from similar closed tickets, else the SLA target
     /// (Escalation/ResolutionEstimator); stored on the ticket so <c>tickets show</c> can explain it.
     /// </summary>
-    private async Task<Escalation.ResolutionEstimate?> EstimateAsync(IStorageTransaction tx, TicketRecord ticket, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Escalation.ResolutionEstimate?> EstimateAsync(IStorageTransaction tx, TicketRecord ticket, DateTimeOffset now, EstimateCache? estimates, CancellationToken cancellationToken)
     {
         var policy = EstimatePolicy.From(context.Policy);
-        var history = await tickets.ListClosedTicketsAsync(tx, now - policy.Settings.Window, ticket.Priority, cancellationToken).ConfigureAwait(false);
-        var estimate = new Escalation.ResolutionEstimator(time).Estimate(history,
-            new Escalation.EstimateRequest(ticket.Priority, ticket.Team, policy.CalendarOfTeam?.Invoke(ticket.Team) ?? policy.Calendar,
-                policy.SlaResolutionTarget(ticket.SlaPolicy, ticket.Priority), policy.Settings, policy.CalendarOfTeam));
+        var estimator = new Escalation.ResolutionEstimator(time);
+        var request = new Escalation.EstimateRequest(ticket.Priority, ticket.Team, policy.CalendarOfTeam?.Invoke(ticket.Team) ?? policy.Calendar,
+            policy.SlaResolutionTarget(ticket.SlaPolicy, ticket.Priority), policy.Settings, policy.CalendarOfTeam);
+        if (estimates is null || !estimates.TryGet(ticket.Priority, ticket.Team, ticket.SlaPolicy, out var basis))
+        {
+            var history = await tickets.ListClosedTicketsAsync(tx, now - policy.Settings.Window, ticket.Priority, cancellationToken).ConfigureAwait(false);
+            basis = estimator.Basis(history, request);
+            estimates?.Set(ticket.Priority, ticket.Team, ticket.SlaPolicy, basis);
+        }
+
+        var estimate = basis is null ? null : estimator.Place(basis, request);
         if (estimate is null) return null;
         var current = await tickets.FindTicketByIdAsync(tx, ticket.Id, cancellationToken).ConfigureAwait(false) ?? ticket;
         await tickets.UpdateTicketAsync(tx, current with

@@ -63,6 +63,9 @@ public sealed class TicketWriter(
 
         internal RuleEngine Engine => engine ??= writer.NewEngine(Policy);
 
+        /// <summary>Promise lengths worked out in this batch (a ticket closed within the batch counts from the next one).</summary>
+        internal Replies.EstimateCache Estimates { get; } = new();
+
         internal async Task<byte[]> ReplyTokenKeyAsync(CancellationToken cancellationToken) =>
             replyTokenKey ??= await writer.ReadReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
 
@@ -203,7 +206,7 @@ public sealed class TicketWriter(
                 await tickets.SetMessageStatusAsync(tx, returned, DeliveryStatus.Failed, "bounced: " + inbound.Classification.Reason, cancellationToken).ConfigureAwait(false);
 
         if (action == IngestResult.Created)
-            await acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: routing?.Ack?.Send ?? true, routing?.Ack?.Template, cancellationToken).ConfigureAwait(false);
+            await acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: routing?.Ack?.Send ?? true, routing?.Ack?.Template, cancellationToken, batch.Estimates).ConfigureAwait(false);
 
         // After the acknowledgement, which may store the promised resolution time the agents are shown.
         await notifier.NotifyAsync(tx, ticket, inbound, followUp: action == IngestResult.Appended, newText, cancellationToken).ConfigureAwait(false);
