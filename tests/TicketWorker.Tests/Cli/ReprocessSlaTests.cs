@@ -1,4 +1,5 @@
 using TicketWorker.Cli;
+using TicketWorker.Tests.Infrastructure;
 using TicketWorker.Storage;
 using TicketWorker.Tests.Intake;
 
@@ -56,13 +57,7 @@ public class ReprocessSlaTests
     [TearDown]
     public void TearDown() => _h.Dispose();
 
-    private async Task<(int Code, string Output, string Errors)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var code = await CliApp.RunAsync([.. args, "--config", _h.App.Folder.Directory], output, errors);
-        return (code, output.ToString(), errors.ToString());
-    }
+    private Task<(int Code, string Output, string Errors)> RunAsync(params string[] args) => CliCommand.RunAsync(_h.App.Folder.Directory, args);
 
     private async Task<(DateTimeOffset? FirstResponse, DateTimeOffset? Resolution)> DueAsync(long number)
     {

@@ -1,4 +1,5 @@
 using TicketWorker.Cli;
+using TicketWorker.Tests.Infrastructure;
 using TicketWorker.Tests.Intake;
 
 namespace TicketWorker.Tests.Cli;
@@ -68,13 +69,7 @@ public class SaveAttachmentsTests
         _h.Dispose();
     }
 
-    private async Task<(int Code, string Output, string Errors)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var code = await CliApp.RunAsync([.. args, "--config", _h.App.Folder.Directory], output, errors);
-        return (code, output.ToString(), errors.ToString());
-    }
+    private Task<(int Code, string Output, string Errors)> RunAsync(params string[] args) => CliCommand.RunAsync(_h.App.Folder.Directory, args);
 
     [Test]
     public async Task AttachmentsAreWrittenDecodedWithSafeNumberedNamesAndNothingIsOverwritten()

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using TicketWorker.Cli;
+using TicketWorker.Tests.Infrastructure;
 
 namespace TicketWorker.Tests.Cli;
 
@@ -73,13 +74,7 @@ public class ShippedConfigTests
     {
         using var temp = CleanCopy();
         var config = Path.Combine(temp.Path, "config");
-        async Task<(int, string, string)> Run(params string[] args)
-        {
-            var output = new StringWriter();
-            var errors = new StringWriter();
-            var code = await CliApp.RunAsync([.. args, "--config", config], output, errors);
-            return (code, output.ToString(), errors.ToString());
-        }
+        Task<(int Code, string Output, string Errors)> Run(params string[] args) => CliCommand.RunAsync(config, args);
 
         var (ingested, ingestOutput, ingestErrors) = await Run("ingest", Path.Combine(RepoRoot.Path, "install", "demo-mail", "01-en-printer.eml"));
         var (shown, showOutput, _) = await Run("tickets", "show", "1", "--save-attachments", Path.Combine(temp.Path, "files"));

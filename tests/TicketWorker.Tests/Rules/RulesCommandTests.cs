@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TicketWorker.Cli;
+using TicketWorker.Tests.Infrastructure;
 
 namespace TicketWorker.Tests.Rules;
 
@@ -24,13 +25,7 @@ public class RulesCommandTests
     [TearDown]
     public void TearDown() => _dir.Dispose();
 
-    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var code = await CliApp.RunAsync([.. args, "--config", Config], output, errors);
-        return (code, output.ToString(), errors.ToString());
-    }
+    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => await CliCommand.RunAsync(Config, args);
 
     [Test]
     public async Task RulesTestShowsWhichRulesMatchedAndTheResultAsJson()
