@@ -56,6 +56,12 @@ internal sealed class BenchConfig : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Environment.GetEnvironmentVariable("TICKETWORKER_BENCH_KEEP") == "1")
+        {
+            Console.WriteLine($"kept {Root} (TICKETWORKER_BENCH_KEEP=1)");
+            return;
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);

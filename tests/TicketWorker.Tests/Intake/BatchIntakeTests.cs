@@ -62,6 +62,39 @@ public class BatchIntakeTests
     }
 
     [Test]
+    public async Task EveryAcknowledgementOfABatchIsStoredWithItsTicketBeforeTheCommitAndTheDailyLimitHoldsWithinTheBatch()
+    {
+        // More new tickets than mails composed ahead of the writer (Replies/DeferredMail), and one sender
+        // writing seven times: the limit of automatic mails per day must see the batch's own acknowledgements.
+        var count = TicketWorker.Replies.DeferredMail.MaxPending * 3;
+        var mails = Enumerable.Range(1, count)
+            .Select(i => Bytes(Mails.Customer(i <= 7 ? "repeat@example.org" : $"c{i}@example.org", $"Question {i}", $"d{i}@example.org"))).ToList();
+        var results = await IngestBatchAsync(mails);
+        Assert.That(results.Select(r => r.Action), Is.All.EqualTo("created"));
+
+        var rows = await _h.App.Database.InReadAsync(tx => _h.App.Outbox.ListAsync(tx, null, 1000));
+        var acks = rows.Where(r => r.Kind == "ack").OrderBy(r => r.Id).ToList();
+        Assert.That(acks.Count(r => r.Recipients.Single() == "repeat@example.org"), Is.EqualTo(5), "rules.yaml ack.max_per_day (5) within one batch");
+        Assert.That(acks, Has.Count.EqualTo(count - 2));
+        Assert.That(acks.Select(r => r.TicketId), Is.Ordered, "stored in the order the writer asked for them");
+        for (var i = 0; i < count; i++)
+        {
+            var details = (await _h.TicketAsync(results[i].Ticket!.Value))!;
+            var ack = acks.SingleOrDefault(r => r.TicketId == details.Ticket.Id);
+            if (i is 5 or 6)
+            {
+                Assert.That(ack, Is.Null, "the sixth and seventh mail of one sender get none");
+                continue;
+            }
+            var row = await _h.App.Database.InReadAsync(tx => _h.App.Outbox.GetAsync(tx, ack!.Id));
+            var sent = MimeKit.MimeMessage.Load(new MemoryStream(row!.Raw));
+            Assert.That(sent.InReplyTo, Is.EqualTo(results[i].MessageId), "each row carries its own ticket's mail");
+            Assert.That(sent.MessageId, Is.EqualTo(ack!.MessageId));
+            Assert.That(details.Messages.Single(m => m.Kind == "ack").MessageId, Is.EqualTo(ack.MessageId), "the ticket keeps the acknowledgement that is queued");
+        }
+    }
+
+    [Test]
     public async Task ABadMessageInABatchIsQuarantinedWithItsBytesAndTheOthersAreTicketed()
     {
         byte[] garbage = [0, 1, 2, 3, 0xff, 0xfe, 0, 0, 9];

@@ -32,7 +32,7 @@ public sealed class MailWriter(TimeProvider time)
         ArgumentNullException.ThrowIfNull(mail);
         var date = mail.Date ?? time.GetUtcNow();
         var messageId = string.IsNullOrWhiteSpace(mail.MessageId)
-            ? MimeUtils.GenerateMessageId(AsciiDomain(mail.MessageIdDomain ?? DomainOf(mail.From.Address)))
+            ? NewMessageId(mail.MessageIdDomain ?? DomainOf(mail.From.Address))
             : MailThread.Unbracket(mail.MessageId);
         var spools = new List<Stream>();
         try
@@ -59,6 +59,9 @@ public sealed class MailWriter(TimeProvider time)
             }
         }
     }
+
+    /// <summary>A new Message-ID (without brackets) in <paramref name="domain"/> (IDNA-encoded); fixed before a mail is written when it must be known earlier.</summary>
+    public static string NewMessageId(string domain) => MimeUtils.GenerateMessageId(AsciiDomain(domain));
 
     private static MimeMessage Compose(OutgoingMail mail, DateTimeOffset date, string messageId, List<Stream> spools)
     {
