@@ -7,11 +7,14 @@ internal sealed class StorageTransaction : IStorageTransaction
 {
     private bool completed;
 
-    public StorageTransaction(StorageDatabase database, DbConnection connection, DbTransaction transaction)
+    private readonly bool readOnly;
+
+    public StorageTransaction(StorageDatabase database, DbConnection connection, DbTransaction transaction, bool readOnly = false)
     {
         Database = database;
         Connection = connection;
         Transaction = transaction;
+        this.readOnly = readOnly;
     }
 
     public StorageDatabase Database { get; }
@@ -28,6 +31,7 @@ internal sealed class StorageTransaction : IStorageTransaction
         ObjectDisposedException.ThrowIf(completed, this);
         await Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         completed = true;
+        if (!readOnly) Database.Checkpointer?.Committed();
     }
 
     public async Task RollbackAsync(CancellationToken cancellationToken = default)
