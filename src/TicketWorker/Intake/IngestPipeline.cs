@@ -116,7 +116,7 @@ public sealed partial class IngestPipeline(
             var results = new IngestResult[items.Count];
             var elapsed = new double[items.Count];
             await using var tx = await database.BeginAsync(cancellationToken).ConfigureAwait(false);
-            await using var batch = writer.BeginBatch(tx);
+            var batch = writer.BeginBatch(tx);
             var current = 0;
             try
             {
@@ -133,13 +133,12 @@ public sealed partial class IngestPipeline(
                         var prepared = failed.TryGetValue(current, out var reason) ? new Prepared(null, reason) : chunk[i];
                         var writing = System.Diagnostics.Stopwatch.GetTimestamp();
                         results[current] = prepared.Inbound is { } inbound
-                            ? await batch.WriteAsync(inbound, cancellationToken, position: current).ConfigureAwait(false)
+                            ? await batch.WriteAsync(inbound, cancellationToken).ConfigureAwait(false)
                             : await QuarantineInAsync(tx, item, prepared.Failure!, quarantineOnFailure, cancellationToken).ConfigureAwait(false);
                         elapsed[current] = prepared.Milliseconds + System.Diagnostics.Stopwatch.GetElapsedTime(writing).TotalMilliseconds;
                     }
                 }
                 await next.ConfigureAwait(false);
-                await batch.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 if (inTransaction is not null) await inTransaction(tx).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -154,8 +153,6 @@ public sealed partial class IngestPipeline(
                 // A bug or a message that breaks an assumption must not stop intake, lose the mail or
                 // hold back the rest of the batch: the batch is written again with this one quarantined.
                 await RollbackQuietlyAsync(tx).ConfigureAwait(false);
-                // Mail composed beside the writer may fail after the writer moved on: blame the message that asked for it.
-                if (e is Replies.DeferredMailException { Owner: int position, InnerException: { } inner }) (current, e) = (position, inner);
                 Log.ProcessingFailed(logger, e, items[current].Source.Mailbox, items[current].Source.Uid);
                 failed[current] = $"processing failed: {e.GetType().Name}: {e.Message}";
                 continue;
@@ -196,7 +193,7 @@ public sealed partial class IngestPipeline(
         }
     }
 
-    private static bool IsMessageFault(Exception e) => e is Replies.DeferredMailException { InnerException: { } inner } ? IsMessageFault(inner) :
+    private static bool IsMessageFault(Exception e) =>
         e is not (OperationCanceledException or StorageException or IOException or UnauthorizedAccessException
             or System.Data.Common.DbException or TimeoutException) && !StorageErrors.IsTransient(e);
 

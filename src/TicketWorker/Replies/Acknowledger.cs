@@ -24,9 +24,8 @@ public sealed class Acknowledger(
     /// <summary>Queues the acknowledgement or returns why not (a reason for logs and tests).</summary>
     /// <param name="template">The template a rule chose, else rules.yaml's ack.template.</param>
     /// <param name="estimates">Intake's per-batch cache of promise lengths (null: worked out for this ticket alone).</param>
-    /// <param name="deferred">Intake's batch: the mail is MIME-encoded on the thread pool and stored by the batch before its commit (null: here and now).</param>
     public async Task<AckDecision> AcknowledgeAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool ruleAllows, string? template, CancellationToken cancellationToken,
-        EstimateCache? estimates = null, DeferredMail? deferred = null)
+        EstimateCache? estimates = null)
     {
         var settings = context.Policy.Ack;
         var message = inbound.Message;
@@ -72,9 +71,7 @@ public sealed class Acknowledger(
 
         var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
         var thread = MailThread.ReplyTo(inbound.MessageId, message.References, message.InReplyTo);
-        var domain = fromAddress[(fromAddress.IndexOf('@') + 1)..];
-        var messageId = MailWriter.NewMessageId(domain);
-        var mail = new OutgoingMail
+        var written = await new MailWriter(time).WriteAsync(new OutgoingMail
         {
             From = OutgoingAddress.Of(fromAddress),
             To = [new OutgoingAddress(message.From.FirstOrDefault()?.Name, sender)],
@@ -84,8 +81,7 @@ public sealed class Acknowledger(
             Text = content.Text,
             Html = content.Html,
             Date = now,
-            MessageId = messageId,
-            MessageIdDomain = domain,
+            MessageIdDomain = fromAddress[(fromAddress.IndexOf('@') + 1)..],
             Thread = thread,
             Headers =
             [
@@ -94,62 +90,44 @@ public sealed class Acknowledger(
                 new("X-Auto-Response-Suppress", "All"),
                 new("Content-Language", content.Language),
             ],
-        };
+        }, cancellationToken).ConfigureAwait(false);
+        var raw = written.Raw;
+        var messageId = written.MessageId;
 
-        // Counted before the row is stored: the next message of the same batch from this sender must see it.
-        await tickets.RecordAutoReplyAsync(tx, sender, now, cancellationToken).ConfigureAwait(false);
-        // Only what the row needs is kept until it is stored: not the parsed message (a deferred mail would hold it in memory).
-        var row = new AckRow(ticket.Id, mailbox.Name, fromAddress, sender, inbound.MessageId, thread.References.ToList(), content, now, now + settings.Delay);
-        if (deferred is not null)
-        {
-            await deferred.AddAsync(() => new MailWriter(time).WriteAsync(mail, cancellationToken), (written, ct) => StoreAsync(tx, row, written, ct), cancellationToken)
-                .ConfigureAwait(false);
-            return AckDecision.Queued(messageId);
-        }
-
-        return await StoreAsync(tx, row, await new MailWriter(time).WriteAsync(mail, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <param name="SendAt">When the outbox may send it (now plus rules.yaml ack.delay).</param>
-    private sealed record AckRow(long TicketId, string Mailbox, string FromAddress, string Sender, string InReplyTo, IReadOnlyList<string> References,
-        AckContent Content, DateTimeOffset Now, DateTimeOffset SendAt);
-
-    /// <summary>Queues the written acknowledgement under <c>ack:{ticket}</c> and stores it on the ticket.</summary>
-    private async Task<AckDecision> StoreAsync(IStorageTransaction tx, AckRow row, WrittenMail written, CancellationToken cancellationToken)
-    {
         var queued = await outbox.EnqueueAsync(tx, new OutboxItem
         {
-            IdempotencyKey = $"ack:{row.TicketId}",
-            TicketId = row.TicketId,
+            IdempotencyKey = $"ack:{ticket.Id}",
+            TicketId = ticket.Id,
             Kind = "ack",
-            Mailbox = row.Mailbox,
-            EnvelopeFrom = row.FromAddress,
-            Recipients = [row.Sender],
-            MessageId = written.MessageId,
-            Raw = written.Raw,
-            NextAttemptAt = row.SendAt,
-            CreatedAt = row.Now,
+            Mailbox = mailbox.Name,
+            EnvelopeFrom = fromAddress,
+            Recipients = [sender],
+            MessageId = messageId,
+            Raw = raw,
+            NextAttemptAt = now + settings.Delay,
+            CreatedAt = now,
         }, cancellationToken).ConfigureAwait(false);
         if (!queued.Created) return AckDecision.Skip("already queued");
 
         await tickets.AddMessageAsync(tx, new MessageRecord
         {
-            TicketId = row.TicketId,
+            TicketId = ticket.Id,
             Direction = MessageDirection.Outbound,
             Kind = "ack",
-            MessageId = written.MessageId,
-            InReplyTo = row.InReplyTo,
-            References = row.References,
-            From = row.FromAddress,
-            To = [row.Sender],
-            Subject = row.Content.Subject,
-            Date = row.Now,
-            Text = row.Content.Text,
-            Html = row.Content.Html,
-            ReceivedAt = row.Now,
+            MessageId = messageId,
+            InReplyTo = inbound.MessageId,
+            References = thread.References.ToList(),
+            From = fromAddress,
+            To = [sender],
+            Subject = content.Subject,
+            Date = now,
+            Text = content.Text,
+            Html = content.Html,
+            ReceivedAt = now,
             Status = DeliveryStatus.Queued,
         }, cancellationToken).ConfigureAwait(false);
-        return AckDecision.Queued(written.MessageId);
+        await tickets.RecordAutoReplyAsync(tx, sender, now, cancellationToken).ConfigureAwait(false);
+        return AckDecision.Queued(messageId);
     }
 
     /// <summary>

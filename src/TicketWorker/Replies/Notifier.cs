@@ -39,9 +39,8 @@ public sealed partial class Notifier(
     /// <param name="followUp">The message was appended to an existing ticket (else it opened <paramref name="ticket"/>).</param>
     /// <param name="newText">What the customer wrote in this message, quotes and signature left out.</param>
     /// <param name="unverifiedAgent">The message claims an agent's From but was not verified (Agents/AgentMail): it is news like a customer's.</param>
-    /// <param name="deferred">Intake's batch: mails without attachments are rendered and encoded on the thread pool and stored by the batch before its commit (null: here and now).</param>
     public async Task<NotifyDecision> NotifyAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool followUp, string newText,
-        CancellationToken cancellationToken, bool unverifiedAgent = false, DeferredMail? deferred = null)
+        CancellationToken cancellationToken, bool unverifiedAgent = false)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(inbound);
@@ -71,7 +70,7 @@ public sealed partial class Notifier(
             mailbox.Address, new ReplyToken(key), mailbox.Name, now);
 
         if (!message.Attachments.Any(Attachable))
-            return await QueueAllAsync(tx, job, recipients, [], cancellationToken, deferred).ConfigureAwait(false);
+            return await QueueAllAsync(tx, job, recipients, [], cancellationToken).ConfigureAwait(false);
 
         // The attachments are decoded from the stored raw message to temporary files, one at a time: never all in memory.
         await using var raw = await rawStore.OpenAsync(inbound.Raw.Reference, cancellationToken).ConfigureAwait(false);
@@ -119,38 +118,25 @@ public sealed partial class Notifier(
     private sealed record Job(TicketRecord Ticket, string KeyPrefix, ReadAddress? Customer, bool FollowUp, string NewText, string FromAddress,
         string MailboxAddress, ReplyToken Tokens, string Mailbox, DateTimeOffset Now, Agent? AssignedBy = null);
 
-    /// <param name="deferred">Set only without attachments: their streams are closed when the caller returns.</param>
     private async Task<NotifyDecision> QueueAllAsync(IStorageTransaction tx, Job job, IReadOnlyList<Agent> agents, IReadOnlyList<OutgoingAttachment> files,
-        CancellationToken cancellationToken, DeferredMail? deferred = null)
+        CancellationToken cancellationToken)
     {
         var queued = new List<string>();
         foreach (var agent in agents)
         {
             foreach (var file in files) file.Content.Position = 0;
-            if (await QueueAsync(tx, job, agent, files, deferred, cancellationToken).ConfigureAwait(false)) queued.Add(agent.Email);
+            if (await QueueAsync(tx, job, agent, files, cancellationToken).ConfigureAwait(false)) queued.Add(agent.Email);
         }
         if (queued.Count == 0) return NotifyDecision.Skip("already queued");
         Log.Queued(logger, job.Ticket.Number, queued.Count, files.Count);
         return new NotifyDecision(queued, "queued");
     }
 
-    /// <returns>False when the key was queued before; a deferred mail counts as queued (its store skips a key queued before).</returns>
-    private async Task<bool> QueueAsync(IStorageTransaction tx, Job job, Agent agent, IReadOnlyList<OutgoingAttachment> files, DeferredMail? deferred,
-        CancellationToken cancellationToken)
+    private async Task<bool> QueueAsync(IStorageTransaction tx, Job job, Agent agent, IReadOnlyList<OutgoingAttachment> files, CancellationToken cancellationToken)
     {
-        var mail = new AgentNoticeMail(job.Ticket.Id, job.Ticket.Number, job.KeyPrefix + agent.Email.ToLowerInvariant(), job.FromAddress,
-            job.Tokens.AddressForAgent(job.MailboxAddress, job.Ticket.Number, agent.Email), job.Mailbox, job.Now);
-        if (deferred is null)
-            return await QueueToAgentAsync(tx, mail, agent, Render(job, agent, files), files, cancellationToken).ConfigureAwait(false);
-
-        // Rendering and encoding read only the job, the agent and the templates: they run beside the batch writer.
-        await deferred.AddAsync(async () =>
-            {
-                var content = Render(job, agent, files);
-                return (Content: content, Written: await WriteToAgentAsync(mail, agent, content, files, cancellationToken).ConfigureAwait(false));
-            },
-            (composed, ct) => StoreToAgentAsync(tx, mail, agent, composed.Content, composed.Written, ct), cancellationToken).ConfigureAwait(false);
-        return true;
+        var content = Render(job, agent, files);
+        return await QueueToAgentAsync(tx, new AgentNoticeMail(job.Ticket.Id, job.Ticket.Number, job.KeyPrefix + agent.Email.ToLowerInvariant(), job.FromAddress,
+            job.Tokens.AddressForAgent(job.MailboxAddress, job.Ticket.Number, agent.Email), job.Mailbox, job.Now), agent, content, files, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A mail from our mailbox to one agent about a ticket, queued under <see cref="Key"/>.</summary>
@@ -171,14 +157,8 @@ public sealed partial class Notifier(
         ArgumentNullException.ThrowIfNull(mail);
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(content);
-        var written = await WriteToAgentAsync(mail, agent, content, files, cancellationToken).ConfigureAwait(false);
-        return await StoreToAgentAsync(tx, mail, agent, content, written, cancellationToken).ConfigureAwait(false);
-    }
-
-    private Task<WrittenMail> WriteToAgentAsync(AgentNoticeMail mail, Agent agent, AckContent content, IReadOnlyList<OutgoingAttachment> files, CancellationToken cancellationToken)
-    {
         var root = ThreadRoot(mail.TicketNumber, mail.FromAddress);
-        return new MailWriter(time).WriteAsync(new OutgoingMail
+        var written = await new MailWriter(time).WriteAsync(new OutgoingMail
         {
             From = OutgoingAddress.Of(mail.FromAddress),
             To = [new OutgoingAddress(agent.Name, agent.Email)],
@@ -197,14 +177,8 @@ public sealed partial class Notifier(
                 new("X-Auto-Response-Suppress", "All"),
                 new("Content-Language", content.Language),
             ],
-        }, cancellationToken);
-    }
+        }, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Queues a written mail to an agent and stores it on the ticket; false when the key was queued before.</summary>
-    private async Task<bool> StoreToAgentAsync(IStorageTransaction tx, AgentNoticeMail mail, Agent agent, AckContent content, WrittenMail written,
-        CancellationToken cancellationToken)
-    {
-        var root = ThreadRoot(mail.TicketNumber, mail.FromAddress);
         var result = await outbox.EnqueueAsync(tx, new OutboxItem
         {
             IdempotencyKey = mail.Key,

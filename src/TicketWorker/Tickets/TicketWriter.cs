@@ -26,9 +26,7 @@ public sealed class TicketWriter(
         await using var tx = await database.BeginAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var batch = BeginBatch(tx);
-            var result = await batch.WriteAsync(inbound, cancellationToken).ConfigureAwait(false);
-            await batch.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            var result = await BeginBatch(tx).WriteAsync(inbound, cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return result;
         }
@@ -41,12 +39,8 @@ public sealed class TicketWriter(
     /// <summary>Starts writing a batch into <paramref name="tx"/> (the caller commits); what does not change within a batch is read once.</summary>
     public TicketBatch BeginBatch(IStorageTransaction tx) => new(this, tx);
 
-    /// <summary>
-    /// Messages of one batch written into one transaction, with the batch's caches (reply-token key, policy, rule engine)
-    /// and its automatic mail composed beside the writer (<see cref="Replies.DeferredMail"/>): call <see cref="CompleteAsync"/>
-    /// before the commit.
-    /// </summary>
-    public sealed class TicketBatch : IAsyncDisposable
+    /// <summary>Messages of one batch written into one transaction, with the batch's caches (reply-token key, policy, rule engine).</summary>
+    public sealed class TicketBatch
     {
         private readonly TicketWriter writer;
         private readonly IStorageTransaction tx;
@@ -72,9 +66,6 @@ public sealed class TicketWriter(
         /// <summary>Promise lengths worked out in this batch (a ticket closed within the batch counts from the next one).</summary>
         internal Replies.EstimateCache Estimates { get; } = new();
 
-        /// <summary>Acknowledgements and notifications rendered and encoded on the thread pool, stored in order by <see cref="WriteAsync"/> and <see cref="CompleteAsync"/>.</summary>
-        internal Replies.DeferredMail Mail { get; } = new();
-
         internal async Task<byte[]> ReplyTokenKeyAsync(CancellationToken cancellationToken) =>
             replyTokenKey ??= await writer.ReadReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
 
@@ -82,19 +73,8 @@ public sealed class TicketWriter(
         /// Writes one message into the batch's transaction. Throws <see cref="ConcurrentDuplicateException"/>
         /// when another worker committed the same Message-ID meanwhile (the transaction must then be rolled back).
         /// </summary>
-        /// <param name="position">The message's place in the batch, named by a <see cref="Replies.DeferredMailException"/> for its mail.</param>
-        /// <exception cref="Replies.DeferredMailException">Composing the mail of an earlier message failed (its <c>Owner</c> is that message's position).</exception>
-        public Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken, int position = 0)
-        {
-            Mail.Owner = position;
-            return writer.WriteInAsync(this, inbound, cancellationToken);
-        }
-
-        /// <summary>Stores the mail still being composed; the batch is then ready to commit.</summary>
-        /// <exception cref="Replies.DeferredMailException">Composing a message's mail failed (its <c>Owner</c> is that message's position).</exception>
-        public Task CompleteAsync(CancellationToken cancellationToken) => Mail.StoreAllAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => Mail.DisposeAsync();
+        public Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken) =>
+            writer.WriteInAsync(this, inbound, cancellationToken);
     }
 
     private SupportPolicy CurrentPolicy => context.Policy;
@@ -226,10 +206,10 @@ public sealed class TicketWriter(
                 await tickets.SetMessageStatusAsync(tx, returned, DeliveryStatus.Failed, "bounced: " + inbound.Classification.Reason, cancellationToken).ConfigureAwait(false);
 
         if (action == IngestResult.Created)
-            await acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: routing?.Ack?.Send ?? true, routing?.Ack?.Template, cancellationToken, batch.Estimates, batch.Mail).ConfigureAwait(false);
+            await acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: routing?.Ack?.Send ?? true, routing?.Ack?.Template, cancellationToken, batch.Estimates).ConfigureAwait(false);
 
         // After the acknowledgement, which may store the promised resolution time the agents are shown.
-        await notifier.NotifyAsync(tx, ticket, inbound, followUp: action == IngestResult.Appended, newText, cancellationToken, deferred: batch.Mail).ConfigureAwait(false);
+        await notifier.NotifyAsync(tx, ticket, inbound, followUp: action == IngestResult.Appended, newText, cancellationToken).ConfigureAwait(false);
 
         // Automatic mail is kept on the ticket but is no activity: it must not keep a stale ticket "recent".
         if (action == IngestResult.Appended && !kind.NeverAnswer() && !decision.Reopens)

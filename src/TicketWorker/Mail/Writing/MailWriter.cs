@@ -32,7 +32,7 @@ public sealed class MailWriter(TimeProvider time)
         ArgumentNullException.ThrowIfNull(mail);
         var date = mail.Date ?? time.GetUtcNow();
         var messageId = string.IsNullOrWhiteSpace(mail.MessageId)
-            ? NewMessageId(mail.MessageIdDomain ?? DomainOf(mail.From.Address))
+            ? MimeUtils.GenerateMessageId(AsciiDomain(mail.MessageIdDomain ?? DomainOf(mail.From.Address)))
             : MailThread.Unbracket(mail.MessageId);
         var spools = new List<Stream>();
         try
@@ -40,7 +40,8 @@ public sealed class MailWriter(TimeProvider time)
             using var message = Compose(mail, date, messageId, spools);
             // Picks quoted-printable or base64 for every part that is not 7-bit clean (RFC 2045 §6).
             message.Prepare(EncodingConstraint.SevenBit, MaxLineLength);
-            using var buffer = new MemoryStream();
+            // Sized for the usual outcome, so the buffer is not grown (and copied) several times over for a long text.
+            using var buffer = new MemoryStream(EstimatedSize(mail));
             await message.WriteToAsync(Format, buffer, cancellationToken).ConfigureAwait(false);
             var raw = buffer.ToArray();
             var eightBit = raw.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xFF);
@@ -60,8 +61,14 @@ public sealed class MailWriter(TimeProvider time)
         }
     }
 
-    /// <summary>A new Message-ID (without brackets) in <paramref name="domain"/> (IDNA-encoded); fixed before a mail is written when it must be known earlier.</summary>
-    public static string NewMessageId(string domain) => MimeUtils.GenerateMessageId(AsciiDomain(domain));
+    /// <summary>The written size of most mails: base64 or quoted-printable text (ASCII or not) and base64 attachments, plus headers.</summary>
+    private static int EstimatedSize(OutgoingMail mail)
+    {
+        long size = 4096 + (long)((mail.Text?.Length ?? 0) + (mail.Html?.Length ?? 0)) * 3 / 2;
+        foreach (var attachment in mail.Attachments)
+            size += attachment.Content.CanSeek ? attachment.Content.Length * 4 / 3 + 512 : 0;
+        return (int)Math.Min(size, 64L * 1024 * 1024);
+    }
 
     private static MimeMessage Compose(OutgoingMail mail, DateTimeOffset date, string messageId, List<Stream> spools)
     {
