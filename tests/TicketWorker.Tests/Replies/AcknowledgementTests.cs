@@ -143,6 +143,9 @@ public class AcknowledgementTests
         Assert.That(ack.TextBody, Does.Match("[۰-۹]"), "Persian digits in the resolution time");
         var ticket = (await h.TicketAsync(r.Ticket!.Value))!;
         Assert.That((ticket.Ticket.Language, ticket.Ticket.EstimateSource), Is.EqualTo(("fa", "sla")));
+        var stored = ticket.Messages.Single(m => m.Kind == "ack");
+        Assert.That(stored.Text, Does.Contain("مریم"), "the ticket keeps the text of our mail");
+        Assert.That(stored.Html, Is.Null, "and not a second copy of its HTML, which is in the outbox row");
         TestContext.Out.WriteLine(ack.TextBody);
     }
 
