@@ -37,11 +37,7 @@ public sealed class StorageDatabase
         this.options = options;
         Dialect = SqlDialect.For(options.Provider);
         ConnectionString = Dialect.PrepareConnectionString(options.EffectiveConnectionString, options.CommandTimeout);
-        Checkpointer = Dialect.HasWriteAheadLog(ConnectionString) ? new WalCheckpointer(this) : null;
     }
-
-    /// <summary>SQLite on a file: checkpoints the write-ahead log beside the writers (null for the other providers).</summary>
-    internal WalCheckpointer? Checkpointer { get; }
 
     /// <summary>The configured provider.</summary>
     public StorageProvider Provider => options.Provider;
@@ -99,7 +95,7 @@ public sealed class StorageDatabase
         try
         {
             var transaction = await Dialect.BeginTransactionAsync(connection, readOnly, cancellationToken).ConfigureAwait(false);
-            return new StorageTransaction(this, connection, transaction, readOnly);
+            return new StorageTransaction(this, connection, transaction);
         }
         catch
         {

@@ -7,14 +7,11 @@ internal sealed class StorageTransaction : IStorageTransaction
 {
     private bool completed;
 
-    private readonly bool readOnly;
-
-    public StorageTransaction(StorageDatabase database, DbConnection connection, DbTransaction transaction, bool readOnly = false)
+    public StorageTransaction(StorageDatabase database, DbConnection connection, DbTransaction transaction)
     {
         Database = database;
         Connection = connection;
         Transaction = transaction;
-        this.readOnly = readOnly;
     }
 
     public StorageDatabase Database { get; }
@@ -31,7 +28,6 @@ internal sealed class StorageTransaction : IStorageTransaction
         ObjectDisposedException.ThrowIf(completed, this);
         await Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         completed = true;
-        if (!readOnly) Database.Checkpointer?.Committed();
     }
 
     public async Task RollbackAsync(CancellationToken cancellationToken = default)

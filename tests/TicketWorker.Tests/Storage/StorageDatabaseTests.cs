@@ -156,45 +156,6 @@ public class StorageDatabaseTests
         }
     }
 
-    [Test]
-    public async Task TheWriteAheadLogIsCheckpointedBesideTheWriterNotInsideItsCommit()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "tw-storage-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        try
-        {
-            var file = Path.Combine(folder, "tw.db");
-            var database = new StorageDatabase(new StorageOptions { ConnectionString = $"Data Source={file}" });
-            await database.MigrateAsync();
-            await Task.Delay(WalCheckpointer.Interval * 3);
-            var before = new FileInfo(file).Length;
-            var runs = database.Checkpointer!.Runs;
-
-            // 8 MB in one commit: more than the 1,000 pages at which SQLite itself would checkpoint inside the commit.
-            await using (var tx = await database.BeginAsync())
-            {
-                var connection = ((StorageTransaction)tx).Connection;
-                Assert.That(await Scalar((SqliteConnection)connection, "PRAGMA wal_autocheckpoint"), Is.EqualTo(0L), "our connections never checkpoint in a commit");
-                await using var command = connection.CreateCommand();
-                command.Transaction = ((StorageTransaction)tx).Transaction;
-                command.CommandText = "CREATE TABLE filler (b BLOB); INSERT INTO filler VALUES (randomblob(8388608))";
-                await command.ExecuteNonQueryAsync();
-                await tx.CommitAsync();
-            }
-            Assert.That(new FileInfo(file).Length, Is.LessThan(before + 1_000_000), "right after the commit the data is in the log only");
-
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            while ((new FileInfo(file).Length < before + 8_000_000 || database.Checkpointer.Runs == runs) && DateTime.UtcNow < deadline) await Task.Delay(50);
-            Assert.That(new FileInfo(file).Length, Is.GreaterThan(before + 8_000_000), "a checkpoint on a connection of its own copied the log into the database");
-            Assert.That(database.Checkpointer.Runs, Is.GreaterThan(runs));
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
     private static async Task<object?> Scalar(SqliteConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();

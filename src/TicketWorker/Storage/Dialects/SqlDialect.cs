@@ -62,9 +62,6 @@ internal abstract class SqlDialect
     public virtual Task OnOpenedAsync(DbConnection connection, int commandTimeoutSeconds, CancellationToken cancellationToken) =>
         Task.CompletedTask;
 
-    /// <summary>True when the database keeps a write-ahead log that <see cref="WalCheckpointer"/> must checkpoint (SQLite on a file).</summary>
-    public virtual bool HasWriteAheadLog(string connectionString) => false;
-
     public virtual async Task<DbTransaction> BeginTransactionAsync(DbConnection connection, bool readOnly, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
 

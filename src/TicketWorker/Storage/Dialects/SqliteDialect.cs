@@ -95,20 +95,13 @@ internal sealed class SqliteDialect : SqlDialect
         return builder.ToString();
     }
 
-    public override bool HasWriteAheadLog(string connectionString)
-    {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        return builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:";
-    }
-
     public override string Describe(string connectionString) =>
         new SqliteConnectionStringBuilder(connectionString).DataSource;
 
     public override async Task OnOpenedAsync(DbConnection connection, int commandTimeoutSeconds, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        // The log is checkpointed by StorageDatabase's WalCheckpointer beside the writers, not inside a writer's commit.
-        command.CommandText = $"PRAGMA busy_timeout = {commandTimeoutSeconds * 1000}; PRAGMA wal_autocheckpoint = 0";
+        command.CommandText = $"PRAGMA busy_timeout = {commandTimeoutSeconds * 1000}";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
