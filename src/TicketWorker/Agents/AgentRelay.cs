@@ -157,7 +157,6 @@ public sealed partial class AgentRelay(
             Date = job.Now,
             Text = content.Text,
             NewText = job.Answer,
-            Html = content.Html,
             ReceivedAt = job.Now,
             Status = DeliveryStatus.Queued,
             Attachments = files.Select(f => new AttachmentRecord { FileName = f.FileName, ContentType = f.ContentType, Size = f.Content.CanSeek ? f.Content.Length : 0 }).ToList(),

@@ -106,7 +106,6 @@ public sealed partial class EscalationMail(
             Subject = mail.Subject,
             Date = now,
             Text = mail.Text,
-            Html = mail.Html,
             ReceivedAt = now,
             Status = DeliveryStatus.Queued,
         }, cancellationToken).ConfigureAwait(false);

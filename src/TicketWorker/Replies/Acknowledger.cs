@@ -122,7 +122,6 @@ public sealed class Acknowledger(
             Subject = content.Subject,
             Date = now,
             Text = content.Text,
-            Html = content.Html,
             ReceivedAt = now,
             Status = DeliveryStatus.Queued,
         }, cancellationToken).ConfigureAwait(false);

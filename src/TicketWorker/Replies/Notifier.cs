@@ -208,7 +208,6 @@ public sealed partial class Notifier(
             Subject = content.Subject,
             Date = mail.Now,
             Text = content.Text,
-            Html = content.Html,
             ReceivedAt = mail.Now,
             Status = DeliveryStatus.Queued,
         }, cancellationToken).ConfigureAwait(false);

@@ -48,7 +48,7 @@ public sealed record MessageRecord
     /// <summary>What the writer added: <see cref="Text"/> without quoted text and signature; null when not extracted.</summary>
     public string? NewText { get; init; }
 
-    /// <summary>HTML body, when there was one. Stored for inbound mail only: an outbound mail's HTML is in its outbox row.</summary>
+    /// <summary>HTML body of an inbound mail, when there was one. Our own mail is recorded without it: its HTML is in its outbox row, byte for byte.</summary>
     public string? Html { get; init; }
 
     /// <summary>Reference of the raw bytes in <see cref="RawMailStore"/>.</summary>

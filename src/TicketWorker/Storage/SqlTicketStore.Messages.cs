@@ -71,8 +71,7 @@ public sealed partial class SqlTicketStore
                 SentDate = message.Date,
                 TextBody = message.Text,
                 message.NewText,
-                // Our own mail's HTML alternative is in its outbox row, byte for byte; a second copy here was a tenth of a backlog's database.
-                HtmlBody = message.Direction == MessageDirection.Inbound ? message.Html : null,
+                HtmlBody = message.Html,
                 message.RawReference,
                 message.RawSize,
                 message.Mailbox,
