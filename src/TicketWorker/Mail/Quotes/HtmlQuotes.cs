@@ -45,7 +45,8 @@ internal static class HtmlQuotes
             hasQuote = true;
         }
         KeepEmptyLines(root);
-        return new Result(HtmlText.Convert(document.DocumentElement.OuterHtml), hasQuote, hasSignature);
+        // The edited document is walked as it is: no second serialization and parse of the HTML.
+        return new Result(HtmlText.Convert(document), hasQuote, hasSignature);
     }
 
     // Gmail, Outlook web and Apple Mail write an empty line as <div><br></div>; the text

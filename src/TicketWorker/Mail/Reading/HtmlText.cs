@@ -31,7 +31,13 @@ internal static class HtmlText
     public static string Convert(string html)
     {
         if (string.IsNullOrWhiteSpace(html)) return "";
-        var document = new HtmlParser().ParseDocument(html);
+        return Convert(new HtmlParser().ParseDocument(html));
+    }
+
+    /// <summary>The readable text of a parsed (and possibly edited) document, as <see cref="Convert(string)"/>.</summary>
+    public static string Convert(IDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
         var writer = new TextWriterState();
         var root = (INode?)document.Body ?? document.DocumentElement;
         if (root is not null) Walk(root, writer, preformatted: false);
