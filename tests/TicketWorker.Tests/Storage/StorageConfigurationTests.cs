@@ -38,6 +38,18 @@ public class StorageConfigurationTests
     }
 
     [Test]
+    public void PostgresStatementsArePreparedOnTheServerUnlessTheConnectionStringSaysOtherwise()
+    {
+        static Npgsql.NpgsqlConnectionStringBuilder Effective(string connectionString) =>
+            new(TicketWorker.Storage.Dialects.SqlDialect.For(StorageProvider.Postgres).PrepareConnectionString(connectionString, TimeSpan.FromSeconds(30)));
+
+        Assert.That(Effective("Host=db;Username=u;Database=d").MaxAutoPrepare, Is.EqualTo(64));
+        // Behind PgBouncer in transaction mode prepared statements must be off: an explicit value is kept.
+        Assert.That(Effective("Host=db;Username=u;Database=d;Max Auto Prepare=0").MaxAutoPrepare, Is.EqualTo(0));
+        Assert.That(Effective("Host=db;Username=u;Database=d;maxautoprepare=8").MaxAutoPrepare, Is.EqualTo(8));
+    }
+
+    [Test]
     public void EveryBadValueIsReportedInOneMessage()
     {
         var ex = Assert.Throws<StorageException>(() => StorageConfiguration.FromConfiguration(Section(new()
