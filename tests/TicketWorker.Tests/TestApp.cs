@@ -50,7 +50,14 @@ public sealed class TestApp : IDisposable
 
     /// <summary>An outbox sender as worker <paramref name="worker"/>, copying to <paramref name="sentFolder"/> (none when null).</summary>
     public OutboxSender Sender(string worker = "worker-1", ISentFolderAppender? sentFolder = null) =>
-        new(Database, Outbox, Tickets, Get<SmtpSessionFactory>(), Options, Time, new WorkerIdentity(worker), sentFolder);
+        new(Database, Outbox, Tickets, Get<SmtpSessionFactory>(), Options, Time, new WorkerIdentity(worker), sentFolder, composer: Get<IOutboxComposer>());
+
+    /// <summary>
+    /// The row as the sender sends it: a row queued as a recipe (an agent's notification) with the bytes
+    /// its composer writes for it (not stored); any other row as it is.
+    /// </summary>
+    public async Task<OutboxItem> AsSentAsync(OutboxItem row) =>
+        row.Raw.Length > 0 || row.Recipe is null ? row : row with { Raw = (await Get<IOutboxComposer>().ComposeAsync(row, CancellationToken.None)).Raw };
 
     /// <summary>The intake loop of <paramref name="mailbox"/> as worker <paramref name="worker"/>.</summary>
     /// <param name="tune">Sets the loop's timings (batch size, backoff, idle) before it runs.</param>

@@ -21,8 +21,12 @@ public sealed partial class IngestPipeline(
     RawMailStore rawStore, StorageDatabase database, IQuarantineStore quarantine, IngestContext context, TicketWriter writer,
     OutboxSignal outboxSignal, TimeProvider time, ILogger<IngestPipeline> logger)
 {
-    /// <summary>Messages parsed ahead of the writer (and held in memory at once) per step; bounds memory per batch.</summary>
-    private const int ParseChunk = 32;
+    /// <summary>
+    /// Messages parsed ahead of the writer (and held in memory at once) per step; bounds memory per batch.
+    /// 16, not 32: with notifications queued as recipes the writer got faster and 32 parsed messages
+    /// ahead held peak RSS at 197-204 MB against 183-191 MB (10,000-message backlog), for ~5 % of the time.
+    /// </summary>
+    private const int ParseChunk = 16;
 
     /// <summary>Retries of one batch beyond one per message (each retry quarantines the message that broke the transaction, or sees a concurrent duplicate).</summary>
     private const int ExtraBatchAttempts = 3;

@@ -36,6 +36,7 @@ public sealed partial class OutboxSender : IDisposable
     private SentJournal? _journal;
     private bool _journalOpened;
     private bool _warnedJournal;
+    private readonly IOutboxComposer? _composer;
 
     // Accepted by the server and journaled, not yet committed to the outbox table.
     private readonly List<SentEntry> _unreconciled = [];
@@ -45,7 +46,8 @@ public sealed partial class OutboxSender : IDisposable
     /// <param name="sentFolder">Where copies of sent mail go; none when null.</param>
     public OutboxSender(
         StorageDatabase database, IOutboxStore outbox, ITicketStore tickets, SmtpSessionFactory smtp, TicketWorkerOptions options,
-        TimeProvider time, WorkerIdentity worker, ISentFolderAppender? sentFolder = null, ILogger<OutboxSender>? logger = null, Random? random = null)
+        TimeProvider time, WorkerIdentity worker, ISentFolderAppender? sentFolder = null, ILogger<OutboxSender>? logger = null, Random? random = null,
+        IOutboxComposer? composer = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(outbox);
@@ -64,6 +66,7 @@ public sealed partial class OutboxSender : IDisposable
         _sentFolder = sentFolder;
         _log = logger ?? (ILogger)NullLogger.Instance;
         _random = random ?? Random.Shared;
+        _composer = composer;
         _journalFolder = JournalFolder(options.Outbox.JournalPath, database.Options.RawMailPath);
     }
 
@@ -232,6 +235,12 @@ public sealed partial class OutboxSender : IDisposable
             return true;
         }
 
+        if (row.Raw.Length == 0 && row.Recipe is not null)
+        {
+            if (await ComposeAsync(row, round).ConfigureAwait(false) is not { } composed) return true;
+            row = composed;
+        }
+
         if (row.Raw.Length == 0 || row.Recipients.Count == 0)
         {
             await FailAsync(row, row.Raw.Length == 0 ? "not sendable: the row holds no message bytes" : "not sendable: the row has no recipients", round).ConfigureAwait(false);
@@ -318,6 +327,45 @@ public sealed partial class OutboxSender : IDisposable
 
         await CopyToSentFolderAsync(row, sentAt).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Writes the mail of a row queued as a recipe and stores its bytes before the first SMTP attempt (a retry
+    /// or a resend after a crash sends these bytes); null when the row was failed or rescheduled instead.
+    /// </summary>
+    private async Task<OutboxItem?> ComposeAsync(OutboxItem row, Round round)
+    {
+        if (_composer is null || !_composer.Composes(row.Kind))
+        {
+            await FailAsync(row, $"not sendable: nothing in this process composes {row.Kind} rows queued without bytes", round).ConfigureAwait(false);
+            return null;
+        }
+
+        ComposedMail composed;
+        try
+        {
+            composed = await _composer.ComposeAsync(row, CancellationToken.None).ConfigureAwait(false);
+            await _database.InTransactionAsync(
+                async tx =>
+                {
+                    await _outbox.SetComposedAsync(tx, row.Id, composed.Raw, composed.Subject, composed.Text, CancellationToken.None).ConfigureAwait(false);
+                    return 0;
+                },
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OutboxCompositionException ex)
+        {
+            await FailAsync(row, "not composable: " + OneLine(ex), round).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The database busy or away, the raw mail unreadable for a moment: the row waits for another attempt.
+            await RetryLaterAsync(row, "composing failed: " + OneLine(ex), round).ConfigureAwait(false);
+            return null;
+        }
+
+        return row with { Raw = composed.Raw };
     }
 
     private async Task CopyToSentFolderAsync(OutboxItem row, DateTimeOffset sentAt)

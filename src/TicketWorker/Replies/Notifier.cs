@@ -21,15 +21,18 @@ namespace TicketWorker.Replies;
 /// token for the ticket (<see cref="ReplyToken.AddressForAgent"/>: Reply in any client comes back to the
 /// worker and proves who answers), and one References root per ticket so an agent's client shows every
 /// notification of a ticket as one thread. An assignment (<c>#assign</c>) notifies the new owner or team the same way.
+/// Intake queues a customer's notifications as recipes (<see cref="NotificationRecipe"/>, Message-ID and Date fixed):
+/// the sender writes each one just before its first attempt (<see cref="Outbox.IOutboxComposer"/>) and keeps the bytes.
 /// </summary>
 public sealed partial class Notifier(
     IngestContext context, ITicketStore tickets, IOutboxStore outbox, ISettingsStore settingsStore,
-    RawMailStore rawStore, TemplateRenderer templates, TimeProvider time, ILogger<Notifier> logger)
+    RawMailStore rawStore, TemplateRenderer templates, TimeProvider time, ILogger<Notifier> logger, StorageDatabase database) : Outbox.IOutboxComposer
 {
     /// <summary>Attachments beyond this many bytes in total are named in the text but not attached.</summary>
     public const long MaxAttachedBytes = 10 * 1024 * 1024;
 
     private const string TemplateName = "notification";
+    private const string NotificationKind = "notification";
     private const string AssignmentTemplateName = "assignment";
 
     // Detached signatures are no file for an agent to open.
@@ -63,17 +66,76 @@ public sealed partial class Notifier(
 
         var mailbox = context.SendingMailbox(inbound.Source.Mailbox);
         if (mailbox is null) return NotifyDecision.Skip("no mailbox to send from");
-        // The acknowledgement may have stored an estimate on the ticket in this transaction: read it back.
-        ticket = await tickets.FindTicketByIdAsync(tx, ticket.Id, cancellationToken).ConfigureAwait(false) ?? ticket;
-        var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
-        var job = new Job(ticket, Key(ticket.Id, inbound.MessageId, ""), inbound.Message.From.FirstOrDefault(), followUp, newText, mailbox.SmtpFrom ?? mailbox.Address,
-            mailbox.Address, new ReplyToken(key), mailbox.Name, now);
+        // Only the intent is queued here, inside intake's batch: the sender writes each mail from the stored
+        // ticket and message just before sending it (ComposeAsync), so rendering, MIME-encoding and attachments
+        // stay off intake's single writer. Message-ID and Date are fixed now; the thread works from this commit.
+        var tokens = new ReplyToken(await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false));
+        var fromAddress = mailbox.SmtpFrom ?? mailbox.Address;
+        var attach = message.Attachments.Any(Attachable);
+        var queued = new List<string>();
+        foreach (var agent in recipients)
+        {
+            var recipe = new NotificationRecipe(inbound.MessageId, agent.Email, agent.Name, agent.Language,
+                tokens.AddressForAgent(mailbox.Address, ticket.Number, agent.Email), followUp, attach);
+            if (await QueueRecipeAsync(tx, ticket, Key(ticket.Id, inbound.MessageId, agent.Email), recipe, fromAddress, mailbox.Name, now, cancellationToken).ConfigureAwait(false))
+                queued.Add(agent.Email);
+        }
+        if (queued.Count == 0) return NotifyDecision.Skip("already queued");
+        Log.Queued(logger, ticket.Number, queued.Count, attach ? message.Attachments.Count(Attachable) : 0);
+        return new NotifyDecision(queued, "queued");
+    }
 
-        if (!message.Attachments.Any(Attachable))
-            return await QueueAllAsync(tx, job, recipients, [], cancellationToken).ConfigureAwait(false);
+    /// <summary>Queues one notification as its recipe, and its outbound message on the ticket (subject and text follow when it is composed).</summary>
+    private async Task<bool> QueueRecipeAsync(IStorageTransaction tx, TicketRecord ticket, string key, NotificationRecipe recipe, string fromAddress, string mailbox,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var messageId = MailWriter.NewMessageId(Domain(fromAddress));
+        var result = await outbox.EnqueueAsync(tx, new OutboxItem
+        {
+            IdempotencyKey = key,
+            TicketId = ticket.Id,
+            Kind = NotificationKind,
+            Mailbox = mailbox,
+            EnvelopeFrom = fromAddress,
+            Recipients = [recipe.Agent],
+            MessageId = messageId,
+            Raw = [],
+            Recipe = recipe.ToJson(),
+            NextAttemptAt = now,
+            CreatedAt = now,
+        }, cancellationToken).ConfigureAwait(false);
+        if (!result.Created) return false;
+        await AddNotificationMessageAsync(tx, ticket.Id, messageId, ThreadRoot(ticket.Number, fromAddress), fromAddress, recipe.Agent, null, null, now, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public bool Composes(string kind) => kind == NotificationKind;
+
+    /// <summary>
+    /// Writes a notification queued as a recipe, from the ticket and the customer's message as stored now (the
+    /// ticket's facts as they are when it is sent), with the Message-ID and Date fixed when it was queued.
+    /// </summary>
+    public async Task<Outbox.ComposedMail> ComposeAsync(OutboxItem row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var recipe = NotificationRecipe.FromJson(row.Recipe) ?? throw new Outbox.OutboxCompositionException($"the recipe of outbox row {row.Id} cannot be read");
+        var (ticket, message) = await database.InReadAsync(async tx => (
+            row.TicketId is { } id ? await tickets.FindTicketByIdAsync(tx, id, cancellationToken).ConfigureAwait(false) : null,
+            await tickets.FindMessageByMessageIdAsync(tx, recipe.Message, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+        if (ticket is null) throw new Outbox.OutboxCompositionException($"the ticket of outbox row {row.Id} is not stored");
+        if (message is null) throw new Outbox.OutboxCompositionException($"the customer's message <{recipe.Message}> is not stored");
+        var fromAddress = row.EnvelopeFrom ?? throw new Outbox.OutboxCompositionException($"outbox row {row.Id} has no sender address");
+        // The agent as rules.yaml has them now (name, language); as queued when they were removed since.
+        var agent = context.Policy.FindAgent(recipe.Agent) ?? new Agent(recipe.Agent, recipe.AgentName, [], recipe.Language, Away: false);
+        var job = new Job(ticket, new ReadAddress(message.FromName, message.From), recipe.FollowUp, message.NewText ?? message.Text ?? "", fromAddress, row.CreatedAt);
+        var mail = new AgentNoticeMail(ticket.Id, ticket.Number, row.IdempotencyKey, fromAddress, recipe.ReplyTo, row.Mailbox ?? "", row.CreatedAt);
+
+        if (!recipe.Attach || message.RawReference is not { } reference)
+            return await ComposeAsync(job, mail, agent, [], row.MessageId, cancellationToken).ConfigureAwait(false);
 
         // The attachments are decoded from the stored raw message to temporary files, one at a time: never all in memory.
-        await using var raw = await rawStore.OpenAsync(inbound.Raw.Reference, cancellationToken).ConfigureAwait(false);
+        await using var raw = await rawStore.OpenAsync(reference, cancellationToken).ConfigureAwait(false);
         return await MessageReader.ReadWithContentsAsync(raw, async (read, contents) =>
         {
             var files = new List<OutgoingAttachment>();
@@ -87,13 +149,21 @@ public sealed partial class Notifier(
                     total += attachment.Size;
                     files.Add(new OutgoingAttachment(attachment.FileName ?? $"attachment-{index + 1}", attachment.ContentType, stream));
                 }
-                return await QueueAllAsync(tx, job, recipients, files, cancellationToken).ConfigureAwait(false);
+                return await ComposeAsync(job, mail, agent, files, row.MessageId, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 foreach (var file in files) await file.Content.DisposeAsync().ConfigureAwait(false);
             }
         }, context.ReaderOptions, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Outbox.ComposedMail> ComposeAsync(Job job, AgentNoticeMail mail, Agent agent, IReadOnlyList<OutgoingAttachment> files, string messageId,
+        CancellationToken cancellationToken)
+    {
+        var content = Render(job, agent, files);
+        var written = await WriteToAgentAsync(mail, agent, content, files, messageId, cancellationToken).ConfigureAwait(false);
+        return new Outbox.ComposedMail(written.Raw, content.Subject, content.Text);
     }
 
     /// <summary>The owner when present; else (or when the owner is away) the members of the ticket's team who are not away.</summary>
@@ -112,32 +182,10 @@ public sealed partial class Notifier(
 
     private static bool Attachable(ReadAttachment a) => !a.IsInline && !SignatureTypes.Contains(a.ContentType, StringComparer.Ordinal);
 
-    /// <param name="KeyPrefix">The outbox key without the agent's address (which is appended per recipient).</param>
+    /// <summary>The facts a notification is rendered from.</summary>
     /// <param name="Customer">Who wrote: shown in the notification.</param>
     /// <param name="AssignedBy">Set for an assignment notification: the agent who assigned.</param>
-    private sealed record Job(TicketRecord Ticket, string KeyPrefix, ReadAddress? Customer, bool FollowUp, string NewText, string FromAddress,
-        string MailboxAddress, ReplyToken Tokens, string Mailbox, DateTimeOffset Now, Agent? AssignedBy = null);
-
-    private async Task<NotifyDecision> QueueAllAsync(IStorageTransaction tx, Job job, IReadOnlyList<Agent> agents, IReadOnlyList<OutgoingAttachment> files,
-        CancellationToken cancellationToken)
-    {
-        var queued = new List<string>();
-        foreach (var agent in agents)
-        {
-            foreach (var file in files) file.Content.Position = 0;
-            if (await QueueAsync(tx, job, agent, files, cancellationToken).ConfigureAwait(false)) queued.Add(agent.Email);
-        }
-        if (queued.Count == 0) return NotifyDecision.Skip("already queued");
-        Log.Queued(logger, job.Ticket.Number, queued.Count, files.Count);
-        return new NotifyDecision(queued, "queued");
-    }
-
-    private async Task<bool> QueueAsync(IStorageTransaction tx, Job job, Agent agent, IReadOnlyList<OutgoingAttachment> files, CancellationToken cancellationToken)
-    {
-        var content = Render(job, agent, files);
-        return await QueueToAgentAsync(tx, new AgentNoticeMail(job.Ticket.Id, job.Ticket.Number, job.KeyPrefix + agent.Email.ToLowerInvariant(), job.FromAddress,
-            job.Tokens.AddressForAgent(job.MailboxAddress, job.Ticket.Number, agent.Email), job.Mailbox, job.Now), agent, content, files, cancellationToken).ConfigureAwait(false);
-    }
+    private sealed record Job(TicketRecord Ticket, ReadAddress? Customer, bool FollowUp, string NewText, string FromAddress, DateTimeOffset Now, Agent? AssignedBy = null);
 
     /// <summary>A mail from our mailbox to one agent about a ticket, queued under <see cref="Key"/>.</summary>
     /// <param name="ReplyTo">The plus-address the agent answers to (their own token for the ticket).</param>
@@ -157,33 +205,12 @@ public sealed partial class Notifier(
         ArgumentNullException.ThrowIfNull(mail);
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(content);
-        var root = ThreadRoot(mail.TicketNumber, mail.FromAddress);
-        var written = await new MailWriter(time).WriteAsync(new OutgoingMail
-        {
-            From = OutgoingAddress.Of(mail.FromAddress),
-            To = [new OutgoingAddress(agent.Name, agent.Email)],
-            ReplyTo = [OutgoingAddress.Of(mail.ReplyTo)],
-            Subject = content.Subject,
-            Text = content.Text,
-            Html = content.Html,
-            Attachments = files,
-            Date = mail.Now,
-            MessageIdDomain = Domain(mail.FromAddress),
-            Thread = new MailThread(root, [root]),
-            Headers =
-            [
-                // RFC 3834 §5: generated by the system, not a person's reply; keeps vacation responders quiet.
-                new("Auto-Submitted", mail.AutoSubmitted),
-                new("X-Auto-Response-Suppress", "All"),
-                new("Content-Language", content.Language),
-            ],
-        }, cancellationToken).ConfigureAwait(false);
-
+        var written = await WriteToAgentAsync(mail, agent, content, files, null, cancellationToken).ConfigureAwait(false);
         var result = await outbox.EnqueueAsync(tx, new OutboxItem
         {
             IdempotencyKey = mail.Key,
             TicketId = mail.TicketId,
-            Kind = "notification",
+            Kind = NotificationKind,
             Mailbox = mail.Mailbox,
             EnvelopeFrom = mail.FromAddress,
             Recipients = [agent.Email],
@@ -193,26 +220,59 @@ public sealed partial class Notifier(
             CreatedAt = mail.Now,
         }, cancellationToken).ConfigureAwait(false);
         if (!result.Created) return false;
-
-        // Stored on the ticket so an agent's reply naming it in References threads to the ticket.
-        await tickets.AddMessageAsync(tx, new MessageRecord
-        {
-            TicketId = mail.TicketId,
-            Direction = MessageDirection.Outbound,
-            Kind = "notification",
-            MessageId = written.MessageId,
-            InReplyTo = root,
-            References = [root],
-            From = mail.FromAddress,
-            To = [agent.Email],
-            Subject = content.Subject,
-            Date = mail.Now,
-            Text = content.Text,
-            ReceivedAt = mail.Now,
-            Status = DeliveryStatus.Queued,
-        }, cancellationToken).ConfigureAwait(false);
+        await AddNotificationMessageAsync(tx, mail.TicketId, written.MessageId, ThreadRoot(mail.TicketNumber, mail.FromAddress), mail.FromAddress, agent.Email,
+            content.Subject, content.Text, mail.Now, cancellationToken).ConfigureAwait(false);
         return true;
     }
+
+    /// <summary>One mail to an agent in the ticket's notification thread (one References root per ticket).</summary>
+    /// <param name="messageId">The Message-ID fixed when it was queued; null for a new one.</param>
+    private Task<WrittenMail> WriteToAgentAsync(AgentNoticeMail mail, Agent agent, AckContent content, IReadOnlyList<OutgoingAttachment> files, string? messageId,
+        CancellationToken cancellationToken)
+    {
+        var root = ThreadRoot(mail.TicketNumber, mail.FromAddress);
+        return new MailWriter(time).WriteAsync(new OutgoingMail
+        {
+            From = OutgoingAddress.Of(mail.FromAddress),
+            To = [new OutgoingAddress(agent.Name, agent.Email)],
+            ReplyTo = [OutgoingAddress.Of(mail.ReplyTo)],
+            Subject = content.Subject,
+            Text = content.Text,
+            Html = content.Html,
+            Attachments = files,
+            Date = mail.Now,
+            MessageId = messageId,
+            MessageIdDomain = Domain(mail.FromAddress),
+            Thread = new MailThread(root, [root]),
+            Headers =
+            [
+                // RFC 3834 §5: generated by the system, not a person's reply; keeps vacation responders quiet.
+                new("Auto-Submitted", mail.AutoSubmitted),
+                new("X-Auto-Response-Suppress", "All"),
+                new("Content-Language", content.Language),
+            ],
+        }, cancellationToken);
+    }
+
+    /// <summary>Stored on the ticket so an agent's reply naming it in References threads to the ticket.</summary>
+    private Task<AddMessageResult> AddNotificationMessageAsync(IStorageTransaction tx, long ticketId, string messageId, string root, string fromAddress, string agent,
+        string? subject, string? text, DateTimeOffset now, CancellationToken cancellationToken) =>
+        tickets.AddMessageAsync(tx, new MessageRecord
+        {
+            TicketId = ticketId,
+            Direction = MessageDirection.Outbound,
+            Kind = NotificationKind,
+            MessageId = messageId,
+            InReplyTo = root,
+            References = [root],
+            From = fromAddress,
+            To = [agent],
+            Subject = subject,
+            Date = now,
+            Text = text,
+            ReceivedAt = now,
+            Status = DeliveryStatus.Queued,
+        }, cancellationToken);
 
     /// <summary>
     /// An assignment (<c>#assign</c>): the new owner, or the team's members when the ticket went to a
@@ -236,9 +296,20 @@ public sealed partial class Notifier(
         var details = await tickets.GetTicketWithMessagesAsync(tx, ticket.Number, cancellationToken).ConfigureAwait(false);
         var last = details?.Messages.LastOrDefault(m => m.Direction == MessageDirection.Inbound && m.Kind == "customer");
         var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
-        var job = new Job(ticket, "assign:" + Key(ticket.Id, messageId, "")["notify:".Length..], new ReadAddress(ticket.CustomerName, ticket.CustomerAddress),
-            FollowUp: true, last?.NewText ?? last?.Text ?? "", mailbox.SmtpFrom ?? mailbox.Address, mailbox.Address, new ReplyToken(key), mailbox.Name, now, assignedBy);
-        return await QueueAllAsync(tx, job, recipients, [], cancellationToken).ConfigureAwait(false);
+        var job = new Job(ticket, new ReadAddress(ticket.CustomerName, ticket.CustomerAddress), FollowUp: true, last?.NewText ?? last?.Text ?? "",
+            mailbox.SmtpFrom ?? mailbox.Address, now, assignedBy);
+        var tokens = new ReplyToken(key);
+        var keyPrefix = "assign:" + Key(ticket.Id, messageId, "")["notify:".Length..];
+        var queued = new List<string>();
+        foreach (var agent in recipients)
+        {
+            var mail = new AgentNoticeMail(ticket.Id, ticket.Number, keyPrefix + agent.Email.ToLowerInvariant(), job.FromAddress,
+                tokens.AddressForAgent(mailbox.Address, ticket.Number, agent.Email), mailbox.Name, now);
+            if (await QueueToAgentAsync(tx, mail, agent, Render(job, agent, []), [], cancellationToken).ConfigureAwait(false)) queued.Add(agent.Email);
+        }
+        if (queued.Count == 0) return NotifyDecision.Skip("already queued");
+        Log.Queued(logger, ticket.Number, queued.Count, 0);
+        return new NotifyDecision(queued, "queued");
     }
 
     /// <summary><c>notify:{ticket}:{message}:{agent}</c>; a Message-ID too long for the key column is hashed.</summary>

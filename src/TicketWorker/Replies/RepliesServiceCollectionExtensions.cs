@@ -30,6 +30,8 @@ public static class RepliesServiceCollectionExtensions
                 sp.GetRequiredService<ISettingsStore>(), sp.GetRequiredService<TimeProvider>(), render);
         });
         services.AddSingleton<Notifier>();
+        // Agents' notifications are queued by intake as recipes and written by the sender (Outbox/IOutboxComposer).
+        services.AddSingleton<Outbox.IOutboxComposer>(sp => sp.GetRequiredService<Notifier>());
         return services;
     }
 }

@@ -23,6 +23,12 @@ public interface IOutboxStore
     /// </summary>
     Task MarkSentAsync(IStorageTransaction transaction, long id, DateTimeOffset at, string? note = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores the bytes the sender composed for a row queued with a recipe, and the subject and text on the
+    /// ticket's outbound message with the row's Message-ID (which was stored without them).
+    /// </summary>
+    Task SetComposedAsync(IStorageTransaction transaction, long id, byte[] raw, string subject, string? text, CancellationToken cancellationToken = default);
+
     /// <summary>Marks a row failed for good with the reason (and the outbound message failed).</summary>
     Task MarkFailedAsync(IStorageTransaction transaction, long id, string error, DateTimeOffset at, CancellationToken cancellationToken = default);
 

@@ -27,8 +27,14 @@ public sealed record OutboxItem
     /// <summary>Message-ID of the rendered message, without angle brackets.</summary>
     public string MessageId { get; init; } = string.Empty;
 
-    /// <summary>The rendered message, exactly the bytes to send.</summary>
+    /// <summary>The rendered message, exactly the bytes to send (empty until composed for a row queued with a <see cref="Recipe"/>).</summary>
     public byte[] Raw { get; init; } = [];
+
+    /// <summary>
+    /// What the sender composes the message from when the row is queued without bytes (JSON, read by the
+    /// <see cref="Outbox.IOutboxComposer"/> of its kind); the Message-ID and Date are fixed at queueing all the same.
+    /// </summary>
+    public string? Recipe { get; init; }
 
     /// <summary>Queued, sending, sent or failed.</summary>
     public OutboxStatus Status { get; init; } = OutboxStatus.Queued;

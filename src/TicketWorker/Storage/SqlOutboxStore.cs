@@ -6,13 +6,13 @@ public sealed class SqlOutboxStore : IOutboxStore
     private static readonly string[] Columns =
     [
         "id", "idempotency_key", "ticket_id", "kind", "mailbox", "envelope_from", "recipients", "message_id", "raw", "status",
-        "attempts", "next_attempt_at", "last_error", "claimed_by", "claimed_until", "created_at", "sent_at",
+        "attempts", "next_attempt_at", "last_error", "claimed_by", "claimed_until", "created_at", "sent_at", "recipe",
     ];
 
     private static readonly string[] InsertColumns =
     [
         "idempotency_key", "ticket_id", "kind", "mailbox", "envelope_from", "recipients", "message_id", "raw", "status",
-        "attempts", "next_attempt_at", "created_at",
+        "attempts", "next_attempt_at", "created_at", "recipe",
     ];
 
     private static readonly string AllColumns = string.Join(", ", Columns);
@@ -50,6 +50,7 @@ public sealed class SqlOutboxStore : IOutboxStore
                 Attempts = 0,
                 item.NextAttemptAt,
                 item.CreatedAt,
+                item.Recipe,
             },
             cancellationToken).ConfigureAwait(false);
         if (id is null)
@@ -88,6 +89,19 @@ public sealed class SqlOutboxStore : IOutboxStore
             transaction,
             "UPDATE messages SET status = 'sent' WHERE direction = 'outbound' AND message_id = (SELECT message_id FROM outbox WHERE id = @Id)",
             new { Id = id },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task SetComposedAsync(IStorageTransaction transaction, long id, byte[] raw, string subject, string? text, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        if (raw.Length == 0) throw new ArgumentException("A composed message has bytes.", nameof(raw));
+        await sql.ExecuteAsync(transaction, "UPDATE outbox SET raw = @Raw WHERE id = @Id", new { Id = id, Raw = raw }, cancellationToken).ConfigureAwait(false);
+        await sql.ExecuteAsync(
+            transaction,
+            "UPDATE messages SET subject = @Subject, text_body = @Text WHERE direction = 'outbound' AND message_id = (SELECT message_id FROM outbox WHERE id = @Id)",
+            new { Id = id, Subject = subject, Text = text },
             cancellationToken).ConfigureAwait(false);
     }
 

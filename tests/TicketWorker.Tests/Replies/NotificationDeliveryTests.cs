@@ -1,6 +1,7 @@
 using MailKit.Search;
 using MimeKit;
 using TicketWorker.Tests.Infrastructure;
+using TicketWorker.Storage;
 using TicketWorker.Tests.Intake;
 
 namespace TicketWorker.Tests.Replies;
@@ -21,14 +22,27 @@ public class NotificationDeliveryTests
         var r = await h.IngestAsync(NotificationTests.WithAttachment("Customer Eight <customer8@example.test>", subject,
             $"e2e-{Guid.NewGuid():N}@example.test", "scan.pdf", content));
 
+        // Intake queued the notification as a recipe: its Message-ID is fixed and threads already, its bytes are written when it is sent.
+        var queued = await NotificationRowAsync(h);
+        Assert.That(queued.Raw, Is.Empty);
+        Assert.That(queued.Recipe, Does.Contain("\"agent\":\"agent1@example.test\""));
+        var before = (await h.TicketAsync(r.Ticket!.Value))!.Messages.Single(m => m.Kind == "notification");
+        Assert.That((before.MessageId, before.Subject, before.Text), Is.EqualTo((queued.MessageId, (string?)null, (string?)null)));
+
         var sent = await h.App.Sender("test").RunOnceAsync();
         Assert.That(sent.Sent, Is.EqualTo(2), "the customer's acknowledgement and agent1's notification");
+        var stored = await NotificationRowAsync(h);
+        var after = (await h.TicketAsync(r.Ticket!.Value))!.Messages.Single(m => m.Kind == "notification");
+        Assert.That(MimeMessage.Load(new MemoryStream(stored.Raw)).MessageId, Is.EqualTo(queued.MessageId), "the bytes sent are kept on the row for a resend");
+        Assert.That(after.Subject, Does.StartWith($"New ticket [#{r.Ticket}]"));
+        Assert.That(after.Text, Does.Contain("Please find the invoice attached."));
 
         using var mailbox = await TestMailbox.ConnectAsync("agent1");
         var uids = await mailbox.WaitForAsync("INBOX", SearchQuery.SubjectContains(subject));
         Assert.That(uids, Has.Count.EqualTo(1), "exactly one notification reached agent1");
         var mail = await mailbox.GetMessageAsync("INBOX", uids[0]);
         Assert.That(mail.Subject, Does.StartWith($"New ticket [#{r.Ticket}]"));
+        Assert.That(mail.MessageId, Is.EqualTo(queued.MessageId));
         var token = mail.ReplyTo.Mailboxes.Single().Address;
         Assert.That((await h.ReplyTokensAsync()).VerifyForAgent(token.Split('+')[1].Split('@')[0], "agent1@example.test"), Is.EqualTo(r.Ticket), "agent1's own token");
         Assert.That(mail.References, Is.EqualTo(new[] { $"ticket-{r.Ticket}-thread@example.test" }));
@@ -38,4 +52,10 @@ public class NotificationDeliveryTests
         await part.Content!.DecodeToAsync(decoded);
         Assert.That((part.FileName, decoded.ToArray()), Is.EqualTo(("scan.pdf", content)));
     }
+
+    private static Task<OutboxItem> NotificationRowAsync(IngestHarness h) => h.App.Database.InReadAsync(async tx =>
+    {
+        var listed = (await h.App.Outbox.ListAsync(tx, null, 10)).Single(i => i.Kind == "notification");
+        return (await h.App.Outbox.GetAsync(tx, listed.Id))!;
+    });
 }

@@ -28,14 +28,20 @@ public class NotificationTests
     [TearDown]
     public void TearDown() => _h?.Dispose();
 
-    /// <summary>The notification rows with their bytes (a listing leaves the bytes out).</summary>
-    private async Task<IReadOnlyList<OutboxItem>> NotificationsAsync() => await _h.App.Database.InReadAsync(async tx =>
+    /// <summary>The notification rows with the bytes the sender sends for them (a listing leaves the bytes out; intake queues recipes).</summary>
+    private async Task<IReadOnlyList<OutboxItem>> NotificationsAsync()
     {
-        var rows = new List<OutboxItem>();
-        foreach (var listed in (await _h.App.Outbox.ListAsync(tx, null, 100)).Where(i => i.Kind == "notification").OrderBy(i => i.Id))
-            rows.Add((await _h.App.Outbox.GetAsync(tx, listed.Id))!);
-        return (IReadOnlyList<OutboxItem>)rows;
-    });
+        var rows = await _h.App.Database.InReadAsync(async tx =>
+        {
+            var rows = new List<OutboxItem>();
+            foreach (var listed in (await _h.App.Outbox.ListAsync(tx, null, 100)).Where(i => i.Kind == "notification").OrderBy(i => i.Id))
+                rows.Add((await _h.App.Outbox.GetAsync(tx, listed.Id))!);
+            return rows;
+        });
+        var sent = new List<OutboxItem>();
+        foreach (var row in rows) sent.Add(await _h.App.AsSentAsync(row));
+        return sent;
+    }
 
     private static MimeMessage Parse(OutboxItem item) => MimeMessage.Load(new MemoryStream(item.Raw));
 
@@ -114,6 +120,47 @@ public class NotificationTests
         part.Content!.DecodeTo(decoded);
         Assert.That(decoded.ToArray(), Is.EqualTo(pdf));
         Assert.That(mail.TextBody, Does.Contain("invoice.pdf"));
+    }
+
+    [Test]
+    public async Task ANotificationIsWrittenFromTheTicketAsItIsWhenSentWithTheMessageIdAndDateFixedAtIntake()
+    {
+        _h = await IngestHarness.StartAsync(rules: TeamRules);
+        var r = await _h.IngestAsync(Mails.Customer("customer9@example.test", "Late", "late1@example.test"));
+        var queuedAt = _h.Time.GetUtcNow();
+        var row = await _h.App.Database.InReadAsync(async tx => (await _h.App.Outbox.FindByKeyAsync(tx, (await _h.App.Outbox.ListAsync(tx, null, 10)).Single(i => i.Kind == "notification").IdempotencyKey))!);
+        Assert.That(row.Raw, Is.Empty, "intake queues the recipe, not the bytes");
+
+        // Later: an agent raised the priority before the sender got to the row.
+        _h.Time.Advance(TimeSpan.FromMinutes(5));
+        await _h.App.Database.InTransactionAsync(async tx =>
+        {
+            var t = (await _h.App.Tickets.FindTicketByNumberAsync(tx, r.Ticket!.Value))!;
+            await _h.App.Tickets.UpdateTicketAsync(tx, t with { Priority = "urgent" });
+            return 0;
+        });
+        var first = Parse(await _h.App.AsSentAsync(row));
+        var second = Parse(await _h.App.AsSentAsync(row));
+        Assert.That((first.MessageId, first.Date), Is.EqualTo((row.MessageId, queuedAt)).Using<(string, DateTimeOffset)>((a, b) => a.Item1 == b.Item1 && a.Item2 == b.Item2));
+        Assert.That((second.MessageId, second.Date), Is.EqualTo((first.MessageId, first.Date)), "written again (a crash before its bytes were stored): the same mail");
+        Assert.That(first.TextBody, Does.Contain("Priority: urgent"), "the ticket's facts when it is sent");
+    }
+
+    [Test]
+    public async Task ARecipeThatCannotBeReadFailsItsRowWithTheReasonInsteadOfSendingNothing()
+    {
+        _h = await IngestHarness.StartAsync(rules: TeamRules, mailboxes: IngestHarness.StackMailbox("support", "INBOX"));
+        await _h.IngestAsync(Mails.Customer("customer10@example.test", "Broken recipe", $"broken-{Guid.NewGuid():N}@example.test"));
+        await _h.App.Database.InTransactionAsync(async tx =>
+        {
+            var t = (StorageTransaction)tx;
+            return await Dapper.SqlMapper.ExecuteAsync(t.Connection, "UPDATE outbox SET recipe = '{\"message\": 7}' WHERE kind = 'notification'", transaction: t.Transaction);
+        });
+
+        var result = await _h.App.Sender("test").RunOnceAsync();
+        var row = await _h.App.Database.InReadAsync(async tx => (await _h.App.Outbox.ListAsync(tx, null, 10)).Single(i => i.Kind == "notification"));
+        Assert.That((result.Sent, result.Failed), Is.EqualTo((1, 1)), "the acknowledgement went; the notification failed");
+        Assert.That((row.Status, row.LastError), Is.EqualTo((OutboxStatus.Failed, $"not composable: the recipe of outbox row {row.Id} cannot be read")));
     }
 
     [Test]

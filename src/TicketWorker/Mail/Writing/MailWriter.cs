@@ -61,6 +61,9 @@ public sealed class MailWriter(TimeProvider time)
         }
     }
 
+    /// <summary>A new Message-ID (without angle brackets) in <paramref name="domain"/>, as <see cref="WriteAsync"/> makes one: for a mail queued now and written later.</summary>
+    public static string NewMessageId(string domain) => MimeUtils.GenerateMessageId(AsciiDomain(domain));
+
     /// <summary>The written size of most mails: base64 or quoted-printable text (ASCII or not) and base64 attachments, plus headers.</summary>
     private static int EstimatedSize(OutgoingMail mail)
     {

@@ -1,0 +1,26 @@
+using TicketWorker.Storage;
+
+namespace TicketWorker.Outbox;
+
+/// <summary>
+/// Writes the mail of an outbox row that was queued as a recipe (<see cref="OutboxItem.Recipe"/>) rather
+/// than as bytes: agents' notifications, which intake queues inside its batch and the sender composes
+/// just before sending, so intake's single writer does not render and MIME-encode them. The Message-ID
+/// and Date were fixed when the row was queued; the bytes are stored before the first SMTP attempt, so a
+/// retry or a resend after a crash sends the same bytes.
+/// </summary>
+public interface IOutboxComposer
+{
+    /// <summary>Whether this composer writes rows of this kind.</summary>
+    bool Composes(string kind);
+
+    /// <summary>The mail of <paramref name="row"/>, read from the store as it is now.</summary>
+    /// <exception cref="OutboxCompositionException">The recipe cannot be composed (its message or ticket is gone, the recipe is unreadable).</exception>
+    Task<ComposedMail> ComposeAsync(OutboxItem row, CancellationToken cancellationToken);
+}
+
+/// <summary>A composed row: the bytes to send, and the subject and text stored on the ticket's outbound message.</summary>
+public sealed record ComposedMail(byte[] Raw, string Subject, string? Text);
+
+/// <summary>A recipe that can never be composed: the row fails with this reason instead of being retried.</summary>
+public sealed class OutboxCompositionException(string message) : Exception(message);
