@@ -121,17 +121,28 @@ public sealed partial class OutboxSender : IDisposable
         Log.Claimed(_log, claimed.Count, _worker);
         var round = new Round(claimed.Count);
         OutboxSmtpClient? client = null;
+        // Rows queued as recipes, composed a group ahead (bytes stored); and rows already failed or rescheduled while composing.
+        var composed = new Dictionary<long, OutboxItem>();
+        var settled = new HashSet<long>();
         try
         {
             for (var i = 0; i < claimed.Count; i++)
             {
                 var row = claimed[i];
+                if (settled.Contains(row.Id)) continue;
                 if (cancellationToken.IsCancellationRequested || ClaimRunsOut(row))
                 {
                     // Shutting down, or too close to the claim's end to finish before another worker
                     // may take the row: hand the rest back untouched.
-                    await ReleaseAsync(claimed.Skip(i), round).ConfigureAwait(false);
+                    await ReleaseAsync(claimed.Skip(i).Where(r => !settled.Contains(r.Id)), round).ConfigureAwait(false);
                     break;
+                }
+
+                if (NeedsComposing(row))
+                {
+                    if (!composed.ContainsKey(row.Id)) await ComposeAheadAsync(claimed, i, composed, settled, round).ConfigureAwait(false);
+                    if (!composed.Remove(row.Id, out var ready)) continue;
+                    row = ready;
                 }
 
                 if (await DropIfAnsweredAsync(row, cancellationToken).ConfigureAwait(false))
@@ -148,7 +159,7 @@ public sealed partial class OutboxSender : IDisposable
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                     {
-                        await ReleaseAsync(claimed.Skip(i), round).ConfigureAwait(false);
+                        await ReleaseAsync(claimed.Skip(i).Where(r => !settled.Contains(r.Id)), round).ConfigureAwait(false);
                         break;
                     }
                     catch (Exception ex)
@@ -167,7 +178,7 @@ public sealed partial class OutboxSender : IDisposable
 
                         var reason = (settingsRefused ? "SMTP login or certificate refused: " : "SMTP server unavailable: ") + OneLine(ex);
                         Observability.TicketWorkerMetrics.SmtpFailed(settingsRefused ? "login" : "connection");
-                        await RescheduleAllAsync(claimed.Skip(i), reason, round).ConfigureAwait(false);
+                        await RescheduleAllAsync(claimed.Skip(i).Where(r => !settled.Contains(r.Id)), reason, round).ConfigureAwait(false);
                         break;
                     }
                 }
@@ -175,7 +186,7 @@ public sealed partial class OutboxSender : IDisposable
                 if (!await SendOneAsync(client, row, round).ConfigureAwait(false))
                 {
                     // The server wants a login we do not have: like a refused login, the rest waits.
-                    await RescheduleAllAsync(claimed.Skip(i + 1), "SMTP login or certificate refused: the server requires authentication", round).ConfigureAwait(false);
+                    await RescheduleAllAsync(claimed.Skip(i + 1).Where(r => !settled.Contains(r.Id)), "SMTP login or certificate refused: the server requires authentication", round).ConfigureAwait(false);
                     break;
                 }
 
@@ -233,12 +244,6 @@ public sealed partial class OutboxSender : IDisposable
         {
             await FailAsync(row, "not sendable: no envelope sender: the row has none and its mailbox no address", round).ConfigureAwait(false);
             return true;
-        }
-
-        if (row.Raw.Length == 0 && row.Recipe is not null)
-        {
-            if (await ComposeAsync(row, round).ConfigureAwait(false) is not { } composed) return true;
-            row = composed;
         }
 
         if (row.Raw.Length == 0 || row.Recipients.Count == 0)
@@ -329,43 +334,75 @@ public sealed partial class OutboxSender : IDisposable
         return true;
     }
 
+    /// <summary>Bytes of composed mail stored (and held in memory) per group: one write transaction per group, not per mail.</summary>
+    private const long ComposeGroupBytes = 4 << 20;
+
+    private static bool NeedsComposing(OutboxItem row) => row.Raw.Length == 0 && row.Recipe is not null;
+
     /// <summary>
-    /// Writes the mail of a row queued as a recipe and stores its bytes before the first SMTP attempt (a retry
-    /// or a resend after a crash sends these bytes); null when the row was failed or rescheduled instead.
+    /// Writes the mail of the row at <paramref name="start"/> and of the claimed rows after it that are queued as
+    /// recipes too, up to <see cref="ComposeGroupBytes"/>, and stores their bytes in one transaction before the
+    /// first SMTP attempt (a retry or a resend after a crash sends these bytes; on SQLite one write per group, not
+    /// per mail, while intake holds the lock in turns). A row that cannot be composed is failed or rescheduled
+    /// and added to <paramref name="settled"/>; the others go to <paramref name="composed"/>.
     /// </summary>
-    private async Task<OutboxItem?> ComposeAsync(OutboxItem row, Round round)
+    private async Task ComposeAheadAsync(IReadOnlyList<OutboxItem> claimed, int start, Dictionary<long, OutboxItem> composed, HashSet<long> settled, Round round)
     {
-        if (_composer is null || !_composer.Composes(row.Kind))
+        var group = new List<(OutboxItem Row, ComposedMail Mail)>();
+        long bytes = 0;
+        for (var j = start; j < claimed.Count && bytes < ComposeGroupBytes; j++)
         {
-            await FailAsync(row, $"not sendable: nothing in this process composes {row.Kind} rows queued without bytes", round).ConfigureAwait(false);
-            return null;
+            var row = claimed[j];
+            if (!NeedsComposing(row) || settled.Contains(row.Id) || composed.ContainsKey(row.Id)) continue;
+            if (_composer is null || !_composer.Composes(row.Kind))
+            {
+                settled.Add(row.Id);
+                await FailAsync(row, $"not sendable: nothing in this process composes {row.Kind} rows queued without bytes", round).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                var mail = await _composer.ComposeAsync(row, CancellationToken.None).ConfigureAwait(false);
+                group.Add((row, mail));
+                bytes += mail.Raw.Length;
+            }
+            catch (OutboxCompositionException ex)
+            {
+                settled.Add(row.Id);
+                await FailAsync(row, "not composable: " + OneLine(ex), round).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The database busy or away, the raw mail unreadable for a moment: the row waits for another attempt.
+                settled.Add(row.Id);
+                await RetryLaterAsync(row, "composing failed: " + OneLine(ex), round).ConfigureAwait(false);
+            }
         }
 
-        ComposedMail composed;
+        if (group.Count == 0) return;
         try
         {
-            composed = await _composer.ComposeAsync(row, CancellationToken.None).ConfigureAwait(false);
             await _database.InTransactionAsync(
                 async tx =>
                 {
-                    await _outbox.SetComposedAsync(tx, row.Id, composed.Raw, composed.Subject, composed.Text, CancellationToken.None).ConfigureAwait(false);
+                    foreach (var (row, mail) in group)
+                        await _outbox.SetComposedAsync(tx, row.Id, mail.Raw, mail.Subject, mail.Text, CancellationToken.None).ConfigureAwait(false);
                     return 0;
                 },
                 CancellationToken.None).ConfigureAwait(false);
         }
-        catch (OutboxCompositionException ex)
-        {
-            await FailAsync(row, "not composable: " + OneLine(ex), round).ConfigureAwait(false);
-            return null;
-        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The database busy or away, the raw mail unreadable for a moment: the row waits for another attempt.
-            await RetryLaterAsync(row, "composing failed: " + OneLine(ex), round).ConfigureAwait(false);
-            return null;
+            foreach (var (row, _) in group)
+            {
+                settled.Add(row.Id);
+                await RetryLaterAsync(row, "composing failed: " + OneLine(ex), round).ConfigureAwait(false);
+            }
+            return;
         }
 
-        return row with { Raw = composed.Raw };
+        foreach (var (row, mail) in group) composed[row.Id] = row with { Raw = mail.Raw };
     }
 
     private async Task CopyToSentFolderAsync(OutboxItem row, DateTimeOffset sentAt)
