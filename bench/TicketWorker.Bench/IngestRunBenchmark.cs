@@ -116,15 +116,24 @@ internal sealed class IngestRunBenchmark : IBenchmark
                 return page;
             }, cancellationToken);
             if (rows.Count == 0) break;
+            // Groups of up to 4 MB in one transaction each, as the sender stores them.
             var mails = new List<(long Id, Outbox.ComposedMail Mail)>();
-            foreach (var row in rows) mails.Add((row.Id, await composer.ComposeAsync(row, cancellationToken)));
-            await database.InTransactionAsync(async tx =>
+            long group = 0;
+            foreach (var row in rows)
             {
-                foreach (var (id, mail) in mails) await outbox.SetComposedAsync(tx, id, mail.Raw, mail.Subject, mail.Text, cancellationToken);
-                return 0;
-            }, cancellationToken);
-            composed += mails.Count;
-            bytes += mails.Sum(m => (long)m.Mail.Raw.Length);
+                var mail = await composer.ComposeAsync(row, cancellationToken);
+                mails.Add((row.Id, mail));
+                group += mail.Raw.Length;
+                if (group < 4 << 20 && row != rows[^1]) continue;
+                await database.InTransactionAsync(async tx =>
+                {
+                    foreach (var (id, m) in mails) await outbox.SetComposedAsync(tx, id, m.Raw, m.Subject, m.Text, cancellationToken);
+                    return 0;
+                }, cancellationToken);
+                composed += mails.Count;
+                bytes += group;
+                (mails, group) = ([], 0);
+            }
             after = rows[^1].Id;
         }
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
