@@ -50,14 +50,39 @@ public sealed class TestApp : IDisposable
 
     /// <summary>An outbox sender as worker <paramref name="worker"/>, copying to <paramref name="sentFolder"/> (none when null).</summary>
     public OutboxSender Sender(string worker = "worker-1", ISentFolderAppender? sentFolder = null) =>
-        new(Database, Outbox, Tickets, Get<SmtpSessionFactory>(), Options, Time, new WorkerIdentity(worker), sentFolder, composer: Get<IOutboxComposer>());
+        new(Database, Outbox, Tickets, Get<SmtpSessionFactory>(), Options, Time, new WorkerIdentity(worker), sentFolder, composers: Get<IEnumerable<IOutboxComposer>>());
 
     /// <summary>
     /// The row as the sender sends it: a row queued as a recipe (an agent's notification) with the bytes
     /// its composer writes for it (not stored); any other row as it is.
     /// </summary>
     public async Task<OutboxItem> AsSentAsync(OutboxItem row) =>
-        row.Raw.Length > 0 || row.Recipe is null ? row : row with { Raw = (await Get<IOutboxComposer>().ComposeAsync(row, CancellationToken.None)).Raw };
+        row.Raw.Length > 0 || row.Recipe is null ? row
+            : row with { Raw = (await Get<IEnumerable<IOutboxComposer>>().Single(c => c.Composes(row.Kind)).ComposeAsync(row, CancellationToken.None)).Raw };
+
+    /// <summary>
+    /// Does what the sender does before SMTP with every row queued as a recipe: composes it and stores its bytes
+    /// (and the subject and text of its outbound message). A recipe that cannot be composed throws.
+    /// </summary>
+    public async Task ComposeQueuedAsync()
+    {
+        var rows = await Database.InReadAsync(async tx =>
+        {
+            var rows = new List<OutboxItem>();
+            foreach (var listed in await Outbox.ListAsync(tx, OutboxStatus.Queued, 1000))
+                if (await Outbox.GetAsync(tx, listed.Id) is { Raw.Length: 0, Recipe: not null } row) rows.Add(row);
+            return rows;
+        });
+        foreach (var row in rows)
+        {
+            var mail = await Get<IEnumerable<IOutboxComposer>>().Single(c => c.Composes(row.Kind)).ComposeAsync(row, CancellationToken.None);
+            await Database.InTransactionAsync(async tx =>
+            {
+                await Outbox.SetComposedAsync(tx, row.Id, mail.Raw, mail.Subject, mail.Text);
+                return 0;
+            });
+        }
+    }
 
     /// <summary>The intake loop of <paramref name="mailbox"/> as worker <paramref name="worker"/>.</summary>
     /// <param name="tune">Sets the loop's timings (batch size, backoff, idle) before it runs.</param>

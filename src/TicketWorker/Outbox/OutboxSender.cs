@@ -36,7 +36,7 @@ public sealed partial class OutboxSender : IDisposable
     private SentJournal? _journal;
     private bool _journalOpened;
     private bool _warnedJournal;
-    private readonly IOutboxComposer? _composer;
+    private readonly IReadOnlyList<IOutboxComposer> _composers;
 
     // Accepted by the server and journaled, not yet committed to the outbox table.
     private readonly List<SentEntry> _unreconciled = [];
@@ -47,7 +47,7 @@ public sealed partial class OutboxSender : IDisposable
     public OutboxSender(
         StorageDatabase database, IOutboxStore outbox, ITicketStore tickets, SmtpSessionFactory smtp, TicketWorkerOptions options,
         TimeProvider time, WorkerIdentity worker, ISentFolderAppender? sentFolder = null, ILogger<OutboxSender>? logger = null, Random? random = null,
-        IOutboxComposer? composer = null)
+        IEnumerable<IOutboxComposer>? composers = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(outbox);
@@ -66,7 +66,7 @@ public sealed partial class OutboxSender : IDisposable
         _sentFolder = sentFolder;
         _log = logger ?? (ILogger)NullLogger.Instance;
         _random = random ?? Random.Shared;
-        _composer = composer;
+        _composers = composers?.ToList() ?? [];
         _journalFolder = JournalFolder(options.Outbox.JournalPath, database.Options.RawMailPath);
     }
 
@@ -138,17 +138,17 @@ public sealed partial class OutboxSender : IDisposable
                     break;
                 }
 
+                if (await DropIfAnsweredAsync(row, cancellationToken).ConfigureAwait(false))
+                {
+                    round.Dropped++;
+                    continue;
+                }
+
                 if (NeedsComposing(row))
                 {
                     if (!composed.ContainsKey(row.Id)) await ComposeAheadAsync(claimed, i, composed, settled, round).ConfigureAwait(false);
                     if (!composed.Remove(row.Id, out var ready)) continue;
                     row = ready;
-                }
-
-                if (await DropIfAnsweredAsync(row, cancellationToken).ConfigureAwait(false))
-                {
-                    round.Dropped++;
-                    continue;
                 }
 
                 if (client is null)
@@ -354,7 +354,7 @@ public sealed partial class OutboxSender : IDisposable
         {
             var row = claimed[j];
             if (!NeedsComposing(row) || settled.Contains(row.Id) || composed.ContainsKey(row.Id)) continue;
-            if (_composer is null || !_composer.Composes(row.Kind))
+            if (_composers.FirstOrDefault(c => c.Composes(row.Kind)) is not { } composer)
             {
                 settled.Add(row.Id);
                 await FailAsync(row, $"not sendable: nothing in this process composes {row.Kind} rows queued without bytes", round).ConfigureAwait(false);
@@ -363,7 +363,7 @@ public sealed partial class OutboxSender : IDisposable
 
             try
             {
-                var mail = await _composer.ComposeAsync(row, CancellationToken.None).ConfigureAwait(false);
+                var mail = await composer.ComposeAsync(row, CancellationToken.None).ConfigureAwait(false);
                 group.Add((row, mail));
                 bytes += mail.Raw.Length;
             }

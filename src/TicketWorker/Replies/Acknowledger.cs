@@ -8,16 +8,20 @@ using TicketWorker.Threading;
 namespace TicketWorker.Replies;
 
 /// <summary>
-/// Decides whether a new ticket gets an automatic acknowledgement and, if so, renders it and queues
-/// it in the outbox inside the ticket's own transaction (PRODUCT.md "Acknowledge" and "Send"): one
-/// row under the key <c>ack:{ticket}</c>, Message-ID fixed now, so a replayed intake or a retried
-/// send never makes a second acknowledgement.
+/// Decides whether a new ticket gets an automatic acknowledgement and, if so, queues it in the outbox
+/// inside the ticket's own transaction (PRODUCT.md "Acknowledge" and "Send"): one row under the key
+/// <c>ack:{ticket}</c>, Message-ID, Date and the promised estimate fixed now, so a replayed intake or a
+/// retried send never makes a second acknowledgement. The row holds a recipe (<see cref="AckRecipe"/>);
+/// the sender renders and writes the mail just before the first attempt (<see cref="ComposeAsync"/>)
+/// and keeps its bytes, so intake's single writer does not render or MIME-encode it.
 /// </summary>
 /// <param name="render">Turns the facts into the mail's text: the templates, or <see cref="DefaultContent"/> without them.</param>
 public sealed class Acknowledger(
     IngestContext context, ITicketStore tickets, IOutboxStore outbox, ISettingsStore settingsStore,
-    TimeProvider time, Func<AckModel, AckContent> render)
+    TimeProvider time, Func<AckModel, AckContent> render, StorageDatabase database) : Outbox.IOutboxComposer
 {
+    private const string AckKind = "ack";
+
     /// <summary>RFC 3834 §2: at most this many automatic mails to one address per 24 hours (rules.yaml ack.max_per_day).</summary>
     public int MaxPerDay => context.Policy.Ack.MaxPerDay;
 
@@ -47,41 +51,92 @@ public sealed class Acknowledger(
         var mailbox = context.SendingMailbox(inbound.Source.Mailbox);
         if (mailbox is null) return AckDecision.Skip("no mailbox to answer from");
         var fromAddress = mailbox.SmtpFrom ?? mailbox.Address;
-        var tag = context.SubjectTag;
         var estimate = await EstimateAsync(tx, ticket, now, estimates, cancellationToken).ConfigureAwait(false);
+
+        // Only the intent is queued here, inside intake's batch: the sender writes the mail just before sending it
+        // (ComposeAsync), so the template and MIME stay off intake's single writer. Message-ID and Date are fixed now.
+        var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
+        var thread = MailThread.ReplyTo(inbound.MessageId, message.References, message.InReplyTo);
+        var messageId = Mail.Writing.MailWriter.NewMessageId(fromAddress[(fromAddress.IndexOf('@') + 1)..]);
+        var recipe = new AckRecipe(inbound.MessageId, sender, message.From.FirstOrDefault()?.Name, template ?? settings.Template,
+            new ReplyToken(key).Address(mailbox.Address, ticket.Number), message.Headers["Content-Language"], ticket.Language, estimate);
+        var queued = await outbox.EnqueueAsync(tx, new OutboxItem
+        {
+            IdempotencyKey = $"ack:{ticket.Id}",
+            TicketId = ticket.Id,
+            Kind = AckKind,
+            Mailbox = mailbox.Name,
+            EnvelopeFrom = fromAddress,
+            Recipients = [sender],
+            MessageId = messageId,
+            Raw = [],
+            Recipe = recipe.ToJson(),
+            NextAttemptAt = now + settings.Delay,
+            CreatedAt = now,
+        }, cancellationToken).ConfigureAwait(false);
+        if (!queued.Created) return AckDecision.Skip("already queued");
+
+        // Subject and text follow when the sender composes it (IOutboxStore.SetComposedAsync).
+        await tickets.AddMessageAsync(tx, new MessageRecord
+        {
+            TicketId = ticket.Id,
+            Direction = MessageDirection.Outbound,
+            Kind = AckKind,
+            MessageId = messageId,
+            InReplyTo = inbound.MessageId,
+            References = thread.References.ToList(),
+            From = fromAddress,
+            To = [sender],
+            Date = now,
+            ReceivedAt = now,
+            Status = DeliveryStatus.Queued,
+        }, cancellationToken).ConfigureAwait(false);
+        await tickets.RecordAutoReplyAsync(tx, sender, now, cancellationToken).ConfigureAwait(false);
+        return AckDecision.Queued(messageId);
+    }
+
+    /// <inheritdoc/>
+    public bool Composes(string kind) => kind == AckKind;
+
+    /// <summary>
+    /// Writes an acknowledgement queued as a recipe: the template (as loaded now) over the customer's message and
+    /// the estimate promised at intake, with the Message-ID, Date and thread fixed when it was queued.
+    /// </summary>
+    public async Task<Outbox.ComposedMail> ComposeAsync(OutboxItem row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var recipe = AckRecipe.FromJson(row.Recipe) ?? throw new Outbox.OutboxCompositionException($"the recipe of outbox row {row.Id} cannot be read");
+        var (ticket, message, own) = await database.InReadAsync(async tx => (
+            row.TicketId is { } id ? await tickets.FindTicketByIdAsync(tx, id, cancellationToken).ConfigureAwait(false) : null,
+            await tickets.FindMessageByMessageIdAsync(tx, recipe.Message, cancellationToken).ConfigureAwait(false),
+            await tickets.FindMessageByMessageIdAsync(tx, row.MessageId, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+        if (ticket is null) throw new Outbox.OutboxCompositionException($"the ticket of outbox row {row.Id} is not stored");
+        if (message is null) throw new Outbox.OutboxCompositionException($"the customer's message <{recipe.Message}> is not stored");
+        var fromAddress = row.EnvelopeFrom ?? throw new Outbox.OutboxCompositionException($"outbox row {row.Id} has no sender address");
         AckContent content;
         try
         {
-            content = render(new AckModel(ticket.Number, tag.Apply(message.Subject, ticket.Number), sender,
-            message.From.FirstOrDefault()?.Name, message.Subject, message.TextBody, message.Headers["Content-Language"], now, estimate, template ?? settings.Template, ticket.Language));
+            content = render(new AckModel(ticket.Number, context.SubjectTag.Apply(message.Subject ?? "", ticket.Number), recipe.To, recipe.ToName, message.Subject ?? "",
+                message.Text, recipe.ContentLanguage, row.CreatedAt, recipe.Estimate, recipe.Template, recipe.Language));
         }
         catch (TemplateException e)
         {
-            // Never a half-rendered mail: the intent is kept as a failed outbox row with the reason.
-            var failed = await outbox.EnqueueAsync(tx, new OutboxItem
-            {
-                IdempotencyKey = $"ack:{ticket.Id}", TicketId = ticket.Id, Kind = "ack", Mailbox = mailbox.Name, EnvelopeFrom = fromAddress,
-                Recipients = [sender], MessageId = $"unrendered-ack-{ticket.Id}@{fromAddress[(fromAddress.IndexOf('@') + 1)..]}",
-                Raw = [], NextAttemptAt = now, CreatedAt = now,
-            }, cancellationToken).ConfigureAwait(false);
-            if (failed.Created)
-                await outbox.MarkFailedAsync(tx, failed.Item.Id, "template failed: " + e.Message, now, cancellationToken).ConfigureAwait(false);
-            return AckDecision.Skip("template failed: " + e.Message);
+            // Never a half-rendered mail: the row fails with the reason.
+            throw new Outbox.OutboxCompositionException("template failed: " + e.Message);
         }
 
-        var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
-        var thread = MailThread.ReplyTo(inbound.MessageId, message.References, message.InReplyTo);
+        var thread = new MailThread(recipe.Message, own?.References.Count > 0 ? own.References : [recipe.Message]);
         var written = await new MailWriter(time).WriteAsync(new OutgoingMail
         {
             From = OutgoingAddress.Of(fromAddress),
-            To = [new OutgoingAddress(message.From.FirstOrDefault()?.Name, sender)],
+            To = [new OutgoingAddress(recipe.ToName, recipe.To)],
             // Replies come back with the ticket's token, whatever the customer's client does with headers.
-            ReplyTo = [OutgoingAddress.Of(new ReplyToken(key).Address(mailbox.Address, ticket.Number))],
+            ReplyTo = [OutgoingAddress.Of(recipe.ReplyTo)],
             Subject = content.Subject,
             Text = content.Text,
             Html = content.Html,
-            Date = now,
-            MessageIdDomain = fromAddress[(fromAddress.IndexOf('@') + 1)..],
+            Date = row.CreatedAt,
+            MessageId = row.MessageId,
             Thread = thread,
             Headers =
             [
@@ -91,42 +146,7 @@ public sealed class Acknowledger(
                 new("Content-Language", content.Language),
             ],
         }, cancellationToken).ConfigureAwait(false);
-        var raw = written.Raw;
-        var messageId = written.MessageId;
-
-        var queued = await outbox.EnqueueAsync(tx, new OutboxItem
-        {
-            IdempotencyKey = $"ack:{ticket.Id}",
-            TicketId = ticket.Id,
-            Kind = "ack",
-            Mailbox = mailbox.Name,
-            EnvelopeFrom = fromAddress,
-            Recipients = [sender],
-            MessageId = messageId,
-            Raw = raw,
-            NextAttemptAt = now + settings.Delay,
-            CreatedAt = now,
-        }, cancellationToken).ConfigureAwait(false);
-        if (!queued.Created) return AckDecision.Skip("already queued");
-
-        await tickets.AddMessageAsync(tx, new MessageRecord
-        {
-            TicketId = ticket.Id,
-            Direction = MessageDirection.Outbound,
-            Kind = "ack",
-            MessageId = messageId,
-            InReplyTo = inbound.MessageId,
-            References = thread.References.ToList(),
-            From = fromAddress,
-            To = [sender],
-            Subject = content.Subject,
-            Date = now,
-            Text = content.Text,
-            ReceivedAt = now,
-            Status = DeliveryStatus.Queued,
-        }, cancellationToken).ConfigureAwait(false);
-        await tickets.RecordAutoReplyAsync(tx, sender, now, cancellationToken).ConfigureAwait(false);
-        return AckDecision.Queued(messageId);
+        return new Outbox.ComposedMail(written.Raw, content.Subject, content.Text);
     }
 
     /// <summary>

@@ -27,11 +27,12 @@ public static class RepliesServiceCollectionExtensions
                 ? Acknowledger.DefaultContent
                 : AckTemplates.Renderer(templates, new Threading.SubjectTag(options.Threading.SubjectTag), supportAddress: options.Mailboxes.FirstOrDefault()?.Address);
             return new Acknowledger(sp.GetRequiredService<IngestContext>(), sp.GetRequiredService<ITicketStore>(), sp.GetRequiredService<IOutboxStore>(),
-                sp.GetRequiredService<ISettingsStore>(), sp.GetRequiredService<TimeProvider>(), render);
+                sp.GetRequiredService<ISettingsStore>(), sp.GetRequiredService<TimeProvider>(), render, sp.GetRequiredService<StorageDatabase>());
         });
         services.AddSingleton<Notifier>();
-        // Agents' notifications are queued by intake as recipes and written by the sender (Outbox/IOutboxComposer).
+        // Acknowledgements and agents' notifications are queued by intake as recipes and written by the sender (Outbox/IOutboxComposer).
         services.AddSingleton<Outbox.IOutboxComposer>(sp => sp.GetRequiredService<Notifier>());
+        services.AddSingleton<Outbox.IOutboxComposer>(sp => sp.GetRequiredService<Acknowledger>());
         return services;
     }
 }

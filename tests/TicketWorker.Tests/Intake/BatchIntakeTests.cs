@@ -73,6 +73,7 @@ public class BatchIntakeTests
 
         var rows = await _h.App.Database.InReadAsync(tx => _h.App.Outbox.ListAsync(tx, null, 1000));
         var acks = rows.Where(r => r.Kind == "ack").OrderBy(r => r.Id).ToList();
+        await _h.App.ComposeQueuedAsync();
         Assert.That(acks.Count(r => r.Recipients.Single() == "repeat@example.org"), Is.EqualTo(5), "rules.yaml ack.max_per_day (5) within one batch");
         Assert.That(acks, Has.Count.EqualTo(count - 2));
         Assert.That(acks.Select(r => r.TicketId), Is.Ordered, "stored in the order the writer asked for them");

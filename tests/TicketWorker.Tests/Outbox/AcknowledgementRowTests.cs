@@ -21,6 +21,7 @@ public sealed class AcknowledgementRowTests
         var name = "=?utf-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes("مریم")) + "?=";
         var ingested = await h.IngestAsync(Mails.Customer($"{name} <customer7@example.test>", subject, id, body: "سلام، چاپگر من از دیروز کار نمی‌کند. لطفاً کمک کنید.\n"));
 
+        await h.App.ComposeQueuedAsync();
         var listed = (await h.App.Database.InReadAsync(tx => h.App.Outbox.ListAsync(tx, null, 10))).Single();
         var row = (await h.App.Database.InReadAsync(tx => h.App.Outbox.GetAsync(tx, listed.Id)))!;
 

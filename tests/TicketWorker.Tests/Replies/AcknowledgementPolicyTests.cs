@@ -30,6 +30,7 @@ public class AcknowledgementPolicyTests
     {
         using var h = await IngestHarness.StartAsync(rules: Berlin, now: FridayAfternoon);
         await h.IngestAsync(Mails.Customer("ann@example.org", "Printer broken", "est-1@example.org"));
+        await h.App.ComposeQueuedAsync();
         var t = (await h.TicketAsync(1))!;
         // One business hour on Friday, three on Monday: Monday 12:00 Berlin (11:00 UTC).
         Assert.That((t.Ticket.EstimateDueAt, t.Ticket.EstimateSource, t.Ticket.EstimateSamples),
@@ -50,6 +51,7 @@ public class AcknowledgementPolicyTests
         using var h = await IngestHarness.StartAsync(
             extraSettings: $", \"TemplatesPath\": \"{Path.Combine(RepoRoot.Path, "templates")}\"", rules: rules, now: tuesdayMorning);
         await h.IngestAsync(Mails.Customer("ann@example.org", "Printer broken", $"demo-{Guid.NewGuid():N}@example.org"));
+        await h.App.ComposeQueuedAsync();
         var t = (await h.TicketAsync(1))!;
         Assert.That((t.Ticket.Priority, t.Ticket.EstimateSource, t.Ticket.EstimateDueAt),
             Is.EqualTo(("normal", "sla", (DateTimeOffset?)tuesdayMorning.AddDays(7))), "the next Tuesday 10:00 Berlin");
@@ -62,6 +64,7 @@ public class AcknowledgementPolicyTests
     {
         using var h = await IngestHarness.StartAsync(rules: Berlin.Replace("resolution: 4h", "resolution: 1d"), now: FridayAfternoon);
         await h.IngestAsync(Mails.Customer("ann@example.org", "Printer broken", "est-1d@example.org"));
+        await h.App.ComposeQueuedAsync();
         var t = (await h.TicketAsync(1))!;
         Assert.That(t.Ticket.EstimateDueAt, Is.EqualTo((DateTimeOffset?)new DateTimeOffset(2026, 3, 9, 15, 0, 0, TimeSpan.Zero)), "Monday 16:00 Berlin");
         Assert.That(t.Messages.Single(m => m.Kind == "ack").Text, Does.Contain("Monday 16:00, Europe/Berlin"));
