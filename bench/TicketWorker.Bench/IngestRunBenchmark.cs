@@ -21,7 +21,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
 {
     public string Name => "ingest-run";
 
-    public string Usage => "--provider sqlite|postgres --folder F [--connection C] [--port P] [--smtp-port P] [--jit-stats] [--closed-history N] [--no-compose: skip composing the queued notifications after the intake, e.g. under a profiler]  (child of 'ingest')";
+    public string Usage => "--provider sqlite|postgres --folder F [--connection C] [--port P] [--smtp-port P] [--jit-stats] [--closed-history N] [--no-compose: skip composing the queued mail after the intake, e.g. under a profiler]  (child of 'ingest')";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -93,7 +93,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// What the sender does with the notifications intake queued as recipes before it sends them: writes
+    /// What the sender does with the mails intake queued as recipes before it sends them: writes
     /// each mail (template, MIME, attachments read again) and stores its bytes. Not part of the intake's time
     /// (the sender does it at the pace of SMTP, beside intake); shown so the whole work stays visible.
     /// </summary>
@@ -101,7 +101,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
     {
         var database = services.GetRequiredService<StorageDatabase>();
         var outbox = services.GetRequiredService<IOutboxStore>();
-        var composer = services.GetRequiredService<Outbox.IOutboxComposer>();
+        var composers = services.GetServices<Outbox.IOutboxComposer>().ToList();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         long composed = 0, bytes = 0;
@@ -121,7 +121,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
             long group = 0;
             foreach (var row in rows)
             {
-                var mail = await composer.ComposeAsync(row, cancellationToken);
+                var mail = await composers.Single(c => c.Composes(row.Kind)).ComposeAsync(row, cancellationToken);
                 mails.Add((row.Id, mail));
                 group += mail.Raw.Length;
                 if (group < 4 << 20 && row != rows[^1]) continue;
@@ -139,7 +139,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         if (composed > 0)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"COMPOSED {composed} {watch.Elapsed.TotalSeconds:F3} notifications written by the sender's composer afterwards ({composed / watch.Elapsed.TotalSeconds:F0}/s, {bytes / 1048576.0:F1} MB, CPU {cpu:F1} s; not part of the intake's time), peak RSS now {PeakRssMb():F0} MB"));
+                $"COMPOSED {composed} {watch.Elapsed.TotalSeconds:F3} mails (acknowledgements, notifications) written by the sender's composers afterwards ({composed / watch.Elapsed.TotalSeconds:F0}/s, {bytes / 1048576.0:F1} MB, CPU {cpu:F1} s; not part of the intake's time), peak RSS now {PeakRssMb():F0} MB"));
     }
 
     /// <summary>
