@@ -96,6 +96,12 @@ public static class TicketsCommand
         {
             await o.WriteLineAsync();
             await o.WriteLineAsync($"--- {m.Direction} {m.Kind} {Time(m.Date)} from {m.From}{(m.FromName is null ? "" : $" ({m.FromName})")}");
+            if (m is { Direction: "outbound", Subject: null, Text: null, Status: "queued" })
+            {
+                // Queued as a recipe: the sender writes it just before it sends it (Outbox/IOutboxComposer).
+                await o.WriteLineAsync("    (queued; subject and text are written when it is sent)");
+                continue;
+            }
             await o.WriteLineAsync($"    subject: {m.Subject}");
             foreach (var a in m.Attachments) await o.WriteLineAsync($"    attachment: {a.FileName ?? "(no name)"} {a.ContentType} {a.Size} bytes");
             // The new text first (what the writer added); the full text only when it says more.

@@ -202,6 +202,7 @@ public class NotificationTests
         Assert.That(shown.GetProperty("text").GetString(), Does.Contain("> Try turning it off and on."));
         Assert.That(await TicketWorker.Cli.CliApp.RunAsync(["tickets", "show", $"{r.Ticket}", "--config", config], text, errors), Is.Zero, errors.ToString());
         Assert.That(text.ToString(), Does.Contain("    new text:\n      Thanks, that worked.\n    full text:\n      Thanks, that worked.").And.Contain("      > Try turning it off and on."));
+        Assert.That(text.ToString(), Does.Match(@"--- outbound ack [^\n]*\n    \(queued; subject and text are written when it is sent\)"), "the acknowledgement before the sender wrote it");
     }
 
     [Test]
