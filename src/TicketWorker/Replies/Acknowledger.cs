@@ -168,13 +168,7 @@ public sealed class Acknowledger(
 
         var estimate = basis is null ? null : estimator.Place(basis, request);
         if (estimate is null) return null;
-        var current = await tickets.FindTicketByIdAsync(tx, ticket.Id, cancellationToken).ConfigureAwait(false) ?? ticket;
-        await tickets.UpdateTicketAsync(tx, current with
-        {
-            EstimateDueAt = estimate.Due,
-            EstimateSource = estimate.SourceName,
-            EstimateSamples = estimate.SampleCount,
-        }, cancellationToken).ConfigureAwait(false);
+        await tickets.SetEstimateAsync(tx, ticket.Id, estimate.Due, estimate.SourceName, estimate.SampleCount, cancellationToken).ConfigureAwait(false);
         return estimate;
     }
 

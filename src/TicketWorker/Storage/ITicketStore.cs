@@ -45,6 +45,9 @@ public interface ITicketStore
     /// <summary>Sets status and updated time; closing sets ClosedAt, reopening clears it.</summary>
     Task SetStatusAsync(IStorageTransaction transaction, long ticketId, TicketStatus status, DateTimeOffset at, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores the resolution time promised to the customer (due, "history" or "sla", samples); nothing else of the ticket changes.</summary>
+    Task SetEstimateAsync(IStorageTransaction transaction, long ticketId, DateTimeOffset dueAt, string source, int samples, CancellationToken cancellationToken = default);
+
     /// <summary>Sets the ticket's reply token (unique; issue it after the number is known).</summary>
     Task SetReplyTokenAsync(IStorageTransaction transaction, long ticketId, string replyToken, CancellationToken cancellationToken = default);
 

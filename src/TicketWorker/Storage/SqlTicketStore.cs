@@ -108,6 +108,14 @@ public sealed partial class SqlTicketStore : ITicketStore
             cancellationToken);
 
     /// <inheritdoc/>
+    public Task SetEstimateAsync(IStorageTransaction transaction, long ticketId, DateTimeOffset dueAt, string source, int samples, CancellationToken cancellationToken = default) =>
+        sql.ExecuteAsync(
+            transaction,
+            "UPDATE tickets SET estimate_due_at = @Due, estimate_source = @Source, estimate_samples = @Samples WHERE id = @Id",
+            new { Id = ticketId, Due = dueAt.ToUniversalTime(), Source = source, Samples = samples },
+            cancellationToken);
+
+    /// <inheritdoc/>
     public Task SetReplyTokenAsync(IStorageTransaction transaction, long ticketId, string replyToken, CancellationToken cancellationToken = default) =>
         sql.ExecuteAsync(transaction, "UPDATE tickets SET reply_token = @Token WHERE id = @Id", new { Id = ticketId, Token = replyToken }, cancellationToken);
 
