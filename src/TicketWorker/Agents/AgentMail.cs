@@ -57,7 +57,7 @@ public sealed partial class AgentMail(
             // nothing on the ticket either: not even a pending ticket opens, as it is not the customer writing.
             Log.Unverified(logger, agent.Email, current.Number, verdict.How);
             await _rows.SetKindAsync(tx, stored.Id, MessageKind.Customer.ToName(), newText, "failed: " + verdict.How, cancellationToken).ConfigureAwait(false);
-            await notifier.NotifyAsync(tx, current, inbound, followUp: true, newText, cancellationToken, unverifiedAgent: true).ConfigureAwait(false);
+            await notifier.NotifyAsync(tx, current, inbound, followUp: true, cancellationToken, unverifiedAgent: true).ConfigureAwait(false);
             return new AgentMailOutcome("unverified", verdict.How);
         }
 

@@ -40,9 +40,8 @@ public sealed partial class Notifier(
 
     /// <summary>Queues the notifications for one stored customer message; returns the agents notified or why none.</summary>
     /// <param name="followUp">The message was appended to an existing ticket (else it opened <paramref name="ticket"/>).</param>
-    /// <param name="newText">What the customer wrote in this message, quotes and signature left out.</param>
     /// <param name="unverifiedAgent">The message claims an agent's From but was not verified (Agents/AgentMail): it is news like a customer's.</param>
-    public async Task<NotifyDecision> NotifyAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool followUp, string newText,
+    public async Task<NotifyDecision> NotifyAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool followUp,
         CancellationToken cancellationToken, bool unverifiedAgent = false)
     {
         ArgumentNullException.ThrowIfNull(ticket);

@@ -209,7 +209,7 @@ public sealed class TicketWriter(
             await acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: routing?.Ack?.Send ?? true, routing?.Ack?.Template, cancellationToken, batch.Estimates).ConfigureAwait(false);
 
         // After the acknowledgement, which may store the promised resolution time the agents are shown.
-        await notifier.NotifyAsync(tx, ticket, inbound, followUp: action == IngestResult.Appended, newText, cancellationToken).ConfigureAwait(false);
+        await notifier.NotifyAsync(tx, ticket, inbound, followUp: action == IngestResult.Appended, cancellationToken).ConfigureAwait(false);
 
         // Automatic mail is kept on the ticket but is no activity: it must not keep a stale ticket "recent".
         if (action == IngestResult.Appended && !kind.NeverAnswer() && !decision.Reopens)
