@@ -124,6 +124,8 @@ public sealed partial class OutboxSender : IDisposable
         // Rows queued as recipes, composed a group ahead (bytes stored); and rows already failed or rescheduled while composing.
         var composed = new Dictionary<long, OutboxItem>();
         var settled = new HashSet<long>();
+        // The claimed rows from this one on that composing has not already failed or rescheduled.
+        IEnumerable<OutboxItem> Unsettled(int from) => claimed.Skip(from).Where(r => !settled.Contains(r.Id));
         try
         {
             for (var i = 0; i < claimed.Count; i++)
@@ -134,7 +136,7 @@ public sealed partial class OutboxSender : IDisposable
                 {
                     // Shutting down, or too close to the claim's end to finish before another worker
                     // may take the row: hand the rest back untouched.
-                    await ReleaseAsync(claimed.Skip(i).Where(r => !settled.Contains(r.Id)), round).ConfigureAwait(false);
+                    await ReleaseAsync(Unsettled(i), round).ConfigureAwait(false);
                     break;
                 }
 
@@ -159,7 +161,7 @@ public sealed partial class OutboxSender : IDisposable
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                     {
-                        await ReleaseAsync(claimed.Skip(i).Where(r => !settled.Contains(r.Id)), round).ConfigureAwait(false);
+                        await ReleaseAsync(Unsettled(i), round).ConfigureAwait(false);
                         break;
                     }
                     catch (Exception ex)
@@ -178,7 +180,7 @@ public sealed partial class OutboxSender : IDisposable
 
                         var reason = (settingsRefused ? "SMTP login or certificate refused: " : "SMTP server unavailable: ") + OneLine(ex);
                         Observability.TicketWorkerMetrics.SmtpFailed(settingsRefused ? "login" : "connection");
-                        await RescheduleAllAsync(claimed.Skip(i).Where(r => !settled.Contains(r.Id)), reason, round).ConfigureAwait(false);
+                        await RescheduleAllAsync(Unsettled(i), reason, round).ConfigureAwait(false);
                         break;
                     }
                 }
@@ -186,7 +188,7 @@ public sealed partial class OutboxSender : IDisposable
                 if (!await SendOneAsync(client, row, round).ConfigureAwait(false))
                 {
                     // The server wants a login we do not have: like a refused login, the rest waits.
-                    await RescheduleAllAsync(claimed.Skip(i + 1).Where(r => !settled.Contains(r.Id)), "SMTP login or certificate refused: the server requires authentication", round).ConfigureAwait(false);
+                    await RescheduleAllAsync(Unsettled(i + 1), "SMTP login or certificate refused: the server requires authentication", round).ConfigureAwait(false);
                     break;
                 }
 
