@@ -28,29 +28,94 @@ internal sealed class SqlRunner
 
     public static string Text(Enum value) => value.ToString().ToLowerInvariant();
 
+    // On SQLite a statement runs as a command prepared once per transaction (SqliteCommandCache) when its
+    // parameters allow; Dapper then only maps the rows. Everything else is Dapper's as before.
+
     public async Task<IReadOnlyList<T>> QueryAsync<T>(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
     {
         var tx = Unwrap(transaction);
-        var rows = await tx.Connection.QueryAsync<T>(database.Command(tx, sql, parameters, cancellationToken)).ConfigureAwait(false);
-        return rows.AsList();
+        if (Row<T>.Readable && tx.SqliteCommands?.Bind(sql, parameters) is { } command)
+            return await Prepared(tx, sql, parameters, command, async c =>
+            {
+                var rows = new List<T>();
+                await using var reader = await c.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var parse = Row<T>.Parser(reader);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(parse(reader));
+                return rows;
+            }).ConfigureAwait(false);
+        var all = await tx.Connection.QueryAsync<T>(database.Command(tx, sql, parameters, cancellationToken)).ConfigureAwait(false);
+        return all.AsList();
     }
 
-    public Task<T?> QueryFirstOrDefaultAsync<T>(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
+    public async Task<T?> QueryFirstOrDefaultAsync<T>(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
     {
         var tx = Unwrap(transaction);
-        return tx.Connection.QueryFirstOrDefaultAsync<T>(database.Command(tx, sql, parameters, cancellationToken));
+        if (Row<T>.Readable && tx.SqliteCommands?.Bind(sql, parameters) is { } command)
+            return await Prepared(tx, sql, parameters, command, async c =>
+            {
+                await using var reader = await c.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Row<T>.Parser(reader)(reader) : default;
+            }).ConfigureAwait(false);
+        return await tx.Connection.QueryFirstOrDefaultAsync<T>(database.Command(tx, sql, parameters, cancellationToken)).ConfigureAwait(false);
     }
 
-    public Task<int> ExecuteAsync(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
+    public async Task<int> ExecuteAsync(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
     {
         var tx = Unwrap(transaction);
-        return tx.Connection.ExecuteAsync(database.Command(tx, sql, parameters, cancellationToken));
+        if (tx.SqliteCommands?.Bind(sql, parameters) is { } command)
+            return await Prepared(tx, sql, parameters, command, c => c.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
+        return await tx.Connection.ExecuteAsync(database.Command(tx, sql, parameters, cancellationToken)).ConfigureAwait(false);
     }
 
-    public Task<T?> ScalarAsync<T>(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
+    public async Task<T?> ScalarAsync<T>(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
     {
         var tx = Unwrap(transaction);
-        return tx.Connection.ExecuteScalarAsync<T>(database.Command(tx, sql, parameters, cancellationToken));
+        if (ScalarValue<T>.Supported && tx.SqliteCommands?.Bind(sql, parameters) is { } command)
+            return await Prepared(tx, sql, parameters, command, async c => ScalarValue<T>.From(await c.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+        return await tx.Connection.ExecuteScalarAsync<T>(database.Command(tx, sql, parameters, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a cached command; one that failed is dropped from the cache (its statement may be left mid-step).</summary>
+    private static async Task<TResult> Prepared<TResult>(StorageTransaction tx, string sql, object? parameters, Microsoft.Data.Sqlite.SqliteCommand command,
+        Func<Microsoft.Data.Sqlite.SqliteCommand, Task<TResult>> run)
+    {
+        try
+        {
+            return await run(command).ConfigureAwait(false);
+        }
+        catch
+        {
+            tx.SqliteCommands!.Forget(sql, parameters);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// How a row becomes a <typeparamref name="T"/> as Dapper's <c>Query&lt;T&gt;</c> makes it: a plain value from the
+    /// first column (converted, as Dapper does: SQLite integers are 64-bit), an object or tuple by Dapper's own row
+    /// parser. Other types (times, enums, lists: our type handlers) are left to Dapper's query.
+    /// </summary>
+    private static class Row<T>
+    {
+        public static readonly bool Readable = ScalarValue<T>.Supported
+            || (Nullable.GetUnderlyingType(typeof(T)) is null && !typeof(T).IsPrimitive && !typeof(T).IsEnum && typeof(T) != typeof(DateTimeOffset)
+                && typeof(T) != typeof(byte[]) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(typeof(T)) && typeof(T).Namespace?.StartsWith("System", StringComparison.Ordinal) != true)
+            || typeof(T).FullName?.StartsWith("System.ValueTuple`", StringComparison.Ordinal) == true;
+
+        public static Func<System.Data.Common.DbDataReader, T> Parser(System.Data.Common.DbDataReader reader) =>
+            ScalarValue<T>.Supported ? static r => ScalarValue<T>.From(r.GetValue(0))! : reader.GetRowParser<T>();
+    }
+
+    /// <summary>A scalar as Dapper's <c>ExecuteScalar&lt;T&gt;</c> returns it, for the types read that way here (others go through Dapper).</summary>
+    private static class ScalarValue<T>
+    {
+        private static readonly Type Plain = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+
+        public static readonly bool Supported = Plain == typeof(long) || Plain == typeof(int) || Plain == typeof(string) || Plain == typeof(bool) || Plain == typeof(double);
+
+        public static T? From(object? value) => value is null or DBNull ? default
+            : value is T same ? same
+            : (T)Convert.ChangeType(value, Plain, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public DbConnection Connection(IStorageTransaction transaction) => Unwrap(transaction).Connection;

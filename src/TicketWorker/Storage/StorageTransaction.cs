@@ -20,6 +20,14 @@ internal sealed class StorageTransaction : IStorageTransaction
 
     public DbTransaction Transaction { get; }
 
+    private SqliteCommandCache? sqliteCommands;
+
+    /// <summary>The prepared commands of this transaction on SQLite (null on the other providers).</summary>
+    internal SqliteCommandCache? SqliteCommands =>
+        sqliteCommands ??= Connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
+            ? new SqliteCommandCache(sqlite, (Microsoft.Data.Sqlite.SqliteTransaction)Transaction, Database.CommandTimeoutSeconds)
+            : null;
+
     /// <summary>The reply-token key once read in this transaction (it never changes after the migration made it): read once per batch, not once per message and stage.</summary>
     internal byte[]? ReplyTokenKey { get; set; }
 
@@ -64,6 +72,7 @@ internal sealed class StorageTransaction : IStorageTransaction
         }
         finally
         {
+            sqliteCommands?.Dispose();
             await Transaction.DisposeAsync().ConfigureAwait(false);
             await Connection.DisposeAsync().ConfigureAwait(false);
         }
