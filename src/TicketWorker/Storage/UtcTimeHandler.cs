@@ -9,9 +9,12 @@ using NpgsqlTypes;
 namespace TicketWorker.Storage;
 
 /// <summary>
-/// Stores every DateTimeOffset as UTC, one representation per database: SQLite TEXT
-/// <c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c> (fixed width, so string order is time order), PostgreSQL
-/// timestamptz, SQL Server datetime2(7) holding UTC. Reads always return offset zero.
+/// Reads every stored time as a DateTimeOffset at offset zero. Dapper does not call a type handler for
+/// a DateTimeOffset parameter: it hands the value to the provider, so SQLite stores what
+/// Microsoft.Data.Sqlite writes, <c>yyyy-MM-dd HH:mm:ss.FFFFFFFzzz</c> (the stores pass UTC times, so
+/// that is <c>+00:00</c>, and string order is time order: '+' sorts before '.' and the digits);
+/// PostgreSQL timestamptz; SQL Server datetime2(7) holding UTC. <see cref="SetValue"/> is used only
+/// where a value is set on a parameter by hand; <see cref="ToSqliteText"/> only for <c>raw_mail.created_at</c>.
 /// </summary>
 internal sealed class UtcTimeHandler : SqlMapper.TypeHandler<DateTimeOffset>
 {

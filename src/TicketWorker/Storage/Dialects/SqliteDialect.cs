@@ -5,8 +5,9 @@ namespace TicketWorker.Storage.Dialects;
 
 /// <summary>
 /// SQLite: one writer at a time. Write units of work start with BEGIN IMMEDIATE, so they queue on
-/// the file lock (busy timeout) instead of failing when they upgrade. Times are TEXT in the fixed
-/// form yyyy-MM-ddTHH:mm:ss.fffffffZ (UTC), which sorts and compares as strings.
+/// the file lock (busy timeout) instead of failing when they upgrade. Times are TEXT as
+/// Microsoft.Data.Sqlite writes a UTC DateTimeOffset (yyyy-MM-dd HH:mm:ss.FFFFFFF+00:00), which
+/// sorts and compares as strings (see UtcTimeHandler).
 /// </summary>
 internal sealed class SqliteDialect : SqlDialect
 {
