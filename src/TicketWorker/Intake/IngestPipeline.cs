@@ -249,8 +249,9 @@ public sealed partial class IngestPipeline(
             }
             var classification = context.Classifier().Classify(message);
             var inbound = new InboundMessage(message, messageId, classification, reference, source);
-            // Quote stripping is CPU work on the message alone: done here, in parallel, not in the batch writer.
+            // Quote stripping and the language rules see are CPU work on the message alone: done here, in parallel, not in the batch writer.
             _ = inbound.NewText;
+            _ = inbound.Language;
             return new Prepared(inbound, null,
                 System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }

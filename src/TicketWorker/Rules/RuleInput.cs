@@ -46,11 +46,17 @@ public sealed record RuleInput
         Body = message.TextBody ?? string.Empty,
         Headers = message.Headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value)).ToList(),
         HasAttachment = message.Attachments.Count > 0,
-        // Script and common words of the customer's text, then Content-Language, then English.
-        Language = language ?? Replies.LanguageDetector.Detect(message.Subject + "\n" + message.TextBody, message.Headers.GetDecoded("Content-Language"), null),
+        Language = language ?? DetectLanguage(message),
         InBusinessHours = inBusinessHours,
         Kind = kind.ToName(),
     };
+
+    /// <summary>The language of a message as rules see it: script and common words of the customer's text, then Content-Language, then English.</summary>
+    public static string DetectLanguage(ReadMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Replies.LanguageDetector.Detect(message.Subject + "\n" + message.TextBody, message.Headers.GetDecoded("Content-Language"), null);
+    }
 
     private static string? LanguageTag(string? header)
     {

@@ -112,7 +112,7 @@ public sealed class TicketWriter(
         {
             var at = time.GetUtcNow();
             var engine = batch.Engine;
-            var input = RuleInput.ForMessage(inbound.Message, kind, policy.BusinessHours.Default?.IsOpen(at) ?? true);
+            var input = RuleInput.ForMessage(inbound.Message, kind, policy.BusinessHours.Default?.IsOpen(at) ?? true, inbound.Language);
             language = input.Language;
             routing = engine.Evaluate(input);
             if (routing.Ignore)
