@@ -45,7 +45,10 @@ public sealed record MessageRecord
     /// <summary>Plain-text body (quoted text stripped or not, as the caller decides).</summary>
     public string? Text { get; init; }
 
-    /// <summary>What the writer added: <see cref="Text"/> without quoted text and signature; null when not extracted.</summary>
+    /// <summary>
+    /// What the writer added: <see cref="Text"/> without quoted text and signature; null when not extracted. A stored
+    /// inbound message always reads with one: when it was the text itself, it is stored once and read back as that text.
+    /// </summary>
     public string? NewText { get; init; }
 
     /// <summary>HTML body of an inbound mail, when there was one. Our own mail is recorded without it: its HTML is in its outbox row, byte for byte.</summary>

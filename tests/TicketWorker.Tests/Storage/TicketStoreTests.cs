@@ -116,6 +116,8 @@ public class TicketStoreTests : StorageContractFixture
             References = ["root@example.test", "parent@example.test"],
             FromName = "Kim",
             Cc = ["boss@example.test"],
+            Text = "Help\r\n> the old mail\r\n",
+            NewText = "Help",
             Html = "<p>Help</p>",
             RawReference = "file:sha256:" + new string('a', 64),
             RawSize = 1234,
@@ -136,6 +138,34 @@ public class TicketStoreTests : StorageContractFixture
         Assert.That(read.Cc, Is.EqualTo(message.Cc));
         Assert.That(read.Attachments.Single() with { Id = 0 }, Is.EqualTo(message.Attachments[0] with { MessageRowId = read.Id }));
         Assert.That(details.Participants.Select(p => p.Address), Is.EquivalentTo(new[] { "customer@example.test", "boss@example.test" }));
+    }
+
+    [Test]
+    public async Task AnInboundNewTextThatIsTheTextItselfIsStoredOnceAndReadBack()
+    {
+        var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
+        var same = NewMessage(ticket.Id, $"same-{Guid.NewGuid():N}@example.test") with { Text = "سلام\r\nthe printer\r\n\r\n", NewText = "سلام\nthe printer" };
+        var stripped = NewMessage(ticket.Id, $"stripped-{Guid.NewGuid():N}@example.test") with { Text = "Thanks\r\n> earlier\r\n", NewText = "Thanks" };
+        var ours = NewMessage(ticket.Id, $"ours-{Guid.NewGuid():N}@example.test", MessageDirection.Outbound) with { Text = "Hello\n", NewText = "Hello" };
+        await InTransactionAsync(async tx =>
+        {
+            foreach (var m in new[] { same, stripped, ours }) await store.AddMessageAsync(tx, m);
+        });
+
+        var runner = new SqlRunner(Database);
+        var stored = await Database.InReadAsync(tx => runner.QueryAsync<(string MessageId, string? NewText)>(tx,
+            "SELECT message_id, new_text FROM messages WHERE ticket_id = @TicketId ORDER BY id", new { TicketId = ticket.Id }, CancellationToken.None));
+        var read = await InTransactionAsync(async tx => new[]
+        {
+            await store.FindMessageByMessageIdAsync(tx, same.MessageId),
+            await store.FindMessageByMessageIdAsync(tx, stripped.MessageId),
+            await store.FindMessageByMessageIdAsync(tx, ours.MessageId),
+        });
+        var details = await InTransactionAsync(tx => store.GetTicketWithMessagesAsync(tx, ticket.Number));
+
+        Assert.That(stored.Select(r => r.NewText), Is.EqualTo(new[] { null, "Thanks", "Hello" }), "the text itself is not stored twice; our own mail is stored as given");
+        Assert.That(read.Select(m => m!.NewText), Is.EqualTo(new[] { same.NewText, "Thanks", "Hello" }));
+        Assert.That(details!.Messages.Select(m => m.NewText), Is.EqualTo(new[] { same.NewText, "Thanks", "Hello" }));
     }
 
     [Test]
