@@ -62,6 +62,8 @@ internal sealed class SqlRunner
     public async Task<int> ExecuteAsync(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
     {
         var tx = Unwrap(transaction);
+        if (tx.SqliteCommands?.Statement(sql, parameters) is { } statement)
+            return Direct(tx, sql, parameters, statement.Execute, cancellationToken);
         if (tx.SqliteCommands?.Bind(sql, parameters) is { } command)
             return await Prepared(tx, sql, parameters, command, c => c.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
         return await tx.Connection.ExecuteAsync(database.Command(tx, sql, parameters, cancellationToken)).ConfigureAwait(false);
@@ -70,9 +72,26 @@ internal sealed class SqlRunner
     public async Task<T?> ScalarAsync<T>(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
     {
         var tx = Unwrap(transaction);
+        if (ScalarValue<T>.Supported && tx.SqliteCommands?.Statement(sql, parameters) is { } statement)
+            return ScalarValue<T>.From(Direct(tx, sql, parameters, statement.Scalar, cancellationToken));
         if (ScalarValue<T>.Supported && tx.SqliteCommands?.Bind(sql, parameters) is { } command)
             return await Prepared(tx, sql, parameters, command, async c => ScalarValue<T>.From(await c.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
         return await tx.Connection.ExecuteScalarAsync<T>(database.Command(tx, sql, parameters, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a statement on SQLite's C API (synchronous, as Microsoft.Data.Sqlite's own async methods are); one that failed is prepared again next time.</summary>
+    private static TResult Direct<TResult>(StorageTransaction tx, string sql, object? parameters, Func<object?, TResult> run, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return run(parameters);
+        }
+        catch
+        {
+            tx.SqliteCommands!.ForgetStatement(sql, parameters);
+            throw;
+        }
     }
 
     /// <summary>Runs a cached command; one that failed is dropped from the cache (its statement may be left mid-step).</summary>

@@ -16,7 +16,7 @@ public class SqliteCommandCacheTests
 
     private enum Color { Red = 1, Green = 2 }
 
-    private const string Insert = "INSERT INTO sample (name, amount, flag, at, maybe_at, color, bytes) VALUES (@Name, @Amount, @Flag, @At, @MaybeAt, @Color, @Bytes) RETURNING id";
+    private const string Insert = "INSERT INTO sample (name, amount, flag, at, maybe_at, color, bytes, body, empty, none) VALUES (@Name, @Amount, @Flag, @At, @MaybeAt, @Color, @Bytes, @Body, @Empty, @None) RETURNING id";
 
     [SetUp]
     public async Task SetUp()
@@ -30,7 +30,7 @@ public class SqliteCommandCacheTests
         });
         _sql = new SqlRunner(_database);
         await _database.InTransactionAsync(tx => _sql.ExecuteAsync(tx,
-            "CREATE TABLE sample (id INTEGER PRIMARY KEY, name TEXT UNIQUE, amount INTEGER, flag INTEGER, at TEXT, maybe_at TEXT, color INTEGER, bytes BLOB)", null, CancellationToken.None));
+            "CREATE TABLE sample (id INTEGER PRIMARY KEY, name TEXT UNIQUE, amount INTEGER, flag INTEGER, at TEXT, maybe_at TEXT, color INTEGER, bytes BLOB, body TEXT, empty TEXT, none BLOB)", null, CancellationToken.None));
     }
 
     [TearDown]
@@ -43,9 +43,15 @@ public class SqliteCommandCacheTests
     [Test]
     public async Task ValuesAreStoredAsDapperStoresThem()
     {
-        // A time with a fraction and an offset, a null, an enum, a boolean, bytes: the cases where a binder could differ.
+        // A time with a fraction and an offset, one on the second, a null, an enum, a boolean, bytes, no bytes, an empty
+        // text and a long one in Persian (encoded into a pooled buffer): the cases where a binder could differ.
         var at = new DateTimeOffset(2026, 3, 2, 14, 5, 6, TimeSpan.FromHours(1)).AddTicks(1_234_500);
-        object Row(string name) => new { Name = name, Amount = (long?)null, Flag = true, At = at, MaybeAt = (DateTimeOffset?)at.ToUniversalTime(), Color = Color.Green, Bytes = new byte[] { 0, 1, 255 } };
+        var body = string.Concat(Enumerable.Repeat("سلام، چاپگر کار نمی‌کند. 🙂\r\n", 200));
+        object Row(string name) => new
+        {
+            Name = name, Amount = (long?)null, Flag = true, At = at, MaybeAt = (DateTimeOffset?)new DateTimeOffset(2026, 3, 2, 13, 0, 0, TimeSpan.Zero),
+            Color = Color.Green, Bytes = new byte[] { 0, 1, 255 }, Body = body, Empty = "", None = Array.Empty<byte>(),
+        };
 
         await _database.InTransactionAsync(async tx =>
         {
@@ -57,13 +63,14 @@ public class SqliteCommandCacheTests
             await connection.ExecuteScalarAsync<long>(Insert, Row("dapper"));
 
         var stored = await _database.InReadAsync(tx => _sql.QueryAsync<StoredRow>(tx,
-            "SELECT name, typeof(amount) || ':' || quote(amount) || ' ' || typeof(flag) || ':' || quote(flag) || ' ' || typeof(at) || ':' || quote(at) || ' ' || typeof(maybe_at) || ':' || quote(maybe_at) || ' ' || typeof(color) || ':' || quote(color) || ' ' || quote(bytes) AS stored FROM sample ORDER BY id",
+            "SELECT name, typeof(amount) || ':' || quote(amount) || ' ' || typeof(flag) || ':' || quote(flag) || ' ' || typeof(at) || ':' || quote(at) || ' ' || typeof(maybe_at) || ':' || quote(maybe_at) || ' ' || typeof(color) || ':' || quote(color) || ' ' || quote(bytes) || ' ' || typeof(body) || ':' || hex(body) || ' ' || typeof(empty) || ':' || quote(empty) || ' ' || typeof(none) || ':' || quote(none) AS stored FROM sample ORDER BY id",
             null, CancellationToken.None));
 
         Assert.That(stored.Select(r => r.Name), Is.EqualTo(new[] { "cached", "cached again", "dapper" }));
         Assert.That(stored[0].Stored, Is.EqualTo(stored[2].Stored), "the cached command stores what Dapper stores");
         Assert.That(stored[1].Stored, Is.EqualTo(stored[2].Stored), "and again with the command reused");
-        Assert.That(stored[0].Stored, Does.Contain("integer:2").And.Contain("integer:1").And.Contain("null:NULL").And.Contain("X'0001FF'"));
+        Assert.That(stored[0].Stored, Does.Contain("integer:2").And.Contain("integer:1").And.Contain("null:NULL").And.Contain("X'0001FF'").And.Contain("text:''"));
+        Assert.That(stored[0].Stored, Does.Contain("text:" + Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(body))));
     }
 
     [Test]
