@@ -28,8 +28,9 @@ internal sealed class SqlRunner
 
     public static string Text(Enum value) => value.ToString().ToLowerInvariant();
 
-    // On SQLite a statement runs as a command prepared once per transaction (SqliteCommandCache) when its
-    // parameters allow; Dapper then only maps the rows. Everything else is Dapper's as before.
+    // On SQLite, when the parameters allow, a write or scalar runs as a statement on the C API and a query as a
+    // command, each prepared once per transaction (SqliteCommandCache); Dapper then only maps the rows.
+    // Everything else, and every other provider, is Dapper's as before.
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
     {
