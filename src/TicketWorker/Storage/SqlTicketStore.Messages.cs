@@ -28,13 +28,37 @@ public sealed partial class SqlTicketStore
     /// customers' mails have nothing to strip, and storing the text twice was ~40 % of the database's bytes.
     /// </summary>
     private static string? StoredNewText(MessageRecord m) =>
-        m.Direction == MessageDirection.Inbound && m.NewText is { } newText && m.Text is { } text && newText == TextAsNewText(text) ? null : m.NewText;
+        m.Direction == MessageDirection.Inbound && m.NewText is { } newText && m.Text is { } text && IsTextAsNewText(newText, text) ? null : m.NewText;
 
     private static MessageRecord WithNewText(MessageRecord m) =>
         m.NewText is null && m.Direction == MessageDirection.Inbound && m.Text is { } text ? m with { NewText = TextAsNewText(text) } : m;
 
     /// <summary>A text with nothing to strip, as the quote stripper returns it: line ends as LF, trimmed.</summary>
     internal static string TextAsNewText(string text) => text.ReplaceLineEndings("\n").Trim();
+
+    /// <summary>
+    /// Whether <paramref name="newText"/> equals <see cref="TextAsNewText"/> of <paramref name="text"/>, without
+    /// building that copy (this runs on intake's writer for every inbound message). Every line end
+    /// ReplaceLineEndings knows is white space, so trimming the original gives the same bounds.
+    /// </summary>
+    internal static bool IsTextAsNewText(string newText, string text)
+    {
+        var (start, end) = (0, text.Length);
+        while (start < end && char.IsWhiteSpace(text[start])) start++;
+        while (end > start && char.IsWhiteSpace(text[end - 1])) end--;
+        var j = 0;
+        for (var i = start; i < end; i++, j++)
+        {
+            var c = text[i];
+            if (c is '\r' or '\n' or '\f' or '\u0085' or '\u2028' or '\u2029')
+            {
+                if (c == '\r' && i + 1 < end && text[i + 1] == '\n') i++;
+                c = '\n';
+            }
+            if (j >= newText.Length || newText[j] != c) return false;
+        }
+        return j == newText.Length;
+    }
 
     /// <inheritdoc/>
     public async Task<MessageRecord?> FindMessageByMessageIdAsync(IStorageTransaction transaction, string messageId, CancellationToken cancellationToken = default) =>

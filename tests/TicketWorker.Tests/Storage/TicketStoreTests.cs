@@ -168,6 +168,22 @@ public class TicketStoreTests : StorageContractFixture
         Assert.That(details!.Messages.Select(m => m.NewText), Is.EqualTo(new[] { same.NewText, "Thanks", "Hello" }));
     }
 
+    [TestCase("سلام\r\nthe printer\r\n\r\n")]
+    [TestCase("  \n a\rb\u2028c\fd\u0085e\u2029f\r\n\r\ng\t ")]
+    [TestCase("")]
+    [TestCase("\r\n")]
+    [TestCase("one line")]
+    public void TheNewTextCheckAgreesWithTheTextAsNewText(string text)
+    {
+        var same = SqlTicketStore.TextAsNewText(text);
+
+        Assert.That(SqlTicketStore.IsTextAsNewText(same, text), Is.True);
+        Assert.That(SqlTicketStore.IsTextAsNewText(same + "x", text), Is.False);
+        Assert.That(SqlTicketStore.IsTextAsNewText("x" + same, text), Is.False);
+        if (same.Length > 0) Assert.That(SqlTicketStore.IsTextAsNewText(same[..^1], text), Is.False);
+        if (same.Contains('\n')) Assert.That(SqlTicketStore.IsTextAsNewText(same.Replace("\n", "\r\n"), text), Is.False);
+    }
+
     [Test]
     public async Task TicketIdsAreFoundForInboundAndOutboundMessageIds()
     {
