@@ -115,7 +115,7 @@ internal sealed class ParseBenchmark : IBenchmark
         foreach (var raw in messages) await side.ReadAsync(raw, readModel, cancellationToken);
     }
 
-    private static string? FindCorpus()
+    internal static string? FindCorpus()
     {
         var configured = Environment.GetEnvironmentVariable("TICKETWORKER_CORPUS");
         if (!string.IsNullOrWhiteSpace(configured)) return configured;

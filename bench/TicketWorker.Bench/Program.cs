@@ -5,6 +5,7 @@ using TicketWorker.Bench;
 IBenchmark[] benchmarks =
 [
     new ParseBenchmark(),
+    new QuotesBenchmark(),
     new LargeMessageBenchmark(),
     new IngestBacklogBenchmark(),
     new IngestRunBenchmark(),
