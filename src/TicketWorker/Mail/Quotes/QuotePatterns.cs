@@ -33,7 +33,32 @@ internal static partial class QuotePatterns
     }
 
     /// <summary>The line without the bidi marks that RTL clients put around it, trimmed.</summary>
-    public static string Probe(string line) => BidiMarks().Replace(line, "").Trim();
+    public static string Probe(string line) =>
+        line.AsSpan().ContainsAny(BidiMarkChars) ? BidiMarks().Replace(line, "").Trim() : line.Trim();
+
+    // The characters of BidiMarks(): most lines have none, and a search for them is far cheaper than the regex.
+    private static readonly System.Buffers.SearchValues<char> BidiMarkChars =
+        System.Buffers.SearchValues.Create("\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\uFEFF");
+
+    /// <summary>
+    /// Whether a probed line can end an attribution: <see cref="Attribution"/> ends on ":" and
+    /// <see cref="LooseAttribution"/> on ":" or "：" (a probe is trimmed), so no other line needs the regexes.
+    /// </summary>
+    public static bool MayEndAttribution(string probe, bool loose) =>
+        probe.Length > 0 && (probe[^1] == ':' || (loose && probe[^1] == '：'));
+
+    /// <summary>
+    /// A date, time or address: what an attribution names and prose rarely does. A decimal digit in
+    /// any script (what the regex class \d is) or "@".
+    /// </summary>
+    public static bool HasDigitOrAt(string probe)
+    {
+        foreach (var c in probe)
+        {
+            if (c == '@' || char.IsDigit(c)) return true;
+        }
+        return false;
+    }
 
     // "On … wrote:" as Gmail, Apple Mail, Thunderbird, mutt and mobile clients write it. The verb
     // ends the line; German and Dutch put the name after it ("Am … schrieb Jane <j@x>:").
@@ -57,10 +82,6 @@ internal static partial class QuotePatterns
     // recognised only directly above a quote, by a time, a year or an address before the colon.
     [GeneratedRegex(@"(?:\d{1,2}[:.]\d{2}|\b(?:19|20)\d{2}\b|@).*[:：]$", RegexOptions.CultureInvariant, TimeoutMs)]
     public static partial Regex LooseAttribution();
-
-    /// <summary>A date, time or address: what an attribution names and prose rarely does.</summary>
-    [GeneratedRegex(@"\d|@", RegexOptions.CultureInvariant, TimeoutMs)]
-    public static partial Regex HasDateOrAddress();
 
     // Outlook's header block, localised: the "From:" label, then within a few lines "Sent:" or "Date:".
     [GeneratedRegex("""

@@ -77,6 +77,7 @@ internal static class TextQuotes
     private static int AttributionStart(string[] lines, Kind[] kinds, int end, bool loose)
     {
         var joined = QuotePatterns.Probe(lines[end]);
+        if (!QuotePatterns.MayEndAttribution(joined, loose)) return -1;
         for (var start = end; start > end - AttributionLines && start >= 0; start--)
         {
             if (start < end)
@@ -103,11 +104,12 @@ internal static class TextQuotes
             if (kinds[i] != Kind.Text) continue;
             var probe = QuotePatterns.Probe(lines[i]);
             if (probe.Length == 0) continue;
-            if (QuotePatterns.IsMatch(QuotePatterns.SignatureDelimiter(), lines[i].Trim('\u200E', '\u200F'))) return (i, true);
+            if (probe.StartsWith("--", StringComparison.Ordinal)
+                && QuotePatterns.IsMatch(QuotePatterns.SignatureDelimiter(), lines[i].Trim('\u200E', '\u200F'))) return (i, true);
             if (QuotePatterns.IsMatch(QuotePatterns.OriginalMessage(), probe)) return (i, false);
             if (QuotePatterns.IsMatch(QuotePatterns.UnderscoreLine(), probe) && StartsHeaderBlock(lines, kinds, NextNonBlank(lines, i + 1))) return (i, false);
             if (StartsHeaderBlock(lines, kinds, i)) return (i, false);
-            if (probe.Length <= QuotePatterns.MaxAttributionLength && QuotePatterns.IsMatch(QuotePatterns.HasDateOrAddress(), probe))
+            if (probe.Length <= QuotePatterns.MaxAttributionLength && QuotePatterns.HasDigitOrAt(probe))
             {
                 // An attribution whose quote is not marked with ">" (some mobile and web clients):
                 // everything after it is the quoted message.
