@@ -22,6 +22,9 @@ public sealed partial class SqlTicketStore
     // Large IN lists are split so no provider hits its parameter limit (SQL Server: 2100).
     private const int InListChunk = 500;
 
+    /// <summary>Up to this many Message-IDs (a reply's References), SQLite looks them up one by one.</summary>
+    private const int SqliteSingleLookups = 32;
+
     /// <summary>
     /// An inbound message's new text is stored only when it differs from its text as <see cref="TextAsNewText"/>
     /// gives it: NULL in <c>new_text</c> means "the text itself", and reading gives that text back. Half the
@@ -70,6 +73,18 @@ public sealed partial class SqlTicketStore
     {
         ArgumentNullException.ThrowIfNull(messageIds);
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (sql.Dialect.Provider == StorageProvider.Sqlite && messageIds.Count <= SqliteSingleLookups)
+        {
+            // In-process, a lookup per id is a prepared statement run again (~10 µs); an IN list of a new length
+            // each time is a new statement for Dapper to expand and SQLite to parse (~200 µs), once per reply.
+            foreach (var id in messageIds)
+            {
+                if (!result.ContainsKey(id) && await sql.ScalarAsync<long?>(transaction, "SELECT ticket_id FROM messages WHERE message_id = @MessageId",
+                        new { MessageId = id }, cancellationToken).ConfigureAwait(false) is { } ticket)
+                    result[id] = ticket;
+            }
+            return result;
+        }
         foreach (var chunk in messageIds.Distinct(StringComparer.Ordinal).Chunk(InListChunk))
         {
             var rows = await sql.QueryAsync<(string MessageId, long TicketId)>(
