@@ -109,16 +109,78 @@ public sealed partial class MailboxIntake
         await RecordStatusAsync(true, null, uids.Count, stopping, validity, lastUid).ConfigureAwait(false);
         var processed = 0;
         var quiet = mailbox.FirstStart == "Quiet";
-        for (var start = 0; start < uids.Count && !stopping.IsCancellationRequested; start += BatchSize)
+        // The next batch is fetched while the one before it is ingested: the IMAP connection would
+        // otherwise wait for the database and the database for the IMAP connection. Not when stopping:
+        // what is in hand is finished and committed, the rest is fetched again later.
+        var next = uids.Count > 0 && !stopping.IsCancellationRequested
+            ? await FetchBatchAsync(folder, uids, 0, quiet, historyBelow, stopping).ConfigureAwait(false)
+            : null;
+        try
         {
-            var batch = uids.GetRange(start, Math.Min(BatchSize, uids.Count - start));
-            var done = new List<UniqueId>(batch.Count);
-            var items = new List<IngestBatchItem>(batch.Count);
-            var halted = false;
-            await using var segment = rawStore.BeginSegment();
-            // One UID FETCH per batch; each message's bytes are appended to the batch's segment as its
-            // literal arrives (large ones spooled to disk by SpoolingImapFolder first). Not cancelled by
-            // stopping: what is in hand is finished and committed, the rest is fetched again later.
+            while (next is { } current)
+            {
+                next = null;
+                await using (current.Segment)
+                {
+                    var batchLast = current.Done.Count > 0 ? Math.Max(lastUid, current.Done.Max(u => (long)u.Id)) : lastUid;
+                    var backlog = uids.Count - current.Start - current.Done.Count;
+                    // The batch and the checkpoint commit together: the checkpoint never runs ahead of the messages.
+                    var ingesting = Task.Run(() => ingest.IngestBatchAsync(current.Segment, current.Items, tx => SetCheckpointAsync(tx, validity, batchLast, backlog), CancellationToken.None));
+                    var following = current.Start + BatchSize;
+                    Exception? fetchFailed = null;
+                    if (following < uids.Count && !current.Halted && !stopping.IsCancellationRequested)
+                    {
+                        try
+                        {
+                            next = await FetchBatchAsync(folder, uids, following, quiet, historyBelow, stopping).ConfigureAwait(false);
+                        }
+                        catch (Exception e)
+                        {
+                            // Reported once the batch in hand is committed (or not): it must not be left running.
+                            fetchFailed = e;
+                        }
+                    }
+                    await ingesting.ConfigureAwait(false);
+                    lastUid = batchLast;
+                    processed += current.Done.Count;
+                    // Done means ticketed and committed, not downloaded: reported per batch once it is in the database.
+                    IntakeProgress.Report(mailbox.Name, processed, uids.Count);
+                    _reconnect?.Reset();
+                    if (fetchFailed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fetchFailed);
+                    if (current.Halted || stopping.IsCancellationRequested) break;
+                    await MarkAsync(client, folder, current.Done, CancellationToken.None).ConfigureAwait(false);
+                    // A long backlog must not outlive the lease: renew it per batch, give way if it was taken.
+                    if (next is not null && !await TryLeaseAsync(stopping).ConfigureAwait(false)) break;
+                }
+            }
+        }
+        finally
+        {
+            // A batch fetched but not ingested (stopping, the lease lost, a failure): its bytes go, it is fetched again.
+            if (next is not null) await next.Segment.DisposeAsync().ConfigureAwait(false);
+        }
+        return processed;
+    }
+
+    /// <summary>A batch fetched into its raw segment, not yet ingested.</summary>
+    /// <param name="Start">Its first UID's index in the catch-up's list.</param>
+    /// <param name="Halted">Stopping was requested while it was fetched: it holds only what arrived until then.</param>
+    private sealed record FetchedBatch(RawMailSegment Segment, List<IngestBatchItem> Items, List<UniqueId> Done, int Start, bool Halted);
+
+    /// <summary>
+    /// One UID FETCH of the batch at <paramref name="start"/>; each message's bytes are appended to the batch's
+    /// segment as its literal arrives (large ones spooled to disk by SpoolingImapFolder first). Not cancelled by
+    /// stopping: it stops taking messages, and what is in hand is finished.
+    /// </summary>
+    private async Task<FetchedBatch> FetchBatchAsync(ImapFolder folder, List<UniqueId> uids, int start, bool quiet, long historyBelow, CancellationToken stopping)
+    {
+        var batch = uids.GetRange(start, Math.Min(BatchSize, uids.Count - start));
+        var done = new List<UniqueId>(batch.Count);
+        var items = new List<IngestBatchItem>(batch.Count);
+        var halted = false;
+        var segment = rawStore.BeginSegment();
+        try
+        {
             await folder.GetStreamsAsync(batch, async (_, _, uid, stream, _) =>
             {
                 if (halted) return;
@@ -127,21 +189,13 @@ public sealed partial class MailboxIntake
                 done.Add(uid);
                 halted = stopping.IsCancellationRequested;
             }, CancellationToken.None).ConfigureAwait(false);
-            var batchLast = done.Count > 0 ? Math.Max(lastUid, done.Max(u => (long)u.Id)) : lastUid;
-            var backlog = uids.Count - start - done.Count;
-            // The batch and the checkpoint commit together: the checkpoint never runs ahead of the messages.
-            await ingest.IngestBatchAsync(segment, items, tx => SetCheckpointAsync(tx, validity, batchLast, backlog), CancellationToken.None).ConfigureAwait(false);
-            lastUid = batchLast;
-            processed += done.Count;
-            // Done means ticketed and committed, not downloaded: reported per batch once it is in the database.
-            IntakeProgress.Report(mailbox.Name, processed, uids.Count);
-            _reconnect?.Reset();
-            if (halted || stopping.IsCancellationRequested) break;
-            await MarkAsync(client, folder, done, CancellationToken.None).ConfigureAwait(false);
-            // A long backlog must not outlive the lease: renew it per batch, give way if it was taken.
-            if (start + BatchSize < uids.Count && !await TryLeaseAsync(stopping).ConfigureAwait(false)) break;
         }
-        return processed;
+        catch
+        {
+            await segment.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new FetchedBatch(segment, items, done, start, halted);
     }
 
     private async Task SetCheckpointAsync(IStorageTransaction tx, long validity, long lastUid, long backlog)

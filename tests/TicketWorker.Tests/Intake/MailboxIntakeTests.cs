@@ -102,6 +102,35 @@ public class MailboxIntakeTests(string profileName)
     }
 
     [Test]
+    public async Task AStopAfterABatchDropsTheBatchFetchedAheadAndTheNextCatchUpReadsIt()
+    {
+        await AppendAsync("support", Enumerable.Range(0, 12).Select(i => Mails.Customer($"c{i}@example.org", $"Ahead {i}", $"ahead-{i}@example.org")).ToArray());
+        var options = _h.App.Options.Mailboxes.Single(m => m.Name == "support");
+        using var client = await ServerConnections.OpenImapAsync(_h.App.Settings, options, CancellationToken.None);
+        var intake = _h.App.Intake(options, "test-worker", i => i.BatchSize = 5);
+        var folder = await intake.OpenFolderAsync(client, CancellationToken.None);
+        using var stopping = new CancellationTokenSource();
+        // The second batch is fetched while the first is written; the stop comes when the first has committed.
+        using (IntakeProgress.Observe(new StopAt(5, stopping)))
+            Assert.That(await intake.CatchUpAsync(client, folder, stopping.Token), Is.EqualTo(5));
+
+        var checkpoint = await _h.App.Database.InReadAsync(tx => _h.App.MailboxState.GetCheckpointAsync(tx, "support", _folder));
+        Assert.That(checkpoint!.LastUid, Is.EqualTo(5L));
+        var segments = Path.Combine(_h.DataPath, "raw", "seg");
+        Assert.That(Directory.EnumerateFiles(segments, "*", SearchOption.AllDirectories).Count(), Is.EqualTo(1), "only the committed batch's segment is kept");
+        Assert.That(await intake.CatchUpAsync(client, folder, CancellationToken.None), Is.EqualTo(7));
+        Assert.That((await _h.TicketsAsync()).Select(t => t.Ticket.Subject), Is.EquivalentTo(Enumerable.Range(0, 12).Select(i => $"Ahead {i}")));
+    }
+
+    private sealed class StopAt(long done, CancellationTokenSource stopping) : IProgress<IntakeProgress>
+    {
+        public void Report(IntakeProgress value)
+        {
+            if (value.Done >= done) stopping.Cancel();
+        }
+    }
+
+    [Test]
     public async Task AMessageLargerThanTheSpoolThresholdArrivesIntact()
     {
         var body = string.Concat(Enumerable.Repeat("A line of a long customer message that goes on and on.\n", 2000));
