@@ -21,6 +21,10 @@ public sealed partial class BusinessCalendar
     private readonly HashSet<DateOnly> _holidays;
     private readonly YearlyDate[] _yearly;
 
+    // Open spans per local date (OpenSpans); bounded, as a long-running worker meets new dates forever.
+    private const int MaxCachedDates = 4096;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DateOnly, (DateTimeOffset Start, DateTimeOffset End)[]> _spans = new();
+
     /// <summary>Builds the calendar; throws <see cref="BusinessCalendarException"/> listing every problem in <paramref name="spec"/>.</summary>
     public BusinessCalendar(BusinessCalendarSpec spec)
     {
@@ -206,23 +210,45 @@ public sealed partial class BusinessCalendar
     }
 
     // The date's opening intervals as instants; none on holidays. Intervals a clock change squeezed to nothing are dropped.
-    private IEnumerable<(DateTimeOffset Start, DateTimeOffset End)> OpenSpans(DateOnly date)
+    // Worked out once per date: each boundary asks the time zone three questions, and intake places an SLA and a
+    // promise on the same few days for every new ticket. The calendar never changes (a reload makes a new one).
+    private (DateTimeOffset Start, DateTimeOffset End)[] OpenSpans(DateOnly date)
+    {
+        if (_spans.TryGetValue(date, out var spans))
+        {
+            return spans;
+        }
+
+        spans = ComputeOpenSpans(date);
+        if (_spans.Count >= MaxCachedDates)
+        {
+            _spans.Clear();
+        }
+
+        _spans[date] = spans;
+        return spans;
+    }
+
+    private (DateTimeOffset Start, DateTimeOffset End)[] ComputeOpenSpans(DateOnly date)
     {
         if (IsHoliday(date))
         {
-            yield break;
+            return [];
         }
 
         var midnight = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        var spans = new List<(DateTimeOffset Start, DateTimeOffset End)>(_week[(int)date.DayOfWeek].Length);
         foreach (var interval in _week[(int)date.DayOfWeek])
         {
             var start = ToInstant(midnight + interval.Start);
             var end = ToInstant(midnight + interval.End);
             if (end > start)
             {
-                yield return (start, end);
+                spans.Add((start, end));
             }
         }
+
+        return [.. spans];
     }
 
     private DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(ToLocal(instant).DateTime);

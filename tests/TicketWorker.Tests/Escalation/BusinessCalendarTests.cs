@@ -281,6 +281,29 @@ public class BusinessCalendarTests
     }
 
     [Test]
+    public void ACalendarUsedForYearsAnswersAsANewOne()
+    {
+        // The open spans of each date are kept (up to 4,096 dates, then forgotten): twelve years of
+        // daily questions across every clock change must answer as a calendar that never saw a date before.
+        var night = new Dictionary<DayOfWeek, IReadOnlyList<DailyInterval>>
+        {
+            [DayOfWeek.Monday] = [DailyInterval.From(2, 0, 3, 30), DailyInterval.From(22, 0, 24, 0)],
+            [DayOfWeek.Tuesday] = [DailyInterval.From(0, 0, 6, 0)],
+            [DayOfWeek.Saturday] = [DailyInterval.From(9, 0, 17, 0)],
+        };
+        var spec = new BusinessCalendarSpec(Berlin, night, [new DateOnly(2027, 3, 29)]);
+        var kept = new BusinessCalendar(spec);
+        var start = At("2026-01-01T01:30:00Z");
+        for (var day = 0; day < 366 * 12; day++)
+        {
+            var at = start.AddDays(day).AddMinutes(day % 97 * 17);
+            var fresh = new BusinessCalendar(spec);
+            Assert.That((kept.AddBusinessTime(at, TimeSpan.FromHours(5)), kept.BusinessTimeBetween(at, at.AddDays(3)), kept.IsOpen(at)),
+                Is.EqualTo((fresh.AddBusinessTime(at, TimeSpan.FromHours(5)), fresh.BusinessTimeBetween(at, at.AddDays(3)), fresh.IsOpen(at))), at.ToString("O"));
+        }
+    }
+
+    [Test]
     public void AWeekWithoutHoursIsRejected() =>
         Assert.That(BusinessCalendar.Validate(new BusinessCalendarSpec(Berlin, new Dictionary<DayOfWeek, IReadOnlyList<DailyInterval>>())),
             Is.EqualTo(new[] { "the week has no business hours" }));
