@@ -42,6 +42,9 @@ public interface ITicketStore
     /// <summary>Writes every mutable field of the ticket (all but Id, Number, CreatedAt) by its Id.</summary>
     Task UpdateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default);
 
+    /// <summary>Sets the ticket's updated time (activity on it); nothing else of the ticket changes.</summary>
+    Task TouchAsync(IStorageTransaction transaction, long ticketId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     /// <summary>Sets status and updated time; closing sets ClosedAt, reopening clears it.</summary>
     Task SetStatusAsync(IStorageTransaction transaction, long ticketId, TicketStatus status, DateTimeOffset at, CancellationToken cancellationToken = default);
 

@@ -213,7 +213,7 @@ public sealed class TicketWriter(
 
         // Automatic mail is kept on the ticket but is no activity: it must not keep a stale ticket "recent".
         if (action == IngestResult.Appended && !kind.NeverAnswer() && !decision.Reopens)
-            await tickets.UpdateTicketAsync(tx, ticket with { UpdatedAt = now }, cancellationToken).ConfigureAwait(false);
+            await tickets.TouchAsync(tx, ticket.Id, now, cancellationToken).ConfigureAwait(false);
 
         // Last: it re-reads the ticket, which the lines above may have written from their own copy.
         await agentMail.HandleAsync(tx, ticket, inbound, decision, cancellationToken).ConfigureAwait(false);

@@ -237,6 +237,18 @@ public class TicketStoreTests : StorageContractFixture
     }
 
     [Test]
+    public async Task TouchSetsTheUpdatedTimeAndNothingElse()
+    {
+        var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket() with { Owner = "agent1@example.test", Tags = ["vip"] }));
+
+        await InTransactionAsync(tx => store.TouchAsync(tx, ticket.Id, Now.AddMinutes(7)));
+        var touched = await InTransactionAsync(tx => store.FindTicketByIdAsync(tx, ticket.Id));
+
+        Assert.That(touched, Is.EqualTo(ticket with { UpdatedAt = Now.AddMinutes(7), Tags = touched!.Tags }));
+        Assert.That(touched.Tags, Is.EqualTo(new[] { "vip" }));
+    }
+
+    [Test]
     public async Task UpdateWritesMutableFieldsAndReplyTokenFindsTheTicket()
     {
         var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
