@@ -91,11 +91,8 @@ public class MailboxIntakeTests(string profileName)
     [Test]
     public async Task ABacklogLargerThanOneBatchIsReadInFullInOrder()
     {
-        await AppendAsync("support", Enumerable.Range(0, 12).Select(i => Mails.Customer($"c{i}@example.org", $"Batch {i}", $"batch-{i}@example.org")).ToArray());
-        var options = _h.App.Options.Mailboxes.Single(m => m.Name == "support");
-        using var client = await ServerConnections.OpenImapAsync(_h.App.Settings, options, CancellationToken.None);
-        var intake = _h.App.Intake(options, "test-worker", i => i.BatchSize = 5);
-        var folder = await intake.OpenFolderAsync(client, CancellationToken.None);
+        var (client, intake, folder) = await TwelveMessagesInBatchesOfFiveAsync("Batch");
+        using var _ = client;
         Assert.That(await intake.CatchUpAsync(client, folder, CancellationToken.None), Is.EqualTo(12));
         var checkpoint = await _h.App.Database.InReadAsync(tx => _h.App.MailboxState.GetCheckpointAsync(tx, "support", _folder));
         Assert.That((checkpoint!.LastUid, checkpoint.Backlog), Is.EqualTo((12L, 0L)));
@@ -104,11 +101,8 @@ public class MailboxIntakeTests(string profileName)
     [Test]
     public async Task AStopAfterABatchDropsTheBatchFetchedAheadAndTheNextCatchUpReadsIt()
     {
-        await AppendAsync("support", Enumerable.Range(0, 12).Select(i => Mails.Customer($"c{i}@example.org", $"Ahead {i}", $"ahead-{i}@example.org")).ToArray());
-        var options = _h.App.Options.Mailboxes.Single(m => m.Name == "support");
-        using var client = await ServerConnections.OpenImapAsync(_h.App.Settings, options, CancellationToken.None);
-        var intake = _h.App.Intake(options, "test-worker", i => i.BatchSize = 5);
-        var folder = await intake.OpenFolderAsync(client, CancellationToken.None);
+        var (client, intake, folder) = await TwelveMessagesInBatchesOfFiveAsync("Ahead");
+        using var _ = client;
         using var stopping = new CancellationTokenSource();
         // The second batch is fetched while the first is written; the stop comes when the first has committed.
         using (IntakeProgress.Observe(new StopAt(5, stopping)))
@@ -120,6 +114,16 @@ public class MailboxIntakeTests(string profileName)
         Assert.That(Directory.EnumerateFiles(segments, "*", SearchOption.AllDirectories).Count(), Is.EqualTo(1), "only the committed batch's segment is kept");
         Assert.That(await intake.CatchUpAsync(client, folder, CancellationToken.None), Is.EqualTo(7));
         Assert.That((await _h.TicketsAsync()).Select(t => t.Ticket.Subject), Is.EquivalentTo(Enumerable.Range(0, 12).Select(i => $"Ahead {i}")));
+    }
+
+    /// <summary>Twelve customer mails subjected "<paramref name="subject"/> 0".."11" in support's folder, and an intake of it that reads five per batch.</summary>
+    private async Task<(ImapClient Client, MailboxIntake Intake, ImapFolder Folder)> TwelveMessagesInBatchesOfFiveAsync(string subject)
+    {
+        await AppendAsync("support", Enumerable.Range(0, 12).Select(i => Mails.Customer($"c{i}@example.org", $"{subject} {i}", $"{subject.ToLowerInvariant()}-{i}@example.org")).ToArray());
+        var options = _h.App.Options.Mailboxes.Single(m => m.Name == "support");
+        var client = await ServerConnections.OpenImapAsync(_h.App.Settings, options, CancellationToken.None);
+        var intake = _h.App.Intake(options, "test-worker", i => i.BatchSize = 5);
+        return (client, intake, await intake.OpenFolderAsync(client, CancellationToken.None));
     }
 
     private sealed class StopAt(long done, CancellationTokenSource stopping) : IProgress<IntakeProgress>
