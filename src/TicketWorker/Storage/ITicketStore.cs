@@ -36,8 +36,11 @@ public interface ITicketStore
     /// <summary>
     /// Inserts a ticket and assigns the next number (safe under concurrent workers: numbers never repeat).
     /// <see cref="TicketRecord.Id"/> and <see cref="TicketRecord.Number"/> of the argument are ignored.
+    /// <paramref name="replyTokenOf"/>, when given, makes the reply token from the number and stores it with the
+    /// ticket (one insert instead of an insert and <see cref="SetReplyTokenAsync"/>).
     /// </summary>
-    Task<TicketRecord> CreateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default);
+    Task<TicketRecord> CreateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default,
+        Func<long, string>? replyTokenOf = null);
 
     /// <summary>Writes every mutable field of the ticket (all but Id, Number, CreatedAt) by its Id.</summary>
     Task UpdateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default);

@@ -55,7 +55,8 @@ public sealed partial class SqlTicketStore : ITicketStore
     }
 
     /// <inheritdoc/>
-    public async Task<TicketRecord> CreateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default)
+    public async Task<TicketRecord> CreateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default,
+        Func<long, string>? replyTokenOf = null)
     {
         ArgumentNullException.ThrowIfNull(ticket);
 
@@ -64,6 +65,7 @@ public sealed partial class SqlTicketStore : ITicketStore
         var created = ticket with
         {
             Number = number,
+            ReplyToken = replyTokenOf is null ? ticket.ReplyToken : replyTokenOf(number),
             CustomerAddress = SqlRunner.Lower(ticket.CustomerAddress),
             NormalizedSubject = Truncate(ticket.NormalizedSubject),
         };

@@ -154,8 +154,7 @@ public sealed class TicketWriter(
                 CreatedAt = now,
                 UpdatedAt = now,
                 PreviousTicketId = decision.Action == ThreadAction.NewLinkedTicket ? decision.Ticket?.Id : null,
-            }, cancellationToken).ConfigureAwait(false);
-            await tickets.SetReplyTokenAsync(tx, ticket.Id, new ReplyToken(key).Issue(ticket.Number), cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, replyTokenOf: new ReplyToken(key).Issue).ConfigureAwait(false);
             await slaClock.TicketCreatedAsync(tx, ticket, cancellationToken).ConfigureAwait(false);
             action = IngestResult.Created;
             foreach (var d in routing?.Decisions ?? [])

@@ -237,6 +237,18 @@ public class TicketStoreTests : StorageContractFixture
     }
 
     [Test]
+    public async Task AReplyTokenMadeFromTheNewNumberIsStoredWithTheTicket()
+    {
+        var prefix = "tok-" + Guid.NewGuid().ToString("N")[..8] + "-";
+        var created = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket(), replyTokenOf: n => prefix + n));
+
+        var found = await InTransactionAsync(tx => store.FindTicketByReplyTokenAsync(tx, prefix + created.Number));
+
+        Assert.That(created.ReplyToken, Is.EqualTo(prefix + created.Number));
+        Assert.That(found?.Id, Is.EqualTo(created.Id));
+    }
+
+    [Test]
     public async Task TouchSetsTheUpdatedTimeAndNothingElse()
     {
         var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket() with { Owner = "agent1@example.test", Tags = ["vip"] }));
