@@ -90,7 +90,8 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
         }
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0 || result is null)
-            throw new InvalidOperationException($"intake ({provider}) failed: {await errors}");
+            throw new InvalidOperationException($"intake ({provider}) failed (exit {process.ExitCode}): {(await errors).Trim()}"
+                + (provider == "postgres" ? " — PostgreSQL comes from install/test-services.sh up (port 15432) or --pg; --providers sqlite skips it" : ""));
         var parts = result.Split(' ', 4);
         return (int.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture), parts[3]);
     }

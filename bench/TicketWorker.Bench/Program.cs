@@ -31,4 +31,20 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
-return await benchmark.RunAsync(args[1..], cancel.Token);
+try
+{
+    return await benchmark.RunAsync(args[1..], cancel.Token);
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine($"{benchmark.Name}: cancelled");
+    return 130;
+}
+catch (Exception e) when (Environment.GetEnvironmentVariable("TICKETWORKER_BENCH_TRACE") is null)
+{
+    // A service not up, a child that failed: one line, not a runtime abort with a stack trace.
+    const string Trace = "(TICKETWORKER_BENCH_TRACE=1 shows where)";
+    var message = string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Replace(" " + Trace, "", StringComparison.Ordinal);
+    Console.Error.WriteLine($"{benchmark.Name}: {e.GetType().Name}: {message} {Trace}");
+    return 1;
+}
