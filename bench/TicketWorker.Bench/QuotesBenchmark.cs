@@ -20,22 +20,9 @@ internal sealed class QuotesBenchmark : IBenchmark
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        string? corpus = null;
-        var count = 5_000;
-        var passes = 3;
-        for (var i = 0; i < args.Count; i++)
-        {
-            switch (args[i])
-            {
-                case "--corpus" when i + 1 < args.Count: corpus = args[++i]; break;
-                case "--messages" when i + 1 < args.Count: count = int.Parse(args[++i]); break;
-                case "--passes" when i + 1 < args.Count: passes = int.Parse(args[++i]); break;
-                default:
-                    Console.Error.WriteLine($"quotes: unknown option {args[i]}; {Usage}");
-                    return 2;
-            }
-        }
-        corpus ??= ParseBenchmark.FindCorpus();
+        var count = Options.Int(args, "--messages", 5_000);
+        var passes = Options.Int(args, "--passes", 3);
+        var corpus = Options.Find(args, "--corpus") ?? ParseBenchmark.FindCorpus();
         Console.WriteLine($"TicketWorker new-text extraction benchmark ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
         if (corpus is not null && Directory.Exists(corpus))
             Measure($"corpus {corpus}", await ReadAllAsync(CorpusSet.Load(corpus), cancellationToken), passes);
