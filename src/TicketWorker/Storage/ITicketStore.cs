@@ -36,8 +36,8 @@ public interface ITicketStore
     /// <summary>
     /// Inserts a ticket and assigns the next number (safe under concurrent workers: numbers never repeat).
     /// <see cref="TicketRecord.Id"/> and <see cref="TicketRecord.Number"/> of the argument are ignored.
-    /// <paramref name="replyTokenOf"/>, when given, makes the reply token from the number and stores it with the
-    /// ticket (one insert instead of an insert and <see cref="SetReplyTokenAsync"/>).
+    /// <paramref name="replyTokenOf"/>, when given, makes the reply token (unique) from the assigned number and
+    /// stores it with the ticket, in the same insert.
     /// </summary>
     Task<TicketRecord> CreateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default,
         Func<long, string>? replyTokenOf = null);
@@ -53,9 +53,6 @@ public interface ITicketStore
 
     /// <summary>Stores the resolution time promised to the customer (due, "history" or "sla", samples); nothing else of the ticket changes.</summary>
     Task SetEstimateAsync(IStorageTransaction transaction, long ticketId, DateTimeOffset dueAt, string source, int samples, CancellationToken cancellationToken = default);
-
-    /// <summary>Sets the ticket's reply token (unique; issue it after the number is known).</summary>
-    Task SetReplyTokenAsync(IStorageTransaction transaction, long ticketId, string replyToken, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Inserts a message with its attachments. A Message-ID already stored is reported as a duplicate

@@ -123,10 +123,6 @@ public sealed partial class SqlTicketStore : ITicketStore
             cancellationToken);
 
     /// <inheritdoc/>
-    public Task SetReplyTokenAsync(IStorageTransaction transaction, long ticketId, string replyToken, CancellationToken cancellationToken = default) =>
-        sql.ExecuteAsync(transaction, "UPDATE tickets SET reply_token = @Token WHERE id = @Id", new { Id = ticketId, Token = replyToken }, cancellationToken);
-
-    /// <inheritdoc/>
     public async Task<IReadOnlyList<TicketSummary>> ListTicketsAsync(IStorageTransaction transaction, TicketStatus? status, CancellationToken cancellationToken = default)
     {
         var tickets = await sql.QueryAsync<TicketRecord>(

@@ -267,11 +267,7 @@ public class TicketStoreTests : StorageContractFixture
         var token = "t" + Guid.NewGuid().ToString("N");
         var changed = ticket with { Owner = "agent2@example.test", Priority = "high", Tags = ["x"], EscalationLevel = 1, UpdatedAt = Now.AddMinutes(3) };
 
-        await InTransactionAsync(async tx =>
-        {
-            await store.UpdateTicketAsync(tx, changed);
-            await store.SetReplyTokenAsync(tx, ticket.Id, token);
-        });
+        await InTransactionAsync(tx => store.UpdateTicketAsync(tx, changed with { ReplyToken = token }));
         var byToken = await InTransactionAsync(tx => store.FindTicketByReplyTokenAsync(tx, token));
 
         Assert.That(byToken, Is.EqualTo(changed with { ReplyToken = token, Tags = byToken!.Tags }));
