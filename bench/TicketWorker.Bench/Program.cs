@@ -6,6 +6,7 @@ IBenchmark[] benchmarks =
 [
     new ParseBenchmark(),
     new QuotesBenchmark(),
+    new FloorBenchmark(),
     new LargeMessageBenchmark(),
     new IngestBacklogBenchmark(),
     new IngestRunBenchmark(),
