@@ -21,7 +21,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
 {
     public string Name => "ingest-run";
 
-    public string Usage => "--provider sqlite|postgres --folder F [--connection C] [--port P] [--smtp-port P] [--jit-stats] [--closed-history N] [--no-compose: skip composing the queued mail after the intake, e.g. under a profiler]  (child of 'ingest')";
+    public string Usage => "--provider sqlite|postgres --folder F [--connection C] [--port P] [--smtp-port P] [--jit-stats] [--alloc-stats] [--closed-history N] [--no-compose: skip composing the queued mail after the intake, e.g. under a profiler]  (child of 'ingest')";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -32,6 +32,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
         var smtpPort = Options.Int(args, "--smtp-port", 10025);
         if (provider == "postgres" && connection is not null) await RecreatePostgresAsync(connection, cancellationToken);
         using var jit = args.Contains("--jit-stats") ? new DynamicMethodListener() : null;
+        using var allocations = args.Contains("--alloc-stats") ? new AllocationListener() : null;
 
         using var config = BenchConfig.Create(provider, connection, $$"""
             { "Name": "bench", "Address": "{{ImapFetchBenchmark.User}}", "Folder": "{{folder}}", "FirstStart": "Import", "ProcessedKeyword": null,
@@ -43,6 +44,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
         var rssBefore = PeakRssMb();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var pauseBefore = GC.GetTotalPauseDuration();
         var jitBefore = (jit?.Jitted ?? 0, jit?.DynamicTotal ?? 0);
         var watch = Stopwatch.StartNew();
         using var peak = new PeakSampler(watch);
@@ -68,6 +70,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
         watch.Stop();
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         var gcs = (GC.CollectionCount(0) - gcBefore.Item1, GC.CollectionCount(1) - gcBefore.Item2, GC.CollectionCount(2) - gcBefore.Item3);
+        var pause = (GC.GetTotalPauseDuration() - pauseBefore).TotalSeconds;
 
         var database = host.Services.GetRequiredService<StorageDatabase>();
         await using var db = await database.OpenConnectionAsync(cancellationToken);
@@ -81,13 +84,18 @@ internal sealed class IngestRunBenchmark : IBenchmark
         foreach (var reason in await db.QueryAsync<string>("SELECT uid || ': ' || reason FROM quarantine ORDER BY id"))
             Console.WriteLine("quarantined: " + reason);
         Console.WriteLine(peak.Describe());
+        if (allocations is not null)
+        {
+            Console.WriteLine("allocated (sampled every ~100 KB; large = the large-object heap, whose budget starts gen2 collections):");
+            foreach (var line in allocations.Report(12)) Console.WriteLine("  " + line);
+        }
         if (jit is not null)
         {
             Console.WriteLine($"JIT during intake: {jit.Jitted - jitBefore.Item1} methods, of which {jit.DynamicTotal - jitBefore.Item2} dynamic; dynamic methods by name (whole process):");
             foreach (var line in jit.Report(25)) Console.WriteLine("  " + line);
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT {processed} {watch.Elapsed.TotalSeconds:F3} peak RSS {PeakRssMb():F0} MB (at start {rssBefore:F0} MB); {tickets} tickets, {stored} messages, {ignored} ignored, {quarantined} quarantined, {outbox} outbox rows; CPU {cpu:F1} s ({cpu / watch.Elapsed.TotalSeconds:P0} of one core), GC {gcs.Item1}/{gcs.Item2}/{gcs.Item3} (gen0/1/2), {(GCSettings.IsServerGC ? "server" : "workstation")} GC{(GCSettings.LatencyMode == GCLatencyMode.Batch ? " (not concurrent)" : "")}{(failures > 0 ? $", {failures} batch(es) retried" : "")}"));
+            $"RESULT {processed} {watch.Elapsed.TotalSeconds:F3} peak RSS {PeakRssMb():F0} MB (at start {rssBefore:F0} MB); {tickets} tickets, {stored} messages, {ignored} ignored, {quarantined} quarantined, {outbox} outbox rows; CPU {cpu:F1} s ({cpu / watch.Elapsed.TotalSeconds:P0} of one core), GC {gcs.Item1}/{gcs.Item2}/{gcs.Item3} (gen0/1/2) paused {pause:F2} s, {(GCSettings.IsServerGC ? "server" : "workstation")} GC{(GCSettings.LatencyMode == GCLatencyMode.Batch ? " (not concurrent)" : "")}{(failures > 0 ? $", {failures} batch(es) retried" : "")}"));
         if (!args.Contains("--no-compose")) await ComposeQueuedAsync(host.Services, cancellationToken);
         return 0;
     }
