@@ -110,7 +110,14 @@ public sealed partial class BusinessCalendar
     public DateTimeOffset ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone);
 
     /// <summary>Whether <paramref name="date"/> is a holiday (specific or yearly).</summary>
-    public bool IsHoliday(DateOnly date) => _holidays.Contains(date) || Array.Exists(_yearly, y => y.Matches(date));
+    public bool IsHoliday(DateOnly date)
+    {
+        if (_holidays.Contains(date)) return true;
+        // A loop, not Array.Exists: a lambda over the date would allocate a closure on every call (the SLA clock asks per boundary).
+        foreach (var yearly in _yearly)
+            if (yearly.Matches(date)) return true;
+        return false;
+    }
 
     /// <summary>
     /// Whether an opening day starts on the local <paramref name="date"/>: it has hours, is not a holiday, and

@@ -83,8 +83,7 @@ public sealed class RawMailSegment : IAsyncDisposable
     public Stream OpenEntry(int index)
     {
         var (_, offset, length) = entries[index];
-        var reader = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.None);
-        return new SliceStream(reader, offset, length);
+        return new SliceStream(SliceStream.Open(Path), offset, length);
     }
 
     /// <summary>

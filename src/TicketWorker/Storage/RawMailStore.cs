@@ -140,8 +140,8 @@ public sealed class RawMailStore
             throw new FileNotFoundException($"Raw message {reference} is missing from {options.RawMailPath}.", path);
         }
 
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 64 * 1024, FileOptions.None);
-        if (offset + length > file.Length)
+        var file = SliceStream.Open(path);
+        if (offset + length > RandomAccess.GetLength(file))
         {
             file.Dispose();
             throw new FileNotFoundException($"Raw message {reference} is cut short in {path}.", path);

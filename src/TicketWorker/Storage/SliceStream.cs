@@ -1,22 +1,29 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace TicketWorker.Storage;
 
 /// <summary>
 /// A read-only, seekable window of a file (one message inside a raw-mail segment). Owns the file
-/// stream. Seekable so MimeKit can parse persistently (attachments stay on disk, not in memory).
+/// handle. Seekable so MimeKit can parse persistently (attachments stay on disk, not in memory).
+/// Positional reads without a buffer of its own: MimeKit reads in blocks of its own, and a
+/// FileStream's 64 KB buffer per opened message was the largest allocation of intake (10,000 messages: 640 MB).
 /// </summary>
 internal sealed class SliceStream : Stream
 {
-    private readonly FileStream file;
+    private readonly SafeFileHandle file;
     private readonly long start;
     private readonly long length;
     private long position;
 
-    public SliceStream(FileStream file, long start, long length)
+    public SliceStream(SafeFileHandle file, long start, long length)
     {
         this.file = file;
         this.start = start;
         this.length = length;
     }
+
+    /// <summary>Opens the file for reading (shared with its writer: a segment is read while it is appended to).</summary>
+    public static SafeFileHandle Open(string path) => File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
 
     public override bool CanRead => true;
 
@@ -38,9 +45,7 @@ internal sealed class SliceStream : Stream
     {
         var wanted = (int)Math.Min(buffer.Length, length - position);
         if (wanted <= 0) return 0;
-        // Only after a seek: moving a FileStream drops its read buffer.
-        if (file.Position != start + position) file.Position = start + position;
-        var read = file.Read(buffer[..wanted]);
+        var read = RandomAccess.Read(file, buffer[..wanted], start + position);
         position += read;
         return read;
     }
@@ -81,9 +86,4 @@ internal sealed class SliceStream : Stream
         base.Dispose(disposing);
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        await file.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
-    }
 }

@@ -62,11 +62,15 @@ internal static class HeaderBlockRepair
         return new Result(Verdict.Repaired, fixedHeader.ToArray(), restOffset, null);
     }
 
-    /// <summary>Line ranges including their line end; an unfinished last line counts only when the input ends there.</summary>
+    /// <summary>
+    /// Line ranges including their line end, up to and including the blank line that ends the header
+    /// block (the body is not split: it is most of the message); an unfinished last line counts only when the input ends there.
+    /// </summary>
     private static List<Range> Lines(ReadOnlySpan<byte> data, bool wholeInput)
     {
         var lines = new List<Range>();
         var pos = 0;
+        var inBlock = false;
         while (pos < data.Length)
         {
             var lf = data[pos..].IndexOf((byte)'\n');
@@ -75,8 +79,11 @@ internal static class HeaderBlockRepair
                 if (wholeInput) lines.Add(new Range(pos, data.Length));
                 break;
             }
-            lines.Add(new Range(pos, pos + lf + 1));
+            var line = new Range(pos, pos + lf + 1);
+            lines.Add(line);
             pos += lf + 1;
+            if (!IsBlank(data, line)) inBlock = true;
+            else if (inBlock) break;
         }
         return lines;
     }

@@ -86,8 +86,7 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
     internal async Task<string> PartTextAsync(MimePart part, CancellationToken cancellationToken)
     {
         if (_texts.TryGetValue(part, out var cached)) return cached;
-        var bytes = await PartContent.ReadDecodedAsync(part, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-        var text = PartContent.DecodeText(bytes, part.ContentType.Charset, fallback);
+        var text = await PartContent.ReadTextAsync(part, options.MaxBodyBytes, fallback, cancellationToken).ConfigureAwait(false);
         _texts[part] = text;
         return text;
     }
@@ -104,7 +103,9 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
     /// <summary>The text body: text/plain parts (flowed joined, uuencoded files taken out) and HTML parts as readable text, LF line ends.</summary>
     private async Task<string?> TextAsync(BodySelector selector, MimeEntity root, string? html, List<ReadAttachment> attachments, CancellationToken cancellationToken)
     {
-        var sb = new StringBuilder();
+        // Most messages have one text part: it is the body as it is, not copied through a builder (a large one twice on the large-object heap).
+        string? first = null;
+        StringBuilder? sb = null;
         var any = false;
         foreach (var entity in selector.Text)
         {
@@ -115,16 +116,22 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
             else continue;
             any = true;
             if (string.IsNullOrWhiteSpace(text)) continue;
-            if (sb.Length > 0 && sb[^1] != '\n') sb.Append('\n');
+            if (first is null)
+            {
+                first = text;
+                continue;
+            }
+            sb ??= new StringBuilder(first);
+            if (sb[^1] != '\n') sb.Append('\n');
             sb.Append(text);
         }
-        if (sb.Length == 0 && html is not null)
+        if (first is null && html is not null)
         {
             // An empty text alternative next to real HTML: the HTML is the content.
             var converted = HtmlText.Convert(html);
             if (converted.Length > 0 || !any) return converted;
         }
-        if (any) return sb.ToString();
+        if (any) return sb?.ToString() ?? first ?? "";
         // A multipart without parts: what there is sits in the preamble.
         if (root is Multipart { Count: 0, Preamble: { } preamble }) return NormalizeLineEnds(preamble);
         return null;

@@ -18,9 +18,27 @@ internal static class PartContent
     /// <summary>The decoded bytes, at most <paramref name="max"/> of them.</summary>
     public static async Task<byte[]> ReadDecodedAsync(MimePart part, int max, CancellationToken cancellationToken)
     {
-        using var output = new MemoryStream();
+        using var output = new MemoryStream(DecodedSizeEstimate(part, max));
         await DecodeAsync(part, max, output, cancellationToken).ConfigureAwait(false);
         return output.ToArray();
+    }
+
+    /// <summary>The decoded text, at most <paramref name="max"/> bytes of it decoded (see <see cref="DecodeText"/>).</summary>
+    public static async Task<string> ReadTextAsync(MimePart part, int max, Encoding fallback, CancellationToken cancellationToken)
+    {
+        // One buffer of about the right size, read in place: growing from 256 bytes and copying the
+        // result out made three to four arrays per text part, the larger ones on the large-object heap.
+        using var output = new MemoryStream(DecodedSizeEstimate(part, max));
+        await DecodeAsync(part, max, output, cancellationToken).ConfigureAwait(false);
+        return DecodeText(output.GetBuffer().AsSpan(0, (int)output.Length), part.ContentType.Charset, fallback);
+    }
+
+    /// <summary>About the decoded size (base64 is 3/4 of its text; quoted-printable and the rest at most their own length), at most <paramref name="max"/>.</summary>
+    private static int DecodedSizeEstimate(MimePart part, int max)
+    {
+        var encoded = EncodedLength(part);
+        var estimate = part.Content?.Encoding == ContentEncoding.Base64 ? encoded / 4 * 3 + 3 : encoded;
+        return (int)Math.Clamp(estimate, 0, max);
     }
 
     /// <summary>The size of the content as sent (transfer-encoded).</summary>
