@@ -48,6 +48,16 @@ internal static partial class QuotePatterns
         probe.Length > 0 && (probe[^1] == ':' || (loose && probe[^1] == '：'));
 
     /// <summary>
+    /// Whether a probed line can be <see cref="OriginalMessage"/>: its separators start with "--" and its
+    /// "Begin forwarded message:" forms end on ":" (a probe is trimmed), so no other line needs the regex.
+    /// </summary>
+    public static bool MayBeOriginalMessage(string probe) =>
+        probe.StartsWith("--", StringComparison.Ordinal) || (probe.Length > 0 && probe[^1] == ':');
+
+    /// <summary>Whether the line has a colon (ASCII or fullwidth): <see cref="HeaderFrom"/> and <see cref="HeaderSent"/> cannot match without one.</summary>
+    public static bool HasColon(string line) => line.AsSpan().IndexOfAny(':', '：') >= 0;
+
+    /// <summary>
     /// A date, time or address: what an attribution names and prose rarely does. A decimal digit in
     /// any script (what the regex class \d is) or "@".
     /// </summary>

@@ -15,7 +15,8 @@ internal static class TextQuotes
 
     public static ExtractedReply Strip(string text)
     {
-        var lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Replace(QuotePatterns.BlankLine, "").Split('\n');
+        var normalized = text.Replace("\r\n", "\n").Replace('\r', '\n').Replace(QuotePatterns.BlankLine, "");
+        var lines = normalized.Split('\n');
         var kinds = new Kind[lines.Length];
         for (var i = 0; i < lines.Length; i++) kinds[i] = IsQuoted(lines[i]) ? Kind.Quote : Kind.Text;
 
@@ -24,15 +25,20 @@ internal static class TextQuotes
         hasQuote |= cut < lines.Length && !cutIsSignature;
         var hasSignature = cutIsSignature;
 
+        // Whether the kept lines are the first lines of the text as they are (nothing removed or trimmed on the way).
+        var verbatim = true;
         var kept = new List<string>();
         for (var i = 0; i < cut; i++)
         {
             if (kinds[i] == Kind.Text)
             {
-                kept.Add(lines[i].TrimEnd());
+                var line = lines[i].TrimEnd();
+                verbatim &= ReferenceEquals(line, lines[i]);
+                kept.Add(line);
                 continue;
             }
             hasQuote = true;
+            verbatim = false;
             // A removed quote leaves a paragraph break, so interleaved answers stay apart.
             if (kept.Count > 0 && kept[^1].Length > 0) kept.Add("");
         }
@@ -44,8 +50,25 @@ internal static class TextQuotes
             if (kept.Count == 0 || !QuotePatterns.IsMatch(QuotePatterns.MobileFooter(), QuotePatterns.Probe(kept[^1]))) break;
             kept.RemoveAt(kept.Count - 1);
             hasSignature = true;
+            verbatim = false;
         }
-        return new ExtractedReply(Join(kept), hasQuote, hasSignature);
+        return new ExtractedReply(verbatim ? AsJoined(normalized, kept) ?? Join(kept) : Join(kept), hasQuote, hasSignature);
+    }
+
+    /// <summary>
+    /// <see cref="Join"/> of the text's own first lines without building it: the start of the text itself when the
+    /// lines need no blank runs folded and no blank start dropped (most messages that quote nothing); null otherwise.
+    /// </summary>
+    private static string? AsJoined(string normalized, List<string> kept)
+    {
+        if (kept.Count == 0) return "";
+        var length = kept.Count - 1;
+        for (var i = 0; i < kept.Count; i++)
+        {
+            if (kept[i].Length == 0 && (i == 0 || kept[i - 1].Length == 0)) return null;
+            length += kept[i].Length;
+        }
+        return length == normalized.Length ? normalized : normalized[..length];
     }
 
     private static bool IsQuoted(string line)
@@ -106,8 +129,8 @@ internal static class TextQuotes
             if (probe.Length == 0) continue;
             if (probe.StartsWith("--", StringComparison.Ordinal)
                 && QuotePatterns.IsMatch(QuotePatterns.SignatureDelimiter(), lines[i].Trim('\u200E', '\u200F'))) return (i, true);
-            if (QuotePatterns.IsMatch(QuotePatterns.OriginalMessage(), probe)) return (i, false);
-            if (QuotePatterns.IsMatch(QuotePatterns.UnderscoreLine(), probe) && StartsHeaderBlock(lines, kinds, NextNonBlank(lines, i + 1))) return (i, false);
+            if (QuotePatterns.MayBeOriginalMessage(probe) && QuotePatterns.IsMatch(QuotePatterns.OriginalMessage(), probe)) return (i, false);
+            if (probe[0] == '_' && QuotePatterns.IsMatch(QuotePatterns.UnderscoreLine(), probe) && StartsHeaderBlock(lines, kinds, NextNonBlank(lines, i + 1))) return (i, false);
             if (StartsHeaderBlock(lines, kinds, i)) return (i, false);
             if (probe.Length <= QuotePatterns.MaxAttributionLength && QuotePatterns.HasDigitOrAt(probe))
             {
@@ -125,11 +148,11 @@ internal static class TextQuotes
 
     private static bool StartsHeaderBlock(string[] lines, Kind[] kinds, int i)
     {
-        if (i < 0 || i >= lines.Length || kinds[i] != Kind.Text) return false;
+        if (i < 0 || i >= lines.Length || kinds[i] != Kind.Text || !QuotePatterns.HasColon(lines[i])) return false;
         if (!QuotePatterns.IsMatch(QuotePatterns.HeaderFrom(), QuotePatterns.Probe(lines[i]))) return false;
         for (var k = i + 1; k < Math.Min(lines.Length, i + 1 + HeaderBlockReach); k++)
         {
-            if (QuotePatterns.IsMatch(QuotePatterns.HeaderSent(), QuotePatterns.Probe(lines[k]))) return true;
+            if (QuotePatterns.HasColon(lines[k]) && QuotePatterns.IsMatch(QuotePatterns.HeaderSent(), QuotePatterns.Probe(lines[k]))) return true;
         }
         return false;
     }

@@ -13,6 +13,20 @@ public class ReplyTextTests
         Assert.That(reply, Is.EqualTo(new ExtractedReply("Hello,\n\nmy printer is broken.\n\nJane", false, false)));
     }
 
+    // Text without a quote is given back from the text itself, not rebuilt line by line: the layout rules must hold the same.
+    [TestCase("Hello,\n\nJane", "Hello,\n\nJane")]
+    [TestCase("Hello,\n\nJane\n\n\n", "Hello,\n\nJane")]
+    [TestCase("\n\nHello,\nJane", "Hello,\nJane")]
+    [TestCase("Hello,\n\n\n\nJane", "Hello,\n\nJane")]
+    [TestCase("Hello,  \nJane\t", "Hello,\nJane")]
+    [TestCase("Hello,\n   \n\nJane", "Hello,\n\nJane")]
+    [TestCase("Hello,\r\nJane\r\n", "Hello,\nJane")]
+    [TestCase("Hello,\rJane", "Hello,\nJane")]
+    [TestCase("\n\n", "")]
+    [TestCase("", "")]
+    public void TextWithoutQuoteKeepsItsLinesWithBlankRunsFoldedAndEndsTrimmed(string text, string expected) =>
+        Assert.That(ReplyText.FromText(text), Is.EqualTo(new ExtractedReply(expected, false, false)));
+
     [Test]
     public void EmptyBodiesGiveEmptyText() =>
         Assert.That(ReplyText.Extract(null, null), Is.EqualTo(new ExtractedReply("", false, false)));
