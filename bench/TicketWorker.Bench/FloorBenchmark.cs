@@ -48,7 +48,7 @@ internal sealed class FloorBenchmark : IBenchmark
         Print("reading layer (MessageReader)", reading, count);
         var quotes = Cpu(() => Parallel.For(0, count, i => bodies[i].NewText = ReplyText.Extract(bodies[i].Text, bodies[i].Html).NewText));
         Print("new text (quote stripping)", quotes, count);
-        reading = new Cost(reading.Wall + quotes.Wall, reading.Cpu + quotes.Cpu);
+        reading = new Cost(reading.Wall + quotes.Wall, reading.Cpu + quotes.Cpu, reading.Allocated + quotes.Allocated);
 
         var folder = Path.Combine(Path.GetTempPath(), "tw-bench-floor-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
@@ -76,19 +76,21 @@ internal sealed class FloorBenchmark : IBenchmark
         return 0;
     }
 
-    private sealed record Cost(double Wall, double Cpu);
+    private sealed record Cost(double Wall, double Cpu, long Allocated = 0);
 
     private static Cost Cpu(Action work)
     {
         GC.Collect();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
         work();
-        return new Cost(watch.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+        return new Cost(watch.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds,
+            GC.GetTotalAllocatedBytes(precise: true) - allocated);
     }
 
     private static void Print(string label, Cost cost, int count) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"  {label,-34} wall {cost.Wall,6:F2} s  CPU {cost.Cpu,6:F2} s  {cost.Cpu * 1e6 / count,6:F0} µs CPU/msg  {count / cost.Wall,7:F0} msg/s"));
+        $"  {label,-34} wall {cost.Wall,6:F2} s  CPU {cost.Cpu,6:F2} s  {cost.Cpu * 1e6 / count,6:F0} µs CPU/msg  {count / cost.Wall,7:F0} msg/s  allocated {cost.Allocated / 1048576.0,6:F0} MB"));
 
     /// <summary>Our schema (migrations, all indexes), WAL as the worker runs it; prepared statements, the ticket of a reply known without a lookup.</summary>
     private static async Task<Cost> WriteAsync(string path, IReadOnlyList<byte[]> raws, (string? Text, string? Html, string NewText)[] bodies, int batch,
