@@ -109,6 +109,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
     {
         var database = services.GetRequiredService<StorageDatabase>();
         var outbox = services.GetRequiredService<IOutboxStore>();
+        var tickets = services.GetRequiredService<ITicketStore>();
         var composers = services.GetServices<Outbox.IOutboxComposer>().ToList();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
@@ -135,7 +136,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
                 if (group < 4 << 20 && row != rows[^1]) continue;
                 await database.InTransactionAsync(async tx =>
                 {
-                    foreach (var (id, m) in mails) await outbox.SetComposedAsync(tx, id, m.Raw, m.Subject, m.Text, cancellationToken);
+                    foreach (var (id, m) in mails) await m.StoreAsync(tx, id, outbox, tickets, cancellationToken);
                     return 0;
                 }, cancellationToken);
                 composed += mails.Count;
@@ -145,9 +146,11 @@ internal sealed class IngestRunBenchmark : IBenchmark
             after = rows[^1].Id;
         }
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        await using var db = await database.OpenConnectionAsync(cancellationToken);
+        var outbound = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages WHERE direction = 'outbound'");
         if (composed > 0)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"COMPOSED {composed} {watch.Elapsed.TotalSeconds:F3} mails (acknowledgements, notifications) written by the sender's composers afterwards ({composed / watch.Elapsed.TotalSeconds:F0}/s, {bytes / 1048576.0:F1} MB, CPU {cpu:F1} s; not part of the intake's time), peak RSS now {PeakRssMb():F0} MB"));
+                $"COMPOSED {composed} {watch.Elapsed.TotalSeconds:F3} mails (acknowledgements, notifications) written by the sender's composers afterwards ({composed / watch.Elapsed.TotalSeconds:F0}/s, {bytes / 1048576.0:F1} MB, CPU {cpu:F1} s; not part of the intake's time), {outbound} outbound messages stored with them, peak RSS now {PeakRssMb():F0} MB"));
     }
 
     /// <summary>

@@ -78,7 +78,7 @@ public sealed class TestApp : IDisposable
             var mail = await Get<IEnumerable<IOutboxComposer>>().Single(c => c.Composes(row.Kind)).ComposeAsync(row, CancellationToken.None);
             await Database.InTransactionAsync(async tx =>
             {
-                await Outbox.SetComposedAsync(tx, row.Id, mail.Raw, mail.Subject, mail.Text);
+                await mail.StoreAsync(tx, row.Id, Outbox, Tickets, CancellationToken.None);
                 return 0;
             });
         }

@@ -389,7 +389,7 @@ public sealed partial class OutboxSender : IDisposable
                 async tx =>
                 {
                     foreach (var (row, mail) in group)
-                        await _outbox.SetComposedAsync(tx, row.Id, mail.Raw, mail.Subject, mail.Text, CancellationToken.None).ConfigureAwait(false);
+                        await mail.StoreAsync(tx, row.Id, _outbox, _tickets, CancellationToken.None).ConfigureAwait(false);
                     return 0;
                 },
                 CancellationToken.None).ConfigureAwait(false);

@@ -13,7 +13,8 @@ namespace TicketWorker.Replies;
 /// <c>ack:{ticket}</c>, Message-ID, Date and the promised estimate fixed now, so a replayed intake or a
 /// retried send never makes a second acknowledgement. The row holds a recipe (<see cref="AckRecipe"/>);
 /// the sender renders and writes the mail just before the first attempt (<see cref="ComposeAsync"/>)
-/// and keeps its bytes, so intake's single writer does not render or MIME-encode it.
+/// and keeps its bytes with the outbound message on the ticket, so intake's single writer neither renders,
+/// MIME-encodes nor stores more than the one row.
 /// </summary>
 /// <param name="render">Turns the facts into the mail's text: the templates, or <see cref="DefaultContent"/> without them.</param>
 public sealed class Acknowledger(
@@ -56,7 +57,6 @@ public sealed class Acknowledger(
         // Only the intent is queued here, inside intake's batch: the sender writes the mail just before sending it
         // (ComposeAsync), so the template and MIME stay off intake's single writer. Message-ID and Date are fixed now.
         var key = await settingsStore.GetReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
-        var thread = MailThread.ReplyTo(inbound.MessageId, message.References, message.InReplyTo);
         var messageId = Mail.Writing.MailWriter.NewMessageId(fromAddress[(fromAddress.IndexOf('@') + 1)..]);
         var recipe = new AckRecipe(inbound.MessageId, sender, message.From.FirstOrDefault()?.Name, template ?? settings.Template,
             new ReplyToken(key).Address(mailbox.Address, ticket.Number), message.Headers["Content-Language"], ticket.Language, estimate);
@@ -76,21 +76,7 @@ public sealed class Acknowledger(
         }, cancellationToken).ConfigureAwait(false);
         if (!queued.Created) return AckDecision.Skip("already queued");
 
-        // Subject and text follow when the sender composes it (IOutboxStore.SetComposedAsync).
-        await tickets.AddMessageAsync(tx, new MessageRecord
-        {
-            TicketId = ticket.Id,
-            Direction = MessageDirection.Outbound,
-            Kind = AckKind,
-            MessageId = messageId,
-            InReplyTo = inbound.MessageId,
-            References = thread.References.ToList(),
-            From = fromAddress,
-            To = [sender],
-            Date = now,
-            ReceivedAt = now,
-            Status = DeliveryStatus.Queued,
-        }, cancellationToken).ConfigureAwait(false);
+        // The outbound message on the ticket is stored by the sender with the bytes (ComposedMail.Message).
         await tickets.RecordAutoReplyAsync(tx, sender, now, cancellationToken).ConfigureAwait(false);
         return AckDecision.Queued(messageId);
     }
@@ -100,7 +86,7 @@ public sealed class Acknowledger(
 
     /// <summary>
     /// Writes an acknowledgement queued as a recipe: the template (as loaded now) over the customer's message and
-    /// the estimate promised at intake, with the Message-ID, Date and thread fixed when it was queued.
+    /// the estimate promised at intake, with the Message-ID and Date fixed when it was queued and the thread of the customer's stored message.
     /// </summary>
     public async Task<Outbox.ComposedMail> ComposeAsync(OutboxItem row, CancellationToken cancellationToken)
     {
@@ -125,7 +111,9 @@ public sealed class Acknowledger(
             throw new Outbox.OutboxCompositionException("template failed: " + e.Message);
         }
 
-        var thread = new MailThread(recipe.Message, own?.References.Count > 0 ? own.References : [recipe.Message]);
+        // The customer's message as the parent, as a reply (RFC 5322 §3.6.4); a row queued by an older version has its thread stored.
+        var thread = own?.References.Count > 0 ? new MailThread(recipe.Message, own.References)
+            : MailThread.ReplyTo(recipe.Message, message.References, message.InReplyTo is { } parentInReplyTo ? [parentInReplyTo] : null);
         var written = await new MailWriter(time).WriteAsync(new OutgoingMail
         {
             From = OutgoingAddress.Of(fromAddress),
@@ -146,7 +134,22 @@ public sealed class Acknowledger(
                 new("Content-Language", content.Language),
             ],
         }, cancellationToken).ConfigureAwait(false);
-        return new Outbox.ComposedMail(written.Raw, content.Subject, content.Text);
+        return new Outbox.ComposedMail(written.Raw, content.Subject, content.Text, new MessageRecord
+        {
+            TicketId = ticket.Id,
+            Direction = MessageDirection.Outbound,
+            Kind = AckKind,
+            MessageId = row.MessageId,
+            InReplyTo = recipe.Message,
+            References = thread.References.ToList(),
+            From = fromAddress,
+            To = [recipe.To],
+            Subject = content.Subject,
+            Text = content.Text,
+            Date = row.CreatedAt,
+            ReceivedAt = row.CreatedAt,
+            Status = DeliveryStatus.Queued,
+        });
     }
 
     /// <summary>

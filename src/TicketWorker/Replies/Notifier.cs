@@ -84,7 +84,7 @@ public sealed partial class Notifier(
         return new NotifyDecision(queued, "queued");
     }
 
-    /// <summary>Queues one notification as its recipe, and its outbound message on the ticket (subject and text follow when it is composed).</summary>
+    /// <summary>Queues one notification as its recipe; its outbound message on the ticket is stored when it is composed (ComposedMail.Message).</summary>
     private async Task<bool> QueueRecipeAsync(IStorageTransaction tx, TicketRecord ticket, string key, NotificationRecipe recipe, string fromAddress, string mailbox,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -103,9 +103,7 @@ public sealed partial class Notifier(
             NextAttemptAt = now,
             CreatedAt = now,
         }, cancellationToken).ConfigureAwait(false);
-        if (!result.Created) return false;
-        await AddNotificationMessageAsync(tx, ticket.Id, messageId, ThreadRoot(ticket.Number, fromAddress), fromAddress, recipe.Agent, null, null, now, cancellationToken).ConfigureAwait(false);
-        return true;
+        return result.Created;
     }
 
     /// <inheritdoc/>
@@ -162,7 +160,8 @@ public sealed partial class Notifier(
     {
         var content = Render(job, agent, files);
         var written = await WriteToAgentAsync(mail, agent, content, files, messageId, cancellationToken).ConfigureAwait(false);
-        return new Outbox.ComposedMail(written.Raw, content.Subject, content.Text);
+        return new Outbox.ComposedMail(written.Raw, content.Subject, content.Text,
+            NotificationMessage(mail.TicketId, messageId, ThreadRoot(mail.TicketNumber, mail.FromAddress), mail.FromAddress, agent.Email, content.Subject, content.Text, mail.Now));
     }
 
     /// <summary>The owner when present; else (or when the owner is away) the members of the ticket's team who are not away.</summary>
@@ -219,8 +218,8 @@ public sealed partial class Notifier(
             CreatedAt = mail.Now,
         }, cancellationToken).ConfigureAwait(false);
         if (!result.Created) return false;
-        await AddNotificationMessageAsync(tx, mail.TicketId, written.MessageId, ThreadRoot(mail.TicketNumber, mail.FromAddress), mail.FromAddress, agent.Email,
-            content.Subject, content.Text, mail.Now, cancellationToken).ConfigureAwait(false);
+        await tickets.AddMessageAsync(tx, NotificationMessage(mail.TicketId, written.MessageId, ThreadRoot(mail.TicketNumber, mail.FromAddress), mail.FromAddress, agent.Email,
+            content.Subject, content.Text, mail.Now), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -254,9 +253,9 @@ public sealed partial class Notifier(
     }
 
     /// <summary>Stored on the ticket so an agent's reply naming it in References threads to the ticket.</summary>
-    private Task<AddMessageResult> AddNotificationMessageAsync(IStorageTransaction tx, long ticketId, string messageId, string root, string fromAddress, string agent,
-        string? subject, string? text, DateTimeOffset now, CancellationToken cancellationToken) =>
-        tickets.AddMessageAsync(tx, new MessageRecord
+    private static MessageRecord NotificationMessage(long ticketId, string messageId, string root, string fromAddress, string agent,
+        string? subject, string? text, DateTimeOffset now) =>
+        new()
         {
             TicketId = ticketId,
             Direction = MessageDirection.Outbound,
@@ -271,7 +270,7 @@ public sealed partial class Notifier(
             Text = text,
             ReceivedAt = now,
             Status = DeliveryStatus.Queued,
-        }, cancellationToken);
+        };
 
     /// <summary>
     /// An assignment (<c>#assign</c>): the new owner, or the team's members when the ticket went to a

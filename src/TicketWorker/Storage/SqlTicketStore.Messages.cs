@@ -227,9 +227,36 @@ public sealed partial class SqlTicketStore
             cancellationToken).ConfigureAwait(false)).ToLookup(a => a.MessageRowId);
         var participants = await sql.QueryAsync<ParticipantRecord>(
             transaction, "SELECT ticket_id, address, role, added_at FROM participants WHERE ticket_id = @TicketId ORDER BY added_at, address", new { TicketId = ticket.Id }, cancellationToken).ConfigureAwait(false);
-        return new TicketDetails(
-            ticket,
-            messages.Select(m => WithNewText(m) with { Attachments = attachments[m.Id].ToList() }).ToList(),
-            participants);
+        // Mail queued as a recipe has no message until the sender writes it (Outbox.ComposedMail): shown from its outbox row meanwhile.
+        var unwritten = await sql.QueryAsync<OutboxItem>(
+            transaction,
+            """
+            SELECT o.id, o.ticket_id, o.kind, o.envelope_from, o.recipients, o.message_id, o.status, o.last_error, o.created_at
+            FROM outbox o
+            WHERE o.ticket_id = @TicketId AND o.recipe IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_id = o.message_id)
+            ORDER BY o.id
+            """,
+            new { TicketId = ticket.Id },
+            cancellationToken).ConfigureAwait(false);
+        var all = messages.Select(m => WithNewText(m) with { Attachments = attachments[m.Id].ToList() })
+            .Concat(unwritten.Select(UnwrittenMessage))
+            .OrderBy(m => m.ReceivedAt) // stable: stored messages first at the same instant, as they were queued after
+            .ToList();
+        return new TicketDetails(ticket, all, participants);
     }
+
+    /// <summary>What an outbox row queued as a recipe tells of its outbound message before it is written: no subject or text yet.</summary>
+    private static MessageRecord UnwrittenMessage(OutboxItem row) => new()
+    {
+        TicketId = row.TicketId ?? 0,
+        Direction = MessageDirection.Outbound,
+        Kind = row.Kind,
+        MessageId = row.MessageId,
+        From = row.EnvelopeFrom ?? "",
+        To = row.Recipients,
+        Date = row.CreatedAt,
+        ReceivedAt = row.CreatedAt,
+        Status = row.Status == OutboxStatus.Failed ? DeliveryStatus.Failed : DeliveryStatus.Queued,
+        FailureReason = row.Status == OutboxStatus.Failed ? row.LastError : null,
+    };
 }

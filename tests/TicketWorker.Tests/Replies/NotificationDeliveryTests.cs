@@ -22,17 +22,20 @@ public class NotificationDeliveryTests
         var r = await h.IngestAsync(NotificationTests.WithAttachment("Customer Eight <customer8@example.test>", subject,
             $"e2e-{Guid.NewGuid():N}@example.test", "scan.pdf", content));
 
-        // Intake queued the notification as a recipe: its Message-ID is fixed and threads already, its bytes are written when it is sent.
+        // Intake queued the notification as a recipe with its Message-ID fixed: its bytes, and its message on the ticket, are written
+        // when it is sent; until then the ticket shows it from its outbox row.
         var queued = await NotificationRowAsync(h);
         Assert.That(queued.Raw, Is.Empty);
         Assert.That(queued.Recipe, Does.Contain("\"agent\":\"agent1@example.test\""));
         var before = (await h.TicketAsync(r.Ticket!.Value))!.Messages.Single(m => m.Kind == "notification");
-        Assert.That((before.MessageId, before.Subject, before.Text), Is.EqualTo((queued.MessageId, (string?)null, (string?)null)));
+        Assert.That((before.MessageId, before.Subject, before.Text, before.Status), Is.EqualTo((queued.MessageId, (string?)null, (string?)null, (DeliveryStatus?)DeliveryStatus.Queued)));
+        Assert.That(await h.App.Database.InReadAsync(tx => h.App.Tickets.FindMessageByMessageIdAsync(tx, queued.MessageId)), Is.Null, "no message row before it is written");
 
         var sent = await h.App.Sender("test").RunOnceAsync();
         Assert.That(sent.Sent, Is.EqualTo(2), "the customer's acknowledgement and agent1's notification");
         var stored = await NotificationRowAsync(h);
         var after = (await h.TicketAsync(r.Ticket!.Value))!.Messages.Single(m => m.Kind == "notification");
+        Assert.That((after.MessageId, after.Status, after.InReplyTo), Is.EqualTo((queued.MessageId, (DeliveryStatus?)DeliveryStatus.Sent, (string?)TicketWorker.Replies.Notifier.ThreadRoot(r.Ticket.Value, "support@example.test"))));
         Assert.That(MimeMessage.Load(new MemoryStream(stored.Raw)).MessageId, Is.EqualTo(queued.MessageId), "the bytes sent are kept on the row for a resend");
         Assert.That(after.Subject, Does.StartWith($"New ticket [#{r.Ticket}]"));
         Assert.That(after.Text, Does.Contain("Please find the invoice attached."));

@@ -204,6 +204,30 @@ public class OutboxStoreTests : StorageContractFixture
     }
 
     [Test]
+    public async Task ARecipeRowShowsOnItsTicketUntilItsComposedMessageIsStored()
+    {
+        var ticket = await InTransactionAsync(tx => tickets.CreateTicketAsync(tx, NewTicket()));
+        var (queued, failing) = await InTransactionAsync(async tx => (
+            (await outbox.EnqueueAsync(tx, Item("q:" + Guid.NewGuid().ToString("N"), []) with { TicketId = ticket.Id, Recipe = "{}", EnvelopeFrom = "support@example.test" })).Item,
+            (await outbox.EnqueueAsync(tx, Item("x:" + Guid.NewGuid().ToString("N"), []) with { TicketId = ticket.Id, Recipe = "{}", Kind = "notification" })).Item));
+        await InTransactionAsync(tx => outbox.MarkFailedAsync(tx, failing.Id, "not composable: the ticket is gone", Now));
+
+        var before = await InTransactionAsync(tx => tickets.GetTicketWithMessagesAsync(tx, ticket.Number));
+        var composed = new TicketWorker.Outbox.ComposedMail([1, 2, 3], "Re: Printer", "We have it.", NewMessage(ticket.Id, queued.MessageId, MessageDirection.Outbound) with { Subject = "Re: Printer" });
+        await InTransactionAsync(tx => composed.StoreAsync(tx, queued.Id, outbox, tickets, CancellationToken.None));
+        var after = await InTransactionAsync(tx => tickets.GetTicketWithMessagesAsync(tx, ticket.Number));
+
+        Assert.That(before!.Messages.Select(m => (m.Kind, m.MessageId, m.Direction, m.Subject, m.Status, m.FailureReason, m.From)), Is.EqualTo(new[]
+        {
+            ("ack", queued.MessageId, MessageDirection.Outbound, (string?)null, (DeliveryStatus?)DeliveryStatus.Queued, (string?)null, "support@example.test"),
+            ("notification", failing.MessageId, MessageDirection.Outbound, null, DeliveryStatus.Failed, "not composable: the ticket is gone", ""),
+        }));
+        Assert.That(after!.Messages.Select(m => (m.MessageId, m.Subject)), Is.EquivalentTo(new[] { (queued.MessageId, (string?)"Re: Printer"), (failing.MessageId, null) }),
+            "the stored message replaces the row's; the failed one stays shown from its row");
+        Assert.That((await InTransactionAsync(tx => outbox.GetAsync(tx, queued.Id)))!.Raw, Is.EqualTo(new byte[] { 1, 2, 3 }));
+    }
+
+    [Test]
     public async Task CancellingAQueuedRowKeepsItFromBeingClaimed()
     {
         var item = await InTransactionAsync(tx => outbox.EnqueueAsync(tx, Item("c:" + Guid.NewGuid().ToString("N"), [1])));
