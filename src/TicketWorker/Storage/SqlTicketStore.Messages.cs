@@ -228,12 +228,14 @@ public sealed partial class SqlTicketStore
         var participants = await sql.QueryAsync<ParticipantRecord>(
             transaction, "SELECT ticket_id, address, role, added_at FROM participants WHERE ticket_id = @TicketId ORDER BY added_at, address", new { TicketId = ticket.Id }, cancellationToken).ConfigureAwait(false);
         // Mail queued as a recipe has no message until the sender writes it (Outbox.ComposedMail): shown from its outbox row meanwhile.
+        // A sent row was written first, so only rows not sent are looked at (ix_outbox_due: not the whole history of the outbox).
         var unwritten = await sql.QueryAsync<OutboxItem>(
             transaction,
             """
             SELECT o.id, o.ticket_id, o.kind, o.envelope_from, o.recipients, o.message_id, o.status, o.last_error, o.created_at
             FROM outbox o
-            WHERE o.ticket_id = @TicketId AND o.recipe IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_id = o.message_id)
+            WHERE o.status IN ('queued', 'sending', 'failed') AND o.ticket_id = @TicketId AND o.recipe IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.message_id = o.message_id)
             ORDER BY o.id
             """,
             new { TicketId = ticket.Id },
