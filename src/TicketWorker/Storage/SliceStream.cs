@@ -85,5 +85,4 @@ internal sealed class SliceStream : Stream
         if (disposing) file.Dispose();
         base.Dispose(disposing);
     }
-
 }
