@@ -36,8 +36,7 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"folder {folder} of {ImapFetchBenchmark.User} on 127.0.0.1:{port}: {count} messages, {bytes / 1048576.0:F1} MB{(largeMb > 0 ? $" (one with a {largeMb} MB attachment)" : "")}"));
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
-        Console.WriteLine("children run with the service unit's runtime settings: "
-            + (ServiceRuntimeSettings() is { Count: > 0 } settings ? string.Join(" ", settings.Select(s => $"{s.Name}={s.Value}")) : "none (install/ticketworker.service not found)"));
+        Console.WriteLine(ServiceUnit.Describe());
 
         var rows = new List<(string Name, int Messages, long Bytes, double Seconds, string Extra)>();
         var mailkit = await ImapFetchBenchmark.MailKitAsync(port, folder, batch: 500);
@@ -85,7 +84,7 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(typeof(IngestBacklogBenchmark).Assembly.Location);
         foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var (name, value) in ServiceRuntimeSettings()) start.Environment[name] = value;
+        foreach (var (name, value) in ServiceUnit.RuntimeSettings()) start.Environment[name] = value;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the child");
         var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         string? result = null;
@@ -99,24 +98,6 @@ internal sealed class IngestBacklogBenchmark : IBenchmark
             throw new InvalidOperationException($"{args[0]} ({label}) failed (exit {process.ExitCode}): {(await errors).Trim()}{hint}");
         var parts = result.Split(' ', 4);
         return (int.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture), parts[3]);
-    }
-
-    /// <summary>
-    /// The runtime settings the service unit gives the worker (<c>Environment=DOTNET_…</c> lines of
-    /// install/ticketworker.service), so the children run as the installed service does; none when the unit is not found.
-    /// </summary>
-    private static IReadOnlyList<(string Name, string Value)> ServiceRuntimeSettings()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var unit = Path.Combine(dir.FullName, "install", "ticketworker.service");
-            if (!File.Exists(unit)) continue;
-            return File.ReadLines(unit)
-                .Where(l => l.StartsWith("Environment=DOTNET_", StringComparison.Ordinal))
-                .Select(l => l["Environment=".Length..].Split('=', 2))
-                .Select(p => (p[0], p[1])).ToList();
-        }
-        return [];
     }
 
     /// <summary>Makes the folder hold the backlog (kept between runs when complete); returns its message count and size.</summary>

@@ -76,6 +76,7 @@ internal sealed class LatencyBenchmark : IBenchmark
 
             // Warm-up (JIT, connections, first IDLE): one mail, waited for, not counted.
             var runId = Guid.NewGuid().ToString("N")[..8];
+            Console.WriteLine(ServiceUnit.Describe());
             Console.WriteLine("waiting for the worker's first acknowledgement (warm-up)…");
             var warm = await MeasureAsync(smtp, customers[19], 20, $"warm-{runId}", TimeSpan.FromSeconds(60), cancellationToken);
             if (warm is null) throw new InvalidOperationException("the worker sent no acknowledgement within 60 s; see " + WorkerLog);
@@ -149,6 +150,7 @@ internal sealed class LatencyBenchmark : IBenchmark
         var dll = Path.Combine(AppContext.BaseDirectory, "ticketworker.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { dll, "run", "--config", config.ConfigFolder }) start.ArgumentList.Add(a);
+        foreach (var (name, value) in ServiceUnit.RuntimeSettings()) start.Environment[name] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the worker");
         var log = new StreamWriter(new FileStream(WorkerLog, FileMode.Create, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
