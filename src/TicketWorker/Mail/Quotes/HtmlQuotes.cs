@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
-using AngleSharp.Html.Parser;
+using AngleSharp.Css.Dom;
+using AngleSharp.Css.Parser;
 using TicketWorker.Mail.Reading;
 
 namespace TicketWorker.Mail.Quotes;
@@ -13,16 +14,26 @@ internal static class HtmlQuotes
 {
     public readonly record struct Result(string Text, bool HasQuote, bool HasSignature);
 
+    // Parsed once: a selector given as a string is parsed again on every query.
+    private static readonly ISelector Signatures = Selector(
+        ".gmail_signature, [data-smartmail=gmail_signature], .moz-signature, #Signature, #signature, " +
+        "#ms-outlook-mobile-signature, #ms-outlook-ios-signature, #ms-outlook-android-signature");
+
+    private static readonly ISelector Quotes = Selector("blockquote[type=cite], blockquote.gmail_quote, .gmail_attr, .moz-cite-prefix, .yahoo_quoted");
+
+    private static readonly ISelector LoneBreaks = Selector("div > br, p > br");
+
+    private static ISelector Selector(string selectors) =>
+        new CssSelectorParser().ParseSelector(selectors) ?? throw new InvalidOperationException("invalid selector: " + selectors);
+
     public static Result Strip(string html)
     {
-        var document = new HtmlParser().ParseDocument(html);
+        var document = HtmlText.Parse(html);
         var root = (IElement?)document.Body ?? document.DocumentElement;
         if (root is null) return new Result("", false, false);
 
         var hasSignature = false;
-        foreach (var signature in root.QuerySelectorAll(
-            ".gmail_signature, [data-smartmail=gmail_signature], .moz-signature, #Signature, #signature, " +
-            "#ms-outlook-mobile-signature, #ms-outlook-ios-signature, #ms-outlook-android-signature"))
+        foreach (var signature in root.ChildNodes.QuerySelectorAll(Signatures))
         {
             // A signature inside a quote is the quoted writer's: it goes with the quote, not counted as ours.
             hasSignature |= signature.Closest("blockquote") is null;
@@ -37,8 +48,7 @@ internal static class HtmlQuotes
         }
 
         // Quotes the writer may answer between: each goes, leaving a break where it was.
-        foreach (var quote in root.QuerySelectorAll(
-            "blockquote[type=cite], blockquote.gmail_quote, .gmail_attr, .moz-cite-prefix, .yahoo_quoted"))
+        foreach (var quote in root.ChildNodes.QuerySelectorAll(Quotes))
         {
             if (quote.Parent is null) continue;
             ReplaceWithMarker(quote);
@@ -53,7 +63,7 @@ internal static class HtmlQuotes
     // conversion folds it into the line break of the block, and the writer's blank line is lost.
     private static void KeepEmptyLines(IElement root)
     {
-        foreach (var br in root.QuerySelectorAll("div > br, p > br").ToList())
+        foreach (var br in root.ChildNodes.QuerySelectorAll(LoneBreaks).ToList())
         {
             var parent = br.ParentElement!;
             if (parent.ChildNodes.Any(n => n != br && (n is IElement || n.TextContent.Trim().Length > 0))) continue;
@@ -69,7 +79,7 @@ internal static class HtmlQuotes
     /// </summary>
     private static IElement? FirstCutPoint(IElement root)
     {
-        foreach (var element in root.QuerySelectorAll("*"))
+        foreach (var element in root.GetDescendants().OfType<IElement>())
         {
             var id = element.Id ?? "";
             if (id is "appendonsend" or "mail-editor-reference-message-container" or "OLK_SRC_BODY_SECTION") return element;

@@ -1,5 +1,6 @@
 using System.Text;
 using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 
 namespace TicketWorker.Mail.Reading;
@@ -31,8 +32,16 @@ internal static class HtmlText
     public static string Convert(string html)
     {
         if (string.IsNullOrWhiteSpace(html)) return "";
-        return Convert(new HtmlParser().ParseDocument(html));
+        return Convert(Parse(html));
     }
+
+    // A parser builds its configuration and browsing context when it is made, which cost as much as parsing
+    // a short mail; one per thread is reused (a parser keeps no state between documents, each document is the caller's).
+    [ThreadStatic]
+    private static HtmlParser? _parser;
+
+    /// <summary>Parses an HTML body into a document of its own, with the calling thread's parser.</summary>
+    public static IHtmlDocument Parse(string html) => (_parser ??= new HtmlParser()).ParseDocument(html);
 
     /// <summary>The readable text of a parsed (and possibly edited) document, as <see cref="Convert(string)"/>.</summary>
     public static string Convert(IDocument document)
@@ -126,20 +135,30 @@ internal static class HtmlText
                 }
                 return;
             }
-            foreach (var c in data)
+            // Runs of visible characters are appended at once; whitespace between them collapses to one pending space.
+            var rest = data.AsSpan();
+            while (rest.Length > 0)
             {
-                if (char.IsWhiteSpace(c) && c != '\u00a0')
+                var space = 0;
+                while (space < rest.Length && IsCollapsible(rest[space])) space++;
+                if (space > 0)
                 {
                     if (_lineHasText) _pendingSpace = true;
+                    rest = rest[space..];
                     continue;
                 }
-                Emit(c);
+                var run = 1;
+                while (run < rest.Length && !IsCollapsible(rest[run])) run++;
+                Emit(rest[..run]);
+                rest = rest[run..];
             }
         }
 
+        private static bool IsCollapsible(char c) => char.IsWhiteSpace(c) && c != '\u00a0';
+
         public void Literal(string s)
         {
-            foreach (var c in s) Emit(c);
+            if (s.Length > 0) Emit(s);
         }
 
         public void LineBreak()
@@ -180,7 +199,7 @@ internal static class HtmlText
             return result.ToString().Trim('\n');
         }
 
-        private void Emit(char c)
+        private void Emit(ReadOnlySpan<char> run)
         {
             if (_pendingNewlines > 0)
             {
@@ -196,7 +215,7 @@ internal static class HtmlText
                 _sb.Append(' ');
                 _pendingSpace = false;
             }
-            _sb.Append(c);
+            _sb.Append(run);
             _lineHasText = true;
         }
     }
