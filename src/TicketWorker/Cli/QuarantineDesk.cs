@@ -19,7 +19,7 @@ public sealed class QuarantineDesk(StorageDatabase database, IQuarantineStore qu
     /// <summary>Processes the item's stored bytes again and records the outcome on the item (resolved unless quarantined again).</summary>
     public async Task<IngestResult> RetryAsync(QuarantineItem item, CancellationToken cancellationToken)
     {
-        var reference = new RawMailReference(item.RawReference, item.RawSize, "");
+        var reference = new RawMailReference(item.RawReference, item.RawSize, null);
         var result = await ingest.ProcessStoredAsync(reference, new IngestSource(item.Mailbox, item.Uid), cancellationToken, quarantineOnFailure: false).ConfigureAwait(false);
         var resolved = result.Action != IngestResult.Quarantined;
         await database.InTransactionAsync(async tx =>

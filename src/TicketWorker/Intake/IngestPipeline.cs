@@ -91,7 +91,7 @@ public sealed partial class IngestPipeline(
 
     /// <summary>
     /// Ingests one batch whose raw bytes are in <paramref name="segment"/> (in the same order as
-    /// <paramref name="items"/>): makes them durable, parses and classifies them two at a time,
+    /// <paramref name="items"/>): makes them durable (before the commit), parses and classifies them two at a time,
     /// writes them all and runs <paramref name="inTransaction"/> (the mailbox checkpoint) in one
     /// transaction. Returns one result per item. A database failure throws and commits nothing.
     /// </summary>
@@ -100,10 +100,35 @@ public sealed partial class IngestPipeline(
     {
         ArgumentNullException.ThrowIfNull(segment);
         ArgumentNullException.ThrowIfNull(items);
-        await segment.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        return await WriteBatchAsync(items,
-            index => PrepareAsync(items[index], () => Task.FromResult(segment.OpenEntry(index)), cancellationToken),
-            inTransaction, quarantineOnFailure: true, cancellationToken).ConfigureAwait(false);
+        // The parsers read the flushed file while its fsync runs; the batch commits only after the fsync. Raw mail
+        // in the database goes first, in its own transaction, which would otherwise wait for the batch's write lock.
+        Task durable;
+        if (segment.CompletesInDatabase)
+        {
+            await segment.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            durable = Task.CompletedTask;
+        }
+        else
+        {
+            await segment.FlushAsync(cancellationToken).ConfigureAwait(false);
+            durable = Task.Run(() => segment.CompleteAsync(cancellationToken), CancellationToken.None);
+        }
+        try
+        {
+            return await WriteBatchAsync(items,
+                index => PrepareAsync(items[index], () => Task.FromResult(segment.OpenEntry(index)), cancellationToken),
+                async tx =>
+                {
+                    await durable.ConfigureAwait(false);
+                    if (inTransaction is not null) await inTransaction(tx).ConfigureAwait(false);
+                },
+                quarantineOnFailure: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Not left running past the batch (the caller disposes of the segment); a failure of the batch is the one reported.
+            await durable.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     /// <summary>What parsing made of one message: ready to write, or the reason to quarantine it.</summary>

@@ -19,7 +19,7 @@ public sealed class RawMailSegment : IAsyncDisposable
     private readonly string name;
     private readonly bool inDatabase;
     private readonly long maxMessageSize;
-    private readonly List<(string Sha256, long Offset, long Length)> entries = [];
+    private readonly List<(string? Sha256, long Offset, long Length)> entries = [];
     private FileStream? file;
     private bool completed;
     private bool kept;
@@ -51,7 +51,8 @@ public sealed class RawMailSegment : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(content);
         var output = file ?? throw new InvalidOperationException("The segment is complete.");
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // Only raw mail in the database is addressed by its hash; a segment entry is addressed by its offset.
+        using var sha = inDatabase ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         var offset = output.Position;
         long kept = 0, full = 0;
@@ -63,7 +64,7 @@ public sealed class RawMailSegment : IAsyncDisposable
                 full += read;
                 var take = (int)Math.Min(read, maxMessageSize - kept);
                 if (take <= 0) continue;
-                sha.AppendData(buffer, 0, take);
+                sha?.AppendData(buffer, 0, take);
                 await output.WriteAsync(buffer.AsMemory(0, take), cancellationToken).ConfigureAwait(false);
                 kept += take;
             }
@@ -73,9 +74,9 @@ public sealed class RawMailSegment : IAsyncDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        var hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+        var hash = sha is null ? null : Convert.ToHexStringLower(sha.GetHashAndReset());
         entries.Add((hash, offset, kept));
-        var reference = inDatabase ? RawMailStore.DatabaseReference(hash) : RawMailStore.SegmentReference(name, offset, kept);
+        var reference = hash is not null ? RawMailStore.DatabaseReference(hash) : RawMailStore.SegmentReference(name, offset, kept);
         return (new RawMailReference(reference, kept, hash), full);
     }
 
@@ -85,6 +86,13 @@ public sealed class RawMailSegment : IAsyncDisposable
         var (_, offset, length) = entries[index];
         return new SliceStream(SliceStream.Open(Path), offset, length);
     }
+
+    /// <summary>Whether <see cref="CompleteAsync"/> writes the messages into the database (in a transaction of its own) rather than fsyncing the file.</summary>
+    public bool CompletesInDatabase => inDatabase;
+
+    /// <summary>Writes what is still buffered to the file, so <see cref="OpenEntry"/> reads every appended message (durable only after <see cref="CompleteAsync"/>).</summary>
+    public Task FlushAsync(CancellationToken cancellationToken = default) =>
+        file?.FlushAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>
     /// Makes every appended message durable: one fsync of the segment file, or (raw mail in the
@@ -103,7 +111,7 @@ public sealed class RawMailSegment : IAsyncDisposable
                 foreach (var (sha256, offset, length) in entries.DistinctBy(e => e.Sha256))
                 {
                     await using var slice = OpenEntry(entries.FindIndex(e => e.Sha256 == sha256));
-                    await database.Dialect.InsertRawAsync(transaction, sha256, length, slice, database.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                    await database.Dialect.InsertRawAsync(transaction, sha256!, length, slice, database.Time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 }
                 return 0;
             }, cancellationToken).ConfigureAwait(false);

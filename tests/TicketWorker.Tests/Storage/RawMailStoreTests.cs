@@ -74,7 +74,7 @@ public class RawMailStoreTests
         Assert.That(reference.Size, Is.EqualTo(LargeSize));
         Assert.That(offset, Is.EqualTo(LargeSize));
         Assert.That(mismatches, Is.Zero);
-        Assert.That(reference.Reference, Does.EndWith(reference.Sha256));
+        Assert.That(reference.Reference, Does.EndWith(reference.Sha256!));
         Assert.That(allocatedBySave, Is.LessThan(LargeSize / 4), "saving must stream, not buffer the message");
         Assert.That(allocatedByRead, Is.LessThan(LargeSize / 4), "reading must stream, not buffer the message");
     }
