@@ -149,8 +149,34 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
         return text;
     }
 
-    internal static string NormalizeLineEnds(string text) =>
-        text.Contains('\r') ? text.Replace("\r\n", "\n").Replace('\r', '\n') : text;
+    /// <summary>CRLF and lone CR as LF, in one pass and one new string (the text of a large part is copied once, not twice).</summary>
+    internal static string NormalizeLineEnds(string text)
+    {
+        var first = text.IndexOf('\r');
+        if (first < 0) return text;
+        var crlf = text.AsSpan(first).Count("\r\n");
+        return string.Create(text.Length - crlf, (text, first), static (output, state) =>
+        {
+            var (source, start) = state;
+            source.AsSpan(0, start).CopyTo(output);
+            var written = start;
+            var rest = source.AsSpan(start);
+            while (rest.Length > 0)
+            {
+                var cr = rest.IndexOf('\r');
+                if (cr < 0)
+                {
+                    rest.CopyTo(output[written..]);
+                    return;
+                }
+                rest[..cr].CopyTo(output[written..]);
+                written += cr;
+                output[written++] = '\n';
+                rest = rest[(cr + 1)..];
+                if (rest.Length > 0 && rest[0] == '\n') rest = rest[1..];
+            }
+        });
+    }
 
     /// <summary>Every leaf that is not the text or HTML body, in order: signatures of multipart/signed included.</summary>
     private async Task CollectAttachmentsAsync(MimeEntity entity, BodySelector selector, List<ReadAttachment> list, List<(string?, string?)> tnefBodies, int depth, CancellationToken cancellationToken)
@@ -243,9 +269,21 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
         if (bodyHeaders is { Count: > 0 })
             all = headers.Concat(bodyHeaders.Where(h => !headers.Contains(h))).OrderBy(h => h.Offset ?? long.MaxValue);
         var list = new List<ReadHeader>(headers.Count + (bodyHeaders?.Count ?? 0));
-        foreach (var h in all) list.Add(new ReadHeader(h.Field.Trim(), RawText(h.RawValue), h.Value?.Trim() ?? ""));
+        foreach (var h in all)
+        {
+            var raw = RawText(h.RawValue);
+            list.Add(new ReadHeader(h.Field.Trim(), raw, DecodedValue(h, raw)));
+        }
         return new ReadHeaderList(list);
     }
+
+    /// <summary>
+    /// MimeKit's decoded value of a header (RFC 2047 encoded words decoded, unfolded, trimmed). For plain ASCII
+    /// without "=?" that is the unfolded raw text itself, which most headers are (Received, DKIM-Signature, …):
+    /// MimeKit's decoder is not run for them.
+    /// </summary>
+    internal static string DecodedValue(Header header, string rawText) =>
+        Ascii.IsValid(header.RawValue) && header.RawValue.AsSpan().IndexOf("=?"u8) < 0 ? rawText : header.Value?.Trim() ?? "";
 
     /// <summary>
     /// The value unfolded (RFC 5322 §2.2.3); 8-bit bytes as UTF-8 when valid (RFC 6532), else in
