@@ -128,13 +128,10 @@ internal static class PartContent
         raw.Seek(0, SeekOrigin.Begin);
         var encoding = part.Content.Encoding;
         var base64 = encoding == ContentEncoding.Base64 ? new LenientBase64() : null;
-        IMimeDecoder? decoder = encoding switch
-        {
-            ContentEncoding.QuotedPrintable => new QuotedPrintableDecoder(),
-            ContentEncoding.UUEncode => new UUDecoder(),
-            _ => null,
-        };
+        var quotedPrintable = encoding == ContentEncoding.QuotedPrintable ? new QuotedPrintable() : null;
+        IMimeDecoder? decoder = encoding == ContentEncoding.UUEncode ? new UUDecoder() : null;
         var input = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        // ChunkSize + 3 holds a chunk of base64 (3/4 of it + 3) and of quoted-printable (+ 2, QuotedPrintable.MaxOutputLength).
         var decoded = ArrayPool<byte>.Shared.Rent(decoder?.EstimateOutputLength(ChunkSize) ?? ChunkSize + 3);
         try
         {
@@ -142,13 +139,14 @@ internal static class PartContent
             int n;
             while (written < max && (n = await raw.ReadAsync(input.AsMemory(0, ChunkSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                // MimeKit's decoders carry bytes over between chunks (an "=" at a chunk's end) and want room for them too.
+                // MimeKit's UUDecoder carries bytes over between chunks and wants room for them too.
                 if (decoder is not null && decoder.EstimateOutputLength(n) is var need && decoded.Length < need)
                 {
                     ArrayPool<byte>.Shared.Return(decoded);
                     decoded = ArrayPool<byte>.Shared.Rent(need);
                 }
                 var count = base64 is not null ? base64.Decode(input.AsSpan(0, n), decoded)
+                    : quotedPrintable is not null ? quotedPrintable.Decode(input.AsSpan(0, n), decoded)
                     : decoder is not null ? decoder.Decode(input, 0, n, decoded)
                     : CopyTo(input.AsSpan(0, n), decoded);
                 written += Write(output, decoded.AsSpan(0, count), max - written);
