@@ -173,6 +173,8 @@ public class TicketStoreTests : StorageContractFixture
     [TestCase("")]
     [TestCase("\r\n")]
     [TestCase("one line")]
+    [TestCase("  lines\nwith LF only\n\n and trailing space \n")]
+    [TestCase("\n")]
     public void TheNewTextCheckAgreesWithTheTextAsNewText(string text)
     {
         var same = SqlTicketStore.TextAsNewText(text);
