@@ -29,8 +29,9 @@ public sealed class Acknowledger(
     /// <summary>Queues the acknowledgement or returns why not (a reason for logs and tests).</summary>
     /// <param name="template">The template a rule chose, else rules.yaml's ack.template.</param>
     /// <param name="estimates">Intake's per-batch cache of promise lengths (null: worked out for this ticket alone).</param>
+    /// <param name="autoReplies">Intake's per-batch counts of automatic mails per address (null: counted in the store).</param>
     public async Task<AckDecision> AcknowledgeAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool ruleAllows, string? template, CancellationToken cancellationToken,
-        EstimateCache? estimates = null)
+        EstimateCache? estimates = null, AutoReplyCounts? autoReplies = null)
     {
         var settings = context.Policy.Ack;
         var message = inbound.Message;
@@ -46,7 +47,11 @@ public sealed class Acknowledger(
         if (context.Policy.FindAgent(sender) is not null) return AckDecision.Skip("the sender is an agent");
 
         var now = time.GetUtcNow();
-        var recent = await tickets.CountAutoRepliesAsync(tx, sender, now - TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
+        if (autoReplies is null || !autoReplies.TryGet(sender, out var recent))
+        {
+            recent = await tickets.CountAutoRepliesAsync(tx, sender, now - TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
+            autoReplies?.Set(sender, recent);
+        }
         if (recent >= MaxPerDay) return AckDecision.Skip($"{sender} already got {recent} automatic mails in 24 hours");
 
         var mailbox = context.SendingMailbox(inbound.Source.Mailbox);
@@ -78,6 +83,7 @@ public sealed class Acknowledger(
 
         // The outbound message on the ticket is stored by the sender with the bytes (ComposedMail.Message).
         await tickets.RecordAutoReplyAsync(tx, sender, now, cancellationToken).ConfigureAwait(false);
+        autoReplies?.Set(sender, recent + 1);
         return AckDecision.Queued(messageId);
     }
 

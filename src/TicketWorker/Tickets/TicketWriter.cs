@@ -66,6 +66,9 @@ public sealed class TicketWriter(
         /// <summary>Promise lengths worked out in this batch (a ticket closed within the batch counts from the next one).</summary>
         internal Replies.EstimateCache Estimates { get; } = new();
 
+        /// <summary>Automatic mails per address, counted once per batch and kept up to date by the batch's acknowledgements.</summary>
+        internal Replies.AutoReplyCounts AutoReplies { get; } = new();
+
         internal async Task<byte[]> ReplyTokenKeyAsync(CancellationToken cancellationToken) =>
             replyTokenKey ??= await writer.ReadReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
 
@@ -205,7 +208,7 @@ public sealed class TicketWriter(
                 await tickets.SetMessageStatusAsync(tx, returned, DeliveryStatus.Failed, "bounced: " + inbound.Classification.Reason, cancellationToken).ConfigureAwait(false);
 
         if (action == IngestResult.Created)
-            await acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: routing?.Ack?.Send ?? true, routing?.Ack?.Template, cancellationToken, batch.Estimates).ConfigureAwait(false);
+            await acknowledger.AcknowledgeAsync(tx, ticket, inbound, ruleAllows: routing?.Ack?.Send ?? true, routing?.Ack?.Template, cancellationToken, batch.Estimates, batch.AutoReplies).ConfigureAwait(false);
 
         // After the acknowledgement, which may store the promised resolution time the agents are shown.
         await notifier.NotifyAsync(tx, ticket, inbound, followUp: action == IngestResult.Appended, cancellationToken).ConfigureAwait(false);

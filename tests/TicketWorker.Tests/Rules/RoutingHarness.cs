@@ -47,6 +47,19 @@ public sealed class RoutingHarness : IDisposable
     public Task<IngestResult> IngestAsync(string raw, TestApp? app = null) =>
         (app ?? App).Ingest.IngestAsync(new MemoryStream(Encoding.UTF8.GetBytes(raw.ReplaceLineEndings("\r\n"))), IngestSource.Pipe("support"), CancellationToken.None);
 
+    /// <summary>Several mails as one IMAP batch: one segment, one transaction.</summary>
+    public async Task<IReadOnlyList<IngestResult>> IngestBatchAsync(IEnumerable<string> raws)
+    {
+        await using var segment = App.RawStore.BeginSegment();
+        var items = new List<IngestBatchItem>();
+        foreach (var raw in raws)
+        {
+            var (reference, fullSize) = await segment.AppendAsync(new MemoryStream(Encoding.UTF8.GetBytes(raw.ReplaceLineEndings("\r\n"))));
+            items.Add(new IngestBatchItem(reference, new IngestSource("support", items.Count + 1), fullSize));
+        }
+        return await App.Ingest.IngestBatchAsync(segment, items, null, CancellationToken.None);
+    }
+
     public async Task<TicketRecord> TicketAsync(long number) =>
         (await App.Database.InReadAsync(tx => App.Tickets.FindTicketByNumberAsync(tx, number, CancellationToken.None)))!;
 

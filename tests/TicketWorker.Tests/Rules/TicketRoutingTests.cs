@@ -98,6 +98,17 @@ public class TicketRoutingTests
     }
 
     [Test]
+    public async Task RoundRobinTakesTurnsWithinOneBatchAndTheNextBatchGoesOnFromThere()
+    {
+        var h = await StartAsync(string.Format(Team, "round_robin"));
+        var first = await h.IngestBatchAsync(Enumerable.Range(1, 4).Select(i => Mail(i)));
+        var second = await h.IngestBatchAsync(Enumerable.Range(5, 2).Select(i => Mail(i)));
+        var owners = new List<string?>();
+        foreach (var r in first.Concat(second)) owners.Add((await h.TicketAsync(r.Ticket!.Value)).Owner);
+        Assert.That(owners, Is.EqualTo(new[] { "a1@example.test", "a2@example.test", "a3@example.test", "a1@example.test", "a2@example.test", "a3@example.test" }));
+    }
+
+    [Test]
     public async Task RoundRobinSkipsAgentsAwayByFlagOrByDateRangeOnTheClock()
     {
         var rules = string.Format(Team, "round_robin")
