@@ -6,6 +6,12 @@ public interface ITicketStore
     /// <summary>The message with this Message-ID (without angle brackets), inbound or outbound.</summary>
     Task<MessageRecord?> FindMessageByMessageIdAsync(IStorageTransaction transaction, string messageId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether a message with this Message-ID was taken in before: stored on a ticket (inbound or outbound) or kept
+    /// as ignored (ignored_messages); with the ticket's number when it is on one. One query for intake's duplicate check.
+    /// </summary>
+    Task<(bool TakenIn, long? TicketNumber)> FindTakenInAsync(IStorageTransaction transaction, string messageId, CancellationToken cancellationToken = default);
+
     /// <summary>For each of these Message-IDs that is stored, the ticket it belongs to (keys as stored).</summary>
     Task<IReadOnlyDictionary<string, long>> FindTicketIdsByMessageIdsAsync(IStorageTransaction transaction, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default);
 

@@ -27,10 +27,6 @@ public sealed class SqlIgnoredMessageStore : IIgnoredMessageStore
     }
 
     /// <inheritdoc/>
-    public async Task<bool> ExistsAsync(IStorageTransaction transaction, string messageId, CancellationToken cancellationToken = default) =>
-        await sql.ScalarAsync<long?>(transaction, "SELECT id FROM ignored_messages WHERE message_id = @MessageId", new { MessageId = messageId }, cancellationToken).ConfigureAwait(false) is not null;
-
-    /// <inheritdoc/>
     public Task<IReadOnlyList<IgnoredMessage>> ListAsync(IStorageTransaction transaction, int limit, CancellationToken cancellationToken = default) =>
         sql.QueryAsync<IgnoredMessage>(
             transaction,

@@ -77,6 +77,17 @@ public sealed partial class SqlTicketStore
             is { } message ? WithNewText(message) : null;
 
     /// <inheritdoc/>
+    public async Task<(bool TakenIn, long? TicketNumber)> FindTakenInAsync(IStorageTransaction transaction, string messageId, CancellationToken cancellationToken = default)
+    {
+        // At most one row from each table (message_id is unique in both); a message's row comes first.
+        var rows = await sql.QueryAsync<long?>(transaction,
+            "SELECT t.number FROM messages m LEFT JOIN tickets t ON t.id = m.ticket_id WHERE m.message_id = @MessageId " +
+            "UNION ALL SELECT NULL FROM ignored_messages WHERE message_id = @MessageId",
+            new { MessageId = messageId }, cancellationToken).ConfigureAwait(false);
+        return (rows.Count > 0, rows.FirstOrDefault(n => n is not null));
+    }
+
+    /// <inheritdoc/>
     public async Task<IReadOnlyDictionary<string, long>> FindTicketIdsByMessageIdsAsync(IStorageTransaction transaction, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageIds);

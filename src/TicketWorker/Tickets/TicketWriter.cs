@@ -94,7 +94,7 @@ public sealed class TicketWriter(
         var kind = inbound.Classification.Kind;
         var kindName = kind.ToName();
 
-        var (isDuplicate, duplicateOf) = await DuplicateOfAsync(tx, inbound.MessageId, cancellationToken).ConfigureAwait(false);
+        var (isDuplicate, duplicateOf) = await tickets.FindTakenInAsync(tx, inbound.MessageId, cancellationToken).ConfigureAwait(false);
         if (isDuplicate)
             return new IngestResult(IngestResult.Duplicate, duplicateOf, inbound.MessageId, kindName, "Message-ID already stored");
 
@@ -238,14 +238,6 @@ public sealed class TicketWriter(
             ReceivedAt = time.GetUtcNow(),
         }, cancellationToken).ConfigureAwait(false);
         return new IngestResult(IngestResult.Ignored, null, inbound.MessageId, kindName, reason);
-    }
-
-    /// <summary>Whether the Message-ID is stored (on a ticket or as ignored) and the ticket number if any.</summary>
-    private async Task<(bool Duplicate, long? Ticket)> DuplicateOfAsync(IStorageTransaction tx, string messageId, CancellationToken cancellationToken)
-    {
-        if (await tickets.FindMessageByMessageIdAsync(tx, messageId, cancellationToken).ConfigureAwait(false) is { } existing)
-            return (true, (await tickets.FindTicketByIdAsync(tx, existing.TicketId, cancellationToken).ConfigureAwait(false))?.Number);
-        return (await ignored.ExistsAsync(tx, messageId, cancellationToken).ConfigureAwait(false), null);
     }
 
     private IEnumerable<(string Address, string Role)> Participants(InboundMessage inbound)

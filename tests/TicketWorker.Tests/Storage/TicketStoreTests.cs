@@ -204,6 +204,34 @@ public class TicketStoreTests : StorageContractFixture
     }
 
     [Test]
+    public async Task AMessageIdIsTakenInOnATicketInEitherDirectionOrAsIgnored()
+    {
+        var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
+        var inbound = $"in-{Guid.NewGuid():N}@example.test";
+        var outbound = $"out-{Guid.NewGuid():N}@support.example.test";
+        var ignored = $"bulk-{Guid.NewGuid():N}@list.example.test";
+        await InTransactionAsync(async tx =>
+        {
+            await store.AddMessageAsync(tx, NewMessage(ticket.Id, inbound));
+            await store.AddMessageAsync(tx, NewMessage(ticket.Id, outbound, MessageDirection.Outbound));
+            await new SqlIgnoredMessageStore(Database).AddAsync(tx, new IgnoredMessage
+            {
+                MessageId = ignored, Kind = "bulk", Reason = "Precedence: bulk", RawReference = "file:sha256:" + new string('c', 64), RawSize = 10, ReceivedAt = Now,
+            });
+        });
+
+        var found = await InTransactionAsync(async tx => new[]
+        {
+            await store.FindTakenInAsync(tx, inbound),
+            await store.FindTakenInAsync(tx, outbound),
+            await store.FindTakenInAsync(tx, ignored),
+            await store.FindTakenInAsync(tx, "unknown@example.test"),
+        });
+
+        Assert.That(found, Is.EqualTo(new (bool, long?)[] { (true, ticket.Number), (true, ticket.Number), (true, null), (false, null) }));
+    }
+
+    [Test]
     public async Task SameSenderAndSubjectFindsOnlyARecentTicketThatIsNotClosed()
     {
         var subject = "invoice " + Guid.NewGuid().ToString("N");
