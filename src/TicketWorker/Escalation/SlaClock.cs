@@ -17,15 +17,18 @@ namespace TicketWorker.Escalation;
 /// </remarks>
 public sealed class SlaClock(PolicyHolder policy, ISlaStore store, TimeProvider time)
 {
-    /// <summary>The ticket was just created: compute its first-response and resolution due times.</summary>
-    public async Task TicketCreatedAsync(IStorageTransaction tx, TicketRecord ticket, CancellationToken cancellationToken)
+    /// <summary>
+    /// The SLA times of a ticket about to be created, from its record (id and number are not used): its first-response
+    /// and resolution due times and the escalation scan's first check, for <c>ITicketStore.CreateTicketAsync</c> to
+    /// write in the ticket's INSERT.
+    /// </summary>
+    public TicketSla ForNewTicket(TicketRecord ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var calculator = new SlaCalculator(policy.Current);
         var sla = new TicketSla { PendingSince = ticket.Status == TicketStatus.Pending ? time.GetUtcNow().ToUniversalTime() : null };
         sla = WithDueTimes(calculator, ticket, sla);
-        sla = sla with { EscalationCheckAt = calculator.NextCheck(ticket, sla, []) };
-        await store.SetSlaAsync(tx, ticket.Id, sla, cancellationToken).ConfigureAwait(false);
+        return sla with { EscalationCheckAt = calculator.NextCheck(ticket, sla, []) };
     }
 
     /// <summary>

@@ -43,10 +43,11 @@ public interface ITicketStore
     /// Inserts a ticket and assigns the next number (safe under concurrent workers: numbers never repeat).
     /// <see cref="TicketRecord.Id"/> and <see cref="TicketRecord.Number"/> of the argument are ignored.
     /// <paramref name="replyTokenOf"/>, when given, makes the reply token (unique) from the assigned number and
-    /// stores it with the ticket, in the same insert.
+    /// stores it with the ticket, in the same insert; so does <paramref name="sla"/> with the SLA times
+    /// (<c>SlaClock.ForNewTicket</c>), which <see cref="ISlaStore.SetSlaAsync"/> would otherwise write afterwards.
     /// </summary>
     Task<TicketRecord> CreateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default,
-        Func<long, string>? replyTokenOf = null);
+        Func<long, string>? replyTokenOf = null, TicketSla? sla = null);
 
     /// <summary>Writes every mutable field of the ticket (all but Id, Number, CreatedAt) by its Id.</summary>
     Task UpdateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default);

@@ -19,6 +19,10 @@ public sealed partial class SqlTicketStore : ITicketStore
         "estimate_due_at", "estimate_source", "estimate_samples", "previous_ticket_id", "reply_token",
     ];
 
+    // A new ticket's SLA times go into its INSERT (an UPDATE afterwards would touch the escalation and due-time indexes again).
+    private static readonly string[] NewTicketColumns =
+        [.. InsertTicketColumns, "first_response_due_at", "resolution_due_at", "sla_paused_at", "sla_paused_seconds", "pending_since", "escalation_check_at"];
+
     private readonly SqlRunner sql;
 
     /// <summary>Creates the store on a database.</summary>
@@ -56,7 +60,7 @@ public sealed partial class SqlTicketStore : ITicketStore
 
     /// <inheritdoc/>
     public async Task<TicketRecord> CreateTicketAsync(IStorageTransaction transaction, TicketRecord ticket, CancellationToken cancellationToken = default,
-        Func<long, string>? replyTokenOf = null)
+        Func<long, string>? replyTokenOf = null, TicketSla? sla = null)
     {
         ArgumentNullException.ThrowIfNull(ticket);
 
@@ -71,8 +75,8 @@ public sealed partial class SqlTicketStore : ITicketStore
         };
         var id = await sql.ScalarAsync<long>(
             transaction,
-            sql.Statement("insert-ticket", static d => $"INSERT INTO tickets ({string.Join(", ", InsertTicketColumns)}) {d.OutputId} VALUES ({Dialects.SqlDialect.Parameters(InsertTicketColumns)}) {d.ReturningId}"),
-            TicketParameters(created),
+            sql.Statement("insert-ticket", static d => $"INSERT INTO tickets ({string.Join(", ", NewTicketColumns)}) {d.OutputId} VALUES ({Dialects.SqlDialect.Parameters(NewTicketColumns)}) {d.ReturningId}"),
+            TicketParameters(created, sla ?? new TicketSla()),
             cancellationToken).ConfigureAwait(false);
         return created with { Id = id };
     }
@@ -180,7 +184,8 @@ public sealed partial class SqlTicketStore : ITicketStore
     private static string Truncate(string normalizedSubject) =>
         normalizedSubject.Length <= NormalizedSubjectLength ? normalizedSubject : normalizedSubject[..NormalizedSubjectLength];
 
-    private static object TicketParameters(TicketRecord t) => new
+    /// <summary>The ticket's columns as parameters, and the SLA columns of a new ticket when <paramref name="sla"/> is given (unused by the UPDATE).</summary>
+    private static object TicketParameters(TicketRecord t, TicketSla? sla = null) => new
     {
         t.Id,
         t.Number,
@@ -206,5 +211,11 @@ public sealed partial class SqlTicketStore : ITicketStore
         t.EstimateSamples,
         t.PreviousTicketId,
         t.ReplyToken,
+        FirstResponseDueAt = sla?.FirstResponseDueAt?.ToUniversalTime(),
+        ResolutionDueAt = sla?.ResolutionDueAt?.ToUniversalTime(),
+        SlaPausedAt = sla?.SlaPausedAt?.ToUniversalTime(),
+        SlaPausedSeconds = sla?.SlaPausedSeconds ?? 0,
+        PendingSince = sla?.PendingSince?.ToUniversalTime(),
+        EscalationCheckAt = sla?.EscalationCheckAt?.ToUniversalTime(),
     };
 }

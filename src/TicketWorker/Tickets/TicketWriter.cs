@@ -141,7 +141,7 @@ public sealed class TicketWriter(
         }
         else
         {
-            ticket = await tickets.CreateTicketAsync(tx, new TicketRecord
+            var record = new TicketRecord
             {
                 Subject = message.Subject,
                 NormalizedSubject = SubjectNormalizer.Normalize(message.Subject, context.SubjectTag.Pattern),
@@ -157,8 +157,10 @@ public sealed class TicketWriter(
                 CreatedAt = now,
                 UpdatedAt = now,
                 PreviousTicketId = decision.Action == ThreadAction.NewLinkedTicket ? decision.Ticket?.Id : null,
-            }, cancellationToken, replyTokenOf: new ReplyToken(key).Issue).ConfigureAwait(false);
-            await slaClock.TicketCreatedAsync(tx, ticket, cancellationToken).ConfigureAwait(false);
+            };
+            // The SLA times go into the ticket's INSERT.
+            ticket = await tickets.CreateTicketAsync(tx, record, cancellationToken, replyTokenOf: new ReplyToken(key).Issue, sla: slaClock.ForNewTicket(record))
+                .ConfigureAwait(false);
             action = IngestResult.Created;
             foreach (var d in routing?.Decisions ?? [])
                 await tickets.AddRuleDecisionAsync(tx, new RuleDecisionRecord { TicketId = ticket.Id, RuleName = d.Rule, Action = d.Action, DecidedAt = now }, cancellationToken).ConfigureAwait(false);

@@ -204,6 +204,23 @@ public class TicketStoreTests : StorageContractFixture
     }
 
     [Test]
+    public async Task ANewTicketsSlaTimesAreStoredWithItAndWithoutThemItHasNone()
+    {
+        var sla = new TicketSla
+        {
+            FirstResponseDueAt = Now.AddHours(4), ResolutionDueAt = Now.AddDays(2), EscalationCheckAt = Now.AddHours(3),
+            SlaPausedAt = Now.AddMinutes(5), SlaPausedSeconds = 90, PendingSince = Now.AddMinutes(5),
+        };
+        var with = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket(), sla: sla));
+        var without = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
+
+        var stored = await InTransactionAsync(async tx => (await store.GetSlaAsync(tx, with.Id), await store.GetSlaAsync(tx, without.Id)));
+
+        Assert.That(stored.Item1, Is.EqualTo(sla));
+        Assert.That(stored.Item2, Is.EqualTo(new TicketSla()));
+    }
+
+    [Test]
     public async Task AMessageIdIsTakenInOnATicketInEitherDirectionOrAsIgnored()
     {
         var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
