@@ -271,8 +271,10 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
         var list = new List<ReadHeader>(headers.Count + (bodyHeaders?.Count ?? 0));
         foreach (var h in all)
         {
-            var raw = RawText(h.RawValue);
-            list.Add(new ReadHeader(h.Field.Trim(), raw, DecodedValue(h, raw)));
+            // One scan for ASCII serves both the raw text and the shortcut past MimeKit's decoder.
+            var ascii = Ascii.IsValid(h.RawValue);
+            var raw = RawText(h.RawValue, ascii);
+            list.Add(new ReadHeader(h.Field.Trim(), raw, DecodedValue(h, raw, ascii)));
         }
         return new ReadHeaderList(list);
     }
@@ -282,17 +284,18 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
     /// without "=?" that is the unfolded raw text itself, which most headers are (Received, DKIM-Signature, …):
     /// MimeKit's decoder is not run for them.
     /// </summary>
-    internal static string DecodedValue(Header header, string rawText) =>
-        Ascii.IsValid(header.RawValue) && header.RawValue.AsSpan().IndexOf("=?"u8) < 0 ? rawText : header.Value?.Trim() ?? "";
+    /// <param name="ascii">Whether the header's raw bytes are all ASCII.</param>
+    internal static string DecodedValue(Header header, string rawText, bool ascii) =>
+        ascii && header.RawValue.AsSpan().IndexOf("=?"u8) < 0 ? rawText : header.Value?.Trim() ?? "";
 
     /// <summary>
     /// The value unfolded (RFC 5322 §2.2.3); 8-bit bytes as UTF-8 when valid (RFC 6532), else in
     /// the message's charset when they are valid there, else in the fallback charset.
     /// </summary>
-    private string RawText(byte[] raw)
+    private string RawText(byte[] raw, bool ascii)
     {
         var span = raw.AsSpan();
-        var text = Ascii.IsValid(span) ? Encoding.ASCII.GetString(span) : Utf8.IsValid(span) ? Encoding.UTF8.GetString(span) : Legacy(span);
+        var text = ascii ? Encoding.ASCII.GetString(span) : Utf8.IsValid(span) ? Encoding.UTF8.GetString(span) : Legacy(span);
         if (text.Contains('\n') || text.Contains('\r')) text = text.Replace("\r", "").Replace("\n", "");
         return text.Trim();
     }

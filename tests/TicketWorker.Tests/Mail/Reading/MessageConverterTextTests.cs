@@ -44,7 +44,7 @@ public class MessageConverterTextTests
                 {
                     headers++;
                     var raw = System.Text.Encoding.Latin1.GetString(header.RawValue).Replace("\r", "").Replace("\n", "").Trim();
-                    var value = MessageConverter.DecodedValue(header, raw);
+                    var value = MessageConverter.DecodedValue(header, raw, System.Text.Ascii.IsValid(header.RawValue));
                     if (ReferenceEquals(value, raw)) shortcut++;
                     if (value != (header.Value?.Trim() ?? "")) differences.Add($"{Path.GetFileName(dir)}/{name} {header.Field}: '{value}' vs '{header.Value}'");
                 }
