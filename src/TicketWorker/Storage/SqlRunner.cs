@@ -35,6 +35,16 @@ internal sealed class SqlRunner
     public async Task<IReadOnlyList<T>> QueryAsync<T>(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
     {
         var tx = Unwrap(transaction);
+        if (Row<T>.Readable && tx.HasHeldBack && HeldBackWith(tx, sql, parameters) is { } batch)
+            await using (batch.ConfigureAwait(false))
+            {
+                var rows = new List<T>();
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var parse = Row<T>.Parser(reader);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(parse(reader));
+                return rows;
+            }
+        await tx.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (Row<T>.Readable && tx.SqliteCommands?.Bind(sql, parameters) is { } command)
             return await Prepared(tx, sql, parameters, command, async c =>
             {
@@ -51,6 +61,13 @@ internal sealed class SqlRunner
     public async Task<T?> QueryFirstOrDefaultAsync<T>(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
     {
         var tx = Unwrap(transaction);
+        if (Row<T>.Readable && tx.HasHeldBack && HeldBackWith(tx, sql, parameters) is { } batch)
+            await using (batch.ConfigureAwait(false))
+            {
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Row<T>.Parser(reader)(reader) : default;
+            }
+        await tx.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (Row<T>.Readable && tx.SqliteCommands?.Bind(sql, parameters) is { } command)
             return await Prepared(tx, sql, parameters, command, async c =>
             {
@@ -63,6 +80,13 @@ internal sealed class SqlRunner
     public async Task<int> ExecuteAsync(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
     {
         var tx = Unwrap(transaction);
+        if (tx.HasHeldBack && HeldBackWith(tx, sql, parameters) is { } batch)
+            await using (batch.ConfigureAwait(false))
+            {
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return batch.BatchCommands[^1].RecordsAffected;
+            }
+        await tx.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (tx.SqliteCommands?.Statement(sql, parameters) is { } statement)
             return Direct(tx, sql, parameters, statement.Execute, cancellationToken);
         if (tx.SqliteCommands?.Bind(sql, parameters) is { } command)
@@ -73,12 +97,72 @@ internal sealed class SqlRunner
     public async Task<T?> ScalarAsync<T>(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
     {
         var tx = Unwrap(transaction);
+        if (ScalarValue<T>.Supported && tx.HasHeldBack && HeldBackWith(tx, sql, parameters) is { } batch)
+            await using (batch.ConfigureAwait(false))
+            {
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ScalarValue<T>.From(reader.GetValue(0)) : default;
+            }
+        await tx.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (ScalarValue<T>.Supported && tx.SqliteCommands?.Statement(sql, parameters) is { } statement)
             return ScalarValue<T>.From(Direct(tx, sql, parameters, statement.Scalar, cancellationToken));
         if (ScalarValue<T>.Supported && tx.SqliteCommands?.Bind(sql, parameters) is { } command)
             return await Prepared(tx, sql, parameters, command, async c => ScalarValue<T>.From(await c.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
         return await tx.Connection.ExecuteScalarAsync<T>(database.Command(tx, sql, parameters, cancellationToken)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// A write whose result nobody reads (an insert of a child row, an update of a few columns). On PostgreSQL it is
+    /// held back and sent with the transaction's next statement, several in one round trip (Npgsql's batch); the
+    /// intake writer flushes after each message, so an error still belongs to the message that caused it.
+    /// Elsewhere, and for parameters Npgsql cannot be given as they are, it runs at once.
+    /// </summary>
+    public Task WriteAsync(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
+    {
+        var tx = Unwrap(transaction);
+        // Held back only when it returns no rows: a batch's reader must open on the last statement's rows.
+        if (tx.HoldsBackWrites && !ReturnsRows(sql) && PostgresCommand(sql, parameters) is { } command)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            tx.HoldBack(command);
+            return Task.CompletedTask;
+        }
+        return ExecuteAsync(transaction, sql, parameters, cancellationToken);
+    }
+
+    private static bool ReturnsRows(string sql) =>
+        sql.Contains("RETURNING", StringComparison.OrdinalIgnoreCase) || sql.Contains("OUTPUT", StringComparison.OrdinalIgnoreCase)
+        || sql.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The held-back writes with this statement last, or null when the statement's parameters need Dapper (then the writes go first, on their own).</summary>
+    private static Npgsql.NpgsqlBatch? HeldBackWith(StorageTransaction tx, string sql, object? parameters) =>
+        PostgresCommand(sql, parameters) is { } command ? tx.TakeHeldBack(command) : null;
+
+    /// <summary>
+    /// The statement as an Npgsql batch command with its parameters typed as Dapper types them, or null when a parameter
+    /// has a type Dapper alone maps (<see cref="ParameterPlan"/>). Only for one statement (no ';'), as Dapper runs it.
+    /// </summary>
+    private static Npgsql.NpgsqlBatchCommand? PostgresCommand(string sql, object? parameters)
+    {
+        if (sql.Contains(';') || ParameterPlan.For(sql, parameters?.GetType()) is not { } plan) return null;
+        var command = new Npgsql.NpgsqlBatchCommand(sql);
+        for (var i = 0; i < plan.Names.Count; i++)
+        {
+            if (PostgresType(plan.Types[i]) is not { } type) return null;
+            command.Parameters.Add(new Npgsql.NpgsqlParameter(plan.Names[i], type) { Value = plan.Value(i, parameters!) });
+        }
+        return command;
+    }
+
+    private static System.Data.DbType? PostgresType(Type type) =>
+        type == typeof(string) ? System.Data.DbType.String
+        : type == typeof(long) ? System.Data.DbType.Int64
+        : type == typeof(int) ? System.Data.DbType.Int32
+        : type == typeof(bool) ? System.Data.DbType.Boolean
+        : type == typeof(double) ? System.Data.DbType.Double
+        : type == typeof(byte[]) ? System.Data.DbType.Binary
+        : type == typeof(DateTimeOffset) ? System.Data.DbType.DateTimeOffset
+        : null;
 
     /// <summary>Runs a statement on SQLite's C API (synchronous, as Microsoft.Data.Sqlite's own async methods are); one that failed is prepared again next time.</summary>
     private static TResult Direct<TResult>(StorageTransaction tx, string sql, object? parameters, Func<object?, TResult> run, CancellationToken cancellationToken)
@@ -140,7 +224,7 @@ internal sealed class SqlRunner
 
     public DbConnection Connection(IStorageTransaction transaction) => Unwrap(transaction).Connection;
 
-    private StorageTransaction Unwrap(IStorageTransaction transaction)
+    internal StorageTransaction Unwrap(IStorageTransaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         if (transaction is not StorageTransaction tx || tx.Database.Provider != database.Provider)

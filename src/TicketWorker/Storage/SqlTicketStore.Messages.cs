@@ -164,7 +164,7 @@ public sealed partial class SqlTicketStore
 
         foreach (var attachment in message.Attachments)
         {
-            await sql.ExecuteAsync(
+            await sql.WriteAsync(
                 transaction,
                 "INSERT INTO attachments (message_row_id, file_name, content_type, size, content_reference) VALUES (@MessageRowId, @FileName, @ContentType, @Size, @ContentReference)",
                 new { MessageRowId = id.Value, attachment.FileName, attachment.ContentType, attachment.Size, attachment.ContentReference },
@@ -196,7 +196,7 @@ public sealed partial class SqlTicketStore
                 continue;
             }
 
-            await sql.ExecuteAsync(transaction, upsert, new { TicketId = ticketId, Address = lower, Role = role, AddedAt = at }, cancellationToken).ConfigureAwait(false);
+            await sql.WriteAsync(transaction, upsert, new { TicketId = ticketId, Address = lower, Role = role, AddedAt = at }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -212,7 +212,7 @@ public sealed partial class SqlTicketStore
     public Task AddRuleDecisionAsync(IStorageTransaction transaction, RuleDecisionRecord decision, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        return sql.ExecuteAsync(
+        return sql.WriteAsync(
             transaction,
             "INSERT INTO rule_decisions (ticket_id, rule_name, action, decided_at) VALUES (@TicketId, @RuleName, @Action, @DecidedAt)",
             decision,

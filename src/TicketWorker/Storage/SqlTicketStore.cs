@@ -64,8 +64,20 @@ public sealed partial class SqlTicketStore : ITicketStore
     {
         ArgumentNullException.ThrowIfNull(ticket);
 
-        // The counter row is locked until commit, so concurrent creators wait and numbers stay gap-free.
-        var number = await sql.ScalarAsync<long>(transaction, sql.Dialect.NextTicketNumberSql, null, cancellationToken).ConfigureAwait(false);
+        // The counter row is locked until commit, so concurrent creators wait and numbers stay gap-free. Once this
+        // transaction holds it, the next number is known: written back, not read again (PostgreSQL: no round trip of its own).
+        var tx = sql.Unwrap(transaction);
+        long number;
+        if (tx.LastTicketNumber is { } last)
+        {
+            number = last + 1;
+            await sql.WriteAsync(transaction, "UPDATE counters SET value = @Value WHERE name = 'ticket_number'", new { Value = number }, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            number = await sql.ScalarAsync<long>(transaction, sql.Dialect.NextTicketNumberSql, null, cancellationToken).ConfigureAwait(false);
+        }
+        tx.LastTicketNumber = number;
         var created = ticket with
         {
             Number = number,
@@ -106,11 +118,11 @@ public sealed partial class SqlTicketStore : ITicketStore
     /// <inheritdoc/>
     public Task TouchAsync(IStorageTransaction transaction, long ticketId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         // One column: a write of the whole row would update every index of tickets (six) for one changed time.
-        sql.ExecuteAsync(transaction, "UPDATE tickets SET updated_at = @At WHERE id = @Id", new { Id = ticketId, At = at }, cancellationToken);
+        sql.WriteAsync(transaction, "UPDATE tickets SET updated_at = @At WHERE id = @Id", new { Id = ticketId, At = at }, cancellationToken);
 
     /// <inheritdoc/>
     public Task SetStatusAsync(IStorageTransaction transaction, long ticketId, TicketStatus status, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        sql.ExecuteAsync(
+        sql.WriteAsync(
             transaction,
             status == TicketStatus.Closed
                 ? "UPDATE tickets SET status = @Status, updated_at = @At, closed_at = @At WHERE id = @Id"
@@ -120,7 +132,7 @@ public sealed partial class SqlTicketStore : ITicketStore
 
     /// <inheritdoc/>
     public Task SetEstimateAsync(IStorageTransaction transaction, long ticketId, DateTimeOffset dueAt, string source, int samples, CancellationToken cancellationToken = default) =>
-        sql.ExecuteAsync(
+        sql.WriteAsync(
             transaction,
             "UPDATE tickets SET estimate_due_at = @Due, estimate_source = @Source, estimate_samples = @Samples WHERE id = @Id",
             new { Id = ticketId, Due = dueAt.ToUniversalTime(), Source = source, Samples = samples },
@@ -171,11 +183,11 @@ public sealed partial class SqlTicketStore : ITicketStore
 
     /// <inheritdoc/>
     public Task SetRoundRobinPositionAsync(IStorageTransaction transaction, string team, long position, CancellationToken cancellationToken = default) =>
-        sql.ExecuteAsync(transaction, sql.Dialect.Upsert("round_robin", ["team"], ["position"], "team", "position"), new { Team = team, Position = position }, cancellationToken);
+        sql.WriteAsync(transaction, sql.Dialect.Upsert("round_robin", ["team"], ["position"], "team", "position"), new { Team = team, Position = position }, cancellationToken);
 
     /// <inheritdoc/>
     public Task RecordAutoReplyAsync(IStorageTransaction transaction, string address, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        sql.ExecuteAsync(transaction, "INSERT INTO auto_reply_log (address, sent_at) VALUES (@Address, @At)", new { Address = SqlRunner.Lower(address), At = at }, cancellationToken);
+        sql.WriteAsync(transaction, "INSERT INTO auto_reply_log (address, sent_at) VALUES (@Address, @At)", new { Address = SqlRunner.Lower(address), At = at }, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<int> CountAutoRepliesAsync(IStorageTransaction transaction, string address, DateTimeOffset since, CancellationToken cancellationToken = default) =>

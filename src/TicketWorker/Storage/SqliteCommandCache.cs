@@ -231,18 +231,22 @@ internal sealed class ParameterPlan
 {
     private static readonly ConcurrentDictionary<(string Sql, Type? Type), ParameterPlan?> Plans = new();
 
-    private static readonly ParameterPlan None = new([], []);
+    private static readonly ParameterPlan None = new([], [], []);
 
     private readonly Func<object, object>[] values;
 
-    private ParameterPlan(string[] names, Func<object, object>[] values)
+    private ParameterPlan(string[] names, Type[] types, Func<object, object>[] values)
     {
         Names = names;
+        Types = types;
         this.values = values;
     }
 
     /// <summary>The parameter names with their "@" prefix, in the order <see cref="Bind"/> fills them.</summary>
     public IReadOnlyList<string> Names { get; }
+
+    /// <summary>The type of each parameter's value as bound (not nullable; an enum as <see cref="long"/>), in the order of <see cref="Names"/>.</summary>
+    public IReadOnlyList<Type> Types { get; }
 
     public static ParameterPlan? For(string sql, Type? type) =>
         type is null ? None : Plans.GetOrAdd((sql, type), static key => Build(key.Sql, key.Type!));
@@ -258,6 +262,7 @@ internal sealed class ParameterPlan
     private static ParameterPlan? Build(string sql, Type type)
     {
         var names = new List<string>();
+        var types = new List<Type>();
         var getters = new List<Func<object, object>>();
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -265,9 +270,11 @@ internal sealed class ParameterPlan
             var convert = Converter(property.PropertyType);
             if (convert is null) return null;
             names.Add("@" + property.Name);
+            var plain = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            types.Add(plain.IsEnum ? typeof(long) : plain);
             getters.Add(Getter(type, property, convert));
         }
-        return new ParameterPlan([.. names], [.. getters]);
+        return new ParameterPlan([.. names], [.. types], [.. getters]);
     }
 
     /// <summary>Whether the SQL names <c>@name</c> as a whole parameter (not the start of a longer one).</summary>

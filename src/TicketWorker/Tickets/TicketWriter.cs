@@ -76,8 +76,13 @@ public sealed class TicketWriter(
         /// Writes one message into the batch's transaction. Throws <see cref="ConcurrentDuplicateException"/>
         /// when another worker committed the same Message-ID meanwhile (the transaction must then be rolled back).
         /// </summary>
-        public Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken) =>
-            writer.WriteInAsync(this, inbound, cancellationToken);
+        public async Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken)
+        {
+            var result = await writer.WriteInAsync(this, inbound, cancellationToken).ConfigureAwait(false);
+            // Writes held back for the next statement (PostgreSQL) go now: an error of one belongs to this message.
+            await tx.FlushAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
     }
 
     private SupportPolicy CurrentPolicy => context.Policy;

@@ -322,6 +322,76 @@ public class TicketStoreTests : StorageContractFixture
     }
 
     [Test]
+    public async Task TicketsCreatedInOneTransactionTakeConsecutiveNumbersAndTheNextTransactionGoesOn()
+    {
+        var before = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
+        var batch = await InTransactionAsync(async tx =>
+        {
+            var numbers = new List<long>();
+            for (var i = 0; i < 3; i++) numbers.Add((await store.CreateTicketAsync(tx, NewTicket($"n{i}@example.test"))).Number);
+            return numbers;
+        });
+        var after = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
+
+        Assert.That(batch, Is.EqualTo(new[] { before.Number + 1, before.Number + 2, before.Number + 3 }));
+        Assert.That(after.Number, Is.EqualTo(before.Number + 4), "the counter row holds the transaction's last number");
+    }
+
+    [Test]
+    public async Task HeldBackWritesAreSeenByTheTransactionsNextStatementAndDroppedByRollback()
+    {
+        var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
+
+        await using (var tx = await Database.BeginAsync())
+        {
+            // Writes whose result nobody reads (PostgreSQL holds them back); the reads after them must see them.
+            await store.TouchAsync(tx, ticket.Id, Now.AddHours(1));
+            await store.AddParticipantsAsync(tx, ticket.Id, [("held@example.test", "cc")], Now);
+            Assert.That(await store.IsParticipantAsync(tx, ticket.Id, "held@example.test"), Is.True);
+            Assert.That((await store.FindTicketByIdAsync(tx, ticket.Id))!.UpdatedAt, Is.EqualTo(Now.AddHours(1)));
+            await store.SetStatusAsync(tx, ticket.Id, TicketStatus.Closed, Now.AddHours(2));
+            await tx.RollbackAsync();
+        }
+
+        var read = await InTransactionAsync(tx => store.FindTicketByIdAsync(tx, ticket.Id));
+        Assert.That(read!.Status, Is.EqualTo(TicketStatus.Open));
+        Assert.That(read.UpdatedAt, Is.EqualTo(ticket.UpdatedAt));
+        Assert.That(await InTransactionAsync(tx => store.IsParticipantAsync(tx, ticket.Id, "held@example.test")), Is.False);
+    }
+
+    [Test]
+    public async Task AHeldBackWriteThatFailsFailsAtTheFlushAndTheCommitDoesNotKeepIt()
+    {
+        var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
+
+        await using var tx = await Database.BeginAsync();
+        // No such ticket: the foreign key refuses the row, at once (SQLite) or when the held-back write is sent.
+        var failed = await CatchAsync(async () =>
+        {
+            await store.AddRuleDecisionAsync(tx, new RuleDecisionRecord { TicketId = ticket.Id + 1_000_000, RuleName = "r", Action = "a", DecidedAt = Now });
+            await tx.FlushAsync();
+        });
+
+        Assert.That(failed, Is.InstanceOf<System.Data.Common.DbException>());
+        await tx.RollbackAsync();
+        var decisions = await InTransactionAsync(t => store.ListRuleDecisionsAsync(t, ticket.Id + 1_000_000));
+        Assert.That(decisions, Is.Empty);
+    }
+
+    private static async Task<Exception?> CatchAsync(Func<Task> work)
+    {
+        try
+        {
+            await work();
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+    [Test]
     public async Task RolledBackWorkLeavesNoTicket()
     {
         long number;
