@@ -26,7 +26,14 @@ public sealed class Acknowledger(
     /// <summary>RFC 3834 §2: at most this many automatic mails to one address per 24 hours (rules.yaml ack.max_per_day).</summary>
     public int MaxPerDay => context.Policy.Ack.MaxPerDay;
 
-    /// <summary>Queues the acknowledgement or returns why not (a reason for logs and tests).</summary>
+    /// <summary>The window of <see cref="MaxPerDay"/>.</summary>
+    internal static readonly TimeSpan CountWindow = TimeSpan.FromDays(1);
+
+    /// <summary>Whom an acknowledgement of <paramref name="message"/> would go to: its first Reply-To with an address, else its sender.</summary>
+    internal static string? SenderOf(Mail.Reading.ReadMessage message) =>
+        message.ReplyTo.FirstOrDefault(a => a.Address.Contains('@'))?.Address ?? message.From.FirstOrDefault()?.Address;
+
+    /// <summary>Queues the acknowledgement of a ticket created in <paramref name="tx"/> (intake's new ticket), or returns why not (a reason for logs and tests).</summary>
     /// <param name="template">The template a rule chose, else rules.yaml's ack.template.</param>
     /// <param name="estimates">Intake's per-batch cache of promise lengths (null: worked out for this ticket alone).</param>
     /// <param name="autoReplies">Intake's per-batch counts of automatic mails per address (null: counted in the store).</param>
@@ -35,7 +42,7 @@ public sealed class Acknowledger(
     {
         var settings = context.Policy.Ack;
         var message = inbound.Message;
-        var sender = message.ReplyTo.FirstOrDefault(a => a.Address.Contains('@'))?.Address ?? message.From.FirstOrDefault()?.Address;
+        var sender = SenderOf(message);
         if (inbound.Classification.Kind != MessageKind.Customer) return AckDecision.Skip($"{inbound.Classification.Kind.ToName()} mail is never acknowledged");
         if (!settings.Enabled) return AckDecision.Skip("acknowledgements are off (rules.yaml ack.enabled)");
         if (!ruleAllows) return AckDecision.Skip("a rule turned the acknowledgement off");
@@ -49,7 +56,7 @@ public sealed class Acknowledger(
         var now = time.GetUtcNow();
         if (autoReplies is null || !autoReplies.TryGet(sender, out var recent))
         {
-            recent = await tickets.CountAutoRepliesAsync(tx, sender, now - TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
+            recent = await tickets.CountAutoRepliesAsync(tx, sender, now - CountWindow, cancellationToken).ConfigureAwait(false);
             autoReplies?.Set(sender, recent);
         }
         if (recent >= MaxPerDay) return AckDecision.Skip($"{sender} already got {recent} automatic mails in 24 hours");
@@ -65,7 +72,8 @@ public sealed class Acknowledger(
         var messageId = Mail.Writing.MailWriter.NewMessageId(fromAddress[(fromAddress.IndexOf('@') + 1)..]);
         var recipe = new AckRecipe(inbound.MessageId, sender, message.From.FirstOrDefault()?.Name, template ?? settings.Template,
             new ReplyToken(key).Address(mailbox.Address, ticket.Number), message.Headers["Content-Language"], ticket.Language, estimate);
-        var queued = await outbox.EnqueueAsync(tx, new OutboxItem
+        // The key names the ticket this transaction created: no row can hold it yet, so nothing is read back.
+        await outbox.EnqueueNewAsync(tx, new OutboxItem
         {
             IdempotencyKey = $"ack:{ticket.Id}",
             TicketId = ticket.Id,
@@ -79,7 +87,6 @@ public sealed class Acknowledger(
             NextAttemptAt = now + settings.Delay,
             CreatedAt = now,
         }, cancellationToken).ConfigureAwait(false);
-        if (!queued.Created) return AckDecision.Skip("already queued");
 
         // The outbound message on the ticket is stored by the sender with the bytes (ComposedMail.Message).
         await tickets.RecordAutoReplyAsync(tx, sender, now, cancellationToken).ConfigureAwait(false);

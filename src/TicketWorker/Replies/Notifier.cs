@@ -38,7 +38,7 @@ public sealed partial class Notifier(
     // Detached signatures are no file for an agent to open.
     private static readonly string[] SignatureTypes = ["application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"];
 
-    /// <summary>Queues the notifications for one stored customer message; returns the agents notified or why none.</summary>
+    /// <summary>Queues the notifications for a customer message stored in <paramref name="tx"/>; returns the agents notified or why none.</summary>
     /// <param name="followUp">The message was appended to an existing ticket (else it opened <paramref name="ticket"/>).</param>
     /// <param name="unverifiedAgent">The message claims an agent's From but was not verified (Agents/AgentMail): it is news like a customer's.</param>
     public async Task<NotifyDecision> NotifyAsync(IStorageTransaction tx, TicketRecord ticket, InboundMessage inbound, bool followUp,
@@ -76,20 +76,20 @@ public sealed partial class Notifier(
         {
             var recipe = new NotificationRecipe(inbound.MessageId, agent.Email, agent.Name, agent.Language,
                 tokens.AddressForAgent(mailbox.Address, ticket.Number, agent.Email), followUp, attach);
-            if (await QueueRecipeAsync(tx, ticket, Key(ticket.Id, inbound.MessageId, agent.Email), recipe, fromAddress, mailbox.Name, now, cancellationToken).ConfigureAwait(false))
-                queued.Add(agent.Email);
+            await QueueRecipeAsync(tx, ticket, Key(ticket.Id, inbound.MessageId, agent.Email), recipe, fromAddress, mailbox.Name, now, cancellationToken).ConfigureAwait(false);
+            queued.Add(agent.Email);
         }
-        if (queued.Count == 0) return NotifyDecision.Skip("already queued");
         Log.Queued(logger, ticket.Number, queued.Count, attach ? message.Attachments.Count(Attachable) : 0);
         return new NotifyDecision(queued, "queued");
     }
 
     /// <summary>Queues one notification as its recipe; its outbound message on the ticket is stored when it is composed (ComposedMail.Message).</summary>
-    private async Task<bool> QueueRecipeAsync(IStorageTransaction tx, TicketRecord ticket, string key, NotificationRecipe recipe, string fromAddress, string mailbox,
+    private async Task QueueRecipeAsync(IStorageTransaction tx, TicketRecord ticket, string key, NotificationRecipe recipe, string fromAddress, string mailbox,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         var messageId = MailWriter.NewMessageId(Domain(fromAddress));
-        var result = await outbox.EnqueueAsync(tx, new OutboxItem
+        // The key names the message this transaction stored: no row can hold it yet, so nothing is read back.
+        await outbox.EnqueueNewAsync(tx, new OutboxItem
         {
             IdempotencyKey = key,
             TicketId = ticket.Id,
@@ -103,7 +103,6 @@ public sealed partial class Notifier(
             NextAttemptAt = now,
             CreatedAt = now,
         }, cancellationToken).ConfigureAwait(false);
-        return result.Created;
     }
 
     /// <inheritdoc/>

@@ -10,6 +10,13 @@ public interface IOutboxStore
     Task<OutboxEnqueueResult> EnqueueAsync(IStorageTransaction transaction, OutboxItem item, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Queues an item whose idempotency key names a row this transaction created (a new ticket, a message stored in it),
+    /// so no row can hold the key yet. Nothing is read back: on PostgreSQL the insert goes with the transaction's next
+    /// statement, in the same round trip. A key present after all is left as it is, as <see cref="EnqueueAsync"/> leaves it.
+    /// </summary>
+    Task EnqueueNewAsync(IStorageTransaction transaction, OutboxItem item, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Claims up to <paramref name="batchSize"/> due rows for <paramref name="worker"/> until <paramref name="claimUntil"/>:
     /// queued rows with NextAttemptAt &lt;= now, and sending rows whose claim expired. Status becomes sending and
     /// Attempts grows by one. Two workers never receive the same row (SKIP LOCKED / READPAST / single writer).

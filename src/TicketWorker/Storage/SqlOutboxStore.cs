@@ -36,22 +36,7 @@ public sealed class SqlOutboxStore : IOutboxStore
         var id = await sql.ScalarAsync<long?>(
             transaction,
             sql.Statement("insert-outbox", static d => d.InsertIfAbsent("outbox", "idempotency_key", InsertColumns)),
-            new
-            {
-                item.IdempotencyKey,
-                item.TicketId,
-                item.Kind,
-                item.Mailbox,
-                item.EnvelopeFrom,
-                Recipients = JsonListHandler.ToJson(item.Recipients),
-                item.MessageId,
-                item.Raw,
-                Status = SqlRunner.Text(OutboxStatus.Queued),
-                Attempts = 0,
-                item.NextAttemptAt,
-                item.CreatedAt,
-                item.Recipe,
-            },
+            InsertParameters(item),
             cancellationToken).ConfigureAwait(false);
         if (id is null)
         {
@@ -63,6 +48,37 @@ public sealed class SqlOutboxStore : IOutboxStore
         Observability.TicketWorkerMetrics.Queued(item.Kind);
         return new OutboxEnqueueResult(item with { Id = id.Value, Status = OutboxStatus.Queued, Attempts = 0, ClaimedBy = null, ClaimedUntil = null, SentAt = null, LastError = null }, true);
     }
+
+    /// <inheritdoc/>
+    public async Task EnqueueNewAsync(IStorageTransaction transaction, OutboxItem item, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentException.ThrowIfNullOrEmpty(item.IdempotencyKey);
+        // Returns nothing, so it can be held back (PostgreSQL); a key present after all is kept, as EnqueueAsync keeps it.
+        await sql.WriteAsync(
+            transaction,
+            sql.Statement("insert-new-outbox", static d => d.Upsert("outbox", ["idempotency_key"], [], InsertColumns)),
+            InsertParameters(item),
+            cancellationToken).ConfigureAwait(false);
+        Observability.TicketWorkerMetrics.Queued(item.Kind);
+    }
+
+    private static object InsertParameters(OutboxItem item) => new
+    {
+        item.IdempotencyKey,
+        item.TicketId,
+        item.Kind,
+        item.Mailbox,
+        item.EnvelopeFrom,
+        Recipients = JsonListHandler.ToJson(item.Recipients),
+        item.MessageId,
+        item.Raw,
+        Status = SqlRunner.Text(OutboxStatus.Queued),
+        Attempts = 0,
+        item.NextAttemptAt,
+        item.CreatedAt,
+        item.Recipe,
+    };
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(IStorageTransaction transaction, string worker, int batchSize, DateTimeOffset now, DateTimeOffset claimUntil, CancellationToken cancellationToken = default)

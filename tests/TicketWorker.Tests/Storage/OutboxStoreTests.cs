@@ -100,6 +100,33 @@ public class OutboxStoreTests : StorageContractFixture
     }
 
     [Test]
+    public async Task AnItemQueuedAsNewRoundTripsEveryFieldAndANewKeyPresentAfterAllKeepsItsRow()
+    {
+        var ticket = await InTransactionAsync(tx => tickets.CreateTicketAsync(tx, NewTicket()));
+        var item = Item("new:" + Guid.NewGuid().ToString("N"), [0, 255, 13, 10]) with
+        {
+            TicketId = ticket.Id,
+            Mailbox = "support",
+            EnvelopeFrom = "support@example.test",
+            Recipients = ["a@example.test", "b@example.test"],
+            Recipe = "{\"template\":\"ack\"}",
+        };
+
+        await InTransactionAsync(async tx =>
+        {
+            await outbox.EnqueueNewAsync(tx, item);
+            // Read back in the same transaction: the held-back insert (PostgreSQL) goes with this statement.
+            Assert.That((await outbox.FindByKeyAsync(tx, item.IdempotencyKey))?.Recipe, Is.EqualTo(item.Recipe));
+        });
+        await InTransactionAsync(tx => outbox.EnqueueNewAsync(tx, item with { Raw = [9], Recipe = "other" }));
+        var read = await InTransactionAsync(tx => outbox.FindByKeyAsync(tx, item.IdempotencyKey));
+
+        Assert.That(read!.Raw, Is.EqualTo(item.Raw));
+        Assert.That(read.Recipients, Is.EqualTo(item.Recipients));
+        Assert.That(read with { Raw = item.Raw, Recipients = item.Recipients }, Is.EqualTo(item with { Id = read.Id }));
+    }
+
+    [Test]
     public async Task TwoWorkersClaimingAtOnceNeverGetTheSameRow()
     {
         const int Rows = 40;
