@@ -12,6 +12,12 @@ public interface ITicketStore
     /// </summary>
     Task<(bool TakenIn, long? TicketNumber)> FindTakenInAsync(IStorageTransaction transaction, string messageId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="FindTakenInAsync(IStorageTransaction, string, CancellationToken)"/> for several Message-IDs at once (the next
+    /// messages of intake's batch): the ones taken in, with their ticket's number (null for one kept as ignored); the others are missing.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, long?>> FindTakenInAsync(IStorageTransaction transaction, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default);
+
     /// <summary>For each of these Message-IDs that is stored, the ticket it belongs to (keys as stored).</summary>
     Task<IReadOnlyDictionary<string, long>> FindTicketIdsByMessageIdsAsync(IStorageTransaction transaction, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default);
 
@@ -105,6 +111,9 @@ public interface ITicketStore
 
     /// <summary>How many automatic replies went to the address (case-insensitive) at or after <paramref name="since"/>.</summary>
     Task<int> CountAutoRepliesAsync(IStorageTransaction transaction, string address, DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>The counts of <see cref="CountAutoRepliesAsync(IStorageTransaction, string, DateTimeOffset, CancellationToken)"/> for several addresses at once (keys compare case-insensitively; an address with none is missing).</summary>
+    Task<IReadOnlyDictionary<string, int>> CountAutoRepliesAsync(IStorageTransaction transaction, IReadOnlyCollection<string> addresses, DateTimeOffset since, CancellationToken cancellationToken = default);
 
     /// <summary>How many tickets there are in each status, counted by the database (statuses without tickets are absent).</summary>
     Task<IReadOnlyDictionary<TicketStatus, int>> CountTicketsByStatusAsync(IStorageTransaction transaction, CancellationToken cancellationToken = default);

@@ -88,6 +88,24 @@ public sealed partial class SqlTicketStore
     }
 
     /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<string, long?>> FindTakenInAsync(IStorageTransaction transaction, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        var taken = new Dictionary<string, long?>(StringComparer.Ordinal);
+        foreach (var chunk in messageIds.Distinct(StringComparer.Ordinal).Chunk(InListChunk))
+        {
+            var rows = await sql.QueryAsync<(string MessageId, long? Number)>(transaction,
+                $"SELECT m.message_id, t.number FROM messages m LEFT JOIN tickets t ON t.id = m.ticket_id WHERE {sql.Dialect.InList("m.message_id", "Ids")} " +
+                $"UNION ALL SELECT message_id, NULL FROM ignored_messages WHERE {sql.Dialect.InList("message_id", "Ids")}",
+                new { Ids = chunk }, cancellationToken).ConfigureAwait(false);
+            // As for one id: a message's ticket number wins over an ignored row's nothing.
+            foreach (var (id, number) in rows)
+                if (!taken.TryGetValue(id, out var known) || known is null) taken[id] = number;
+        }
+        return taken;
+    }
+
+    /// <inheritdoc/>
     public async Task<IReadOnlyDictionary<string, long>> FindTicketIdsByMessageIdsAsync(IStorageTransaction transaction, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageIds);

@@ -193,6 +193,21 @@ public sealed partial class SqlTicketStore : ITicketStore
     public async Task<int> CountAutoRepliesAsync(IStorageTransaction transaction, string address, DateTimeOffset since, CancellationToken cancellationToken = default) =>
         (int)await sql.ScalarAsync<long>(transaction, "SELECT CAST(COUNT(*) AS bigint) FROM auto_reply_log WHERE address = @Address AND sent_at >= @Since", new { Address = SqlRunner.Lower(address), Since = since }, cancellationToken).ConfigureAwait(false);
 
+    /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<string, int>> CountAutoRepliesAsync(IStorageTransaction transaction, IReadOnlyCollection<string> addresses, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var chunk in addresses.Select(SqlRunner.Lower).Distinct(StringComparer.Ordinal).Chunk(InListChunk))
+        {
+            var rows = await sql.QueryAsync<(string Address, long Count)>(transaction,
+                $"SELECT address, CAST(COUNT(*) AS bigint) FROM auto_reply_log WHERE {sql.Dialect.InList("address", "Addresses")} AND sent_at >= @Since GROUP BY address",
+                new { Addresses = chunk, Since = since }, cancellationToken).ConfigureAwait(false);
+            foreach (var (address, count) in rows) counts[address] = (int)count;
+        }
+        return counts;
+    }
+
     private static string Truncate(string normalizedSubject) =>
         normalizedSubject.Length <= NormalizedSubjectLength ? normalizedSubject : normalizedSubject[..NormalizedSubjectLength];
 

@@ -69,6 +69,45 @@ public sealed class TicketWriter(
         /// <summary>Automatic mails per address, counted once per batch and kept up to date by the batch's acknowledgements.</summary>
         internal Replies.AutoReplyCounts AutoReplies { get; } = new();
 
+        // Message-IDs this batch knows to be taken in (stored or ignored, with the ticket's number) or known to be free.
+        private readonly Dictionary<string, long?> taken = new(StringComparer.Ordinal);
+        private readonly HashSet<string> free = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Asks the database at once what the writes of <paramref name="next"/> would each ask on their own: whether their
+        /// Message-IDs are taken, and how many automatic mails their senders got. Only where a statement is a round trip
+        /// (PostgreSQL, SQL Server): SQLite answers a prepared lookup in-process in microseconds, less than an IN list costs
+        /// to prepare. Only plain ASCII values are asked for: anything else is looked up with its own message, so that an
+        /// error it may cause stays with that message.
+        /// </summary>
+        public Task LookAheadAsync(IReadOnlyList<InboundMessage> next, CancellationToken cancellationToken) =>
+            writer.LookAheadAsync(this, next, cancellationToken);
+
+        /// <summary>The Message-IDs among <paramref name="ids"/> this batch does not know yet.</summary>
+        internal List<string> Unknown(IEnumerable<string> ids) =>
+            ids.Where(id => Plain(id) && !taken.ContainsKey(id) && !free.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
+
+        /// <summary>Notes what the database said about <paramref name="asked"/>: the ones in <paramref name="found"/> are taken, the others free.</summary>
+        internal void Learn(IReadOnlyList<string> asked, IReadOnlyDictionary<string, long?> found)
+        {
+            foreach (var id in asked)
+                if (found.TryGetValue(id, out var number)) taken[id] = number;
+                else free.Add(id);
+        }
+
+        internal static bool Plain(string value) => value.Length > 0 && value.All(c => c is > ' ' and < '\x7f');
+
+        /// <summary>Whether this batch knows the Message-ID taken in (and its ticket's number) or free; null when it must be asked.</summary>
+        internal (bool TakenIn, long? TicketNumber)? Known(string messageId) =>
+            taken.TryGetValue(messageId, out var number) ? (true, number) : free.Contains(messageId) ? (false, null) : null;
+
+        /// <summary>Notes a Message-ID this batch took in (stored on ticket <paramref name="number"/>, or ignored: null).</summary>
+        internal void Took(string messageId, long? number)
+        {
+            free.Remove(messageId);
+            taken[messageId] = number;
+        }
+
         internal async Task<byte[]> ReplyTokenKeyAsync(CancellationToken cancellationToken) =>
             replyTokenKey ??= await writer.ReadReplyTokenKeyAsync(tx, cancellationToken).ConfigureAwait(false);
 
@@ -87,6 +126,20 @@ public sealed class TicketWriter(
 
     private SupportPolicy CurrentPolicy => context.Policy;
 
+    private async Task LookAheadAsync(TicketBatch batch, IReadOnlyList<InboundMessage> next, CancellationToken cancellationToken)
+    {
+        if (database.Provider == StorageProvider.Sqlite || next.Count == 0) return;
+        var tx = batch.Transaction;
+        var ids = batch.Unknown(next.Select(m => m.MessageId));
+        if (ids.Count > 0) batch.Learn(ids, await tickets.FindTakenInAsync(tx, ids, cancellationToken).ConfigureAwait(false));
+        var senders = next.Select(m => Replies.Acknowledger.SenderOf(m.Message)).OfType<string>()
+            .Where(s => s.Contains('@') && TicketBatch.Plain(s) && !batch.AutoReplies.TryGet(s, out _)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (senders.Count == 0) return;
+        // The acknowledgement's own window; a mail leaving it before the acknowledgement is written is still counted (AutoReplyCounts).
+        var counts = await tickets.CountAutoRepliesAsync(tx, senders, time.GetUtcNow() - Replies.Acknowledger.CountWindow, cancellationToken).ConfigureAwait(false);
+        foreach (var sender in senders) batch.AutoReplies.Set(sender, counts.TryGetValue(sender.Trim(), out var count) ? count : 0);
+    }
+
     private RuleEngine NewEngine(SupportPolicy policy) => new(policy, ruleLogger);
 
     private Task<byte[]> ReadReplyTokenKeyAsync(IStorageTransaction tx, CancellationToken cancellationToken) =>
@@ -99,7 +152,7 @@ public sealed class TicketWriter(
         var kind = inbound.Classification.Kind;
         var kindName = kind.ToName();
 
-        var (isDuplicate, duplicateOf) = await tickets.FindTakenInAsync(tx, inbound.MessageId, cancellationToken).ConfigureAwait(false);
+        var (isDuplicate, duplicateOf) = batch.Known(inbound.MessageId) ?? await tickets.FindTakenInAsync(tx, inbound.MessageId, cancellationToken).ConfigureAwait(false);
         if (isDuplicate)
             return new IngestResult(IngestResult.Duplicate, duplicateOf, inbound.MessageId, kindName, "Message-ID already stored");
 
@@ -110,7 +163,7 @@ public sealed class TicketWriter(
 
         // Bulk mail and automatic mail that belongs to no ticket are kept (raw bytes) but not ticketed.
         if (kind == MessageKind.Bulk || (kind.NeverAnswer() && kind != MessageKind.List && decision.Action != ThreadAction.Append))
-            return await IgnoreAsync(tx, inbound, inbound.Classification.Reason, cancellationToken).ConfigureAwait(false);
+            return await IgnoreAsync(batch, inbound, inbound.Classification.Reason, cancellationToken).ConfigureAwait(false);
 
         // Rules route new tickets only: a follow-up keeps the team, owner and priority it has.
         RuleOutcome? routing = null;
@@ -124,7 +177,7 @@ public sealed class TicketWriter(
             language = input.Language;
             routing = engine.Evaluate(input);
             if (routing.Ignore)
-                return await IgnoreAsync(tx, inbound, $"rule '{routing.IgnoredBy}': ignore", cancellationToken).ConfigureAwait(false);
+                return await IgnoreAsync(batch, inbound, $"rule '{routing.IgnoredBy}': ignore", cancellationToken).ConfigureAwait(false);
             var today = policy.BusinessHours.Default?.Today(at) ?? DateOnly.FromDateTime(at.UtcDateTime);
             routing = await engine.AssignAsync(routing, tx, tickets, today, cancellationToken).ConfigureAwait(false);
         }
@@ -207,6 +260,7 @@ public sealed class TicketWriter(
             // (a ticket may have been created above); the caller rolls back and writes again.
             throw new ConcurrentDuplicateException(inbound.MessageId);
         }
+        batch.Took(inbound.MessageId, ticket.Number);
 
         await tickets.AddParticipantsAsync(tx, ticket.Id, Participants(inbound), now, cancellationToken).ConfigureAwait(false);
 
@@ -230,10 +284,10 @@ public sealed class TicketWriter(
     }
 
     /// <summary>Keeps the message (raw bytes) as ignored: no ticket.</summary>
-    private async Task<IngestResult> IgnoreAsync(IStorageTransaction tx, InboundMessage inbound, string reason, CancellationToken cancellationToken)
+    private async Task<IngestResult> IgnoreAsync(TicketBatch batch, InboundMessage inbound, string reason, CancellationToken cancellationToken)
     {
         var kindName = inbound.Classification.Kind.ToName();
-        await ignored.AddAsync(tx, new IgnoredMessage
+        await ignored.AddAsync(batch.Transaction, new IgnoredMessage
         {
             MessageId = inbound.MessageId,
             Kind = kindName,
@@ -244,6 +298,7 @@ public sealed class TicketWriter(
             Uid = inbound.Source.Uid,
             ReceivedAt = time.GetUtcNow(),
         }, cancellationToken).ConfigureAwait(false);
+        batch.Took(inbound.MessageId, null);
         return new IngestResult(IngestResult.Ignored, null, inbound.MessageId, kindName, reason);
     }
 

@@ -7,17 +7,19 @@ namespace TicketWorker.Tests.Intake;
 
 /// <summary>
 /// Group commit: a batch of messages is written in one transaction with the checkpoint, each message
-/// seeing the ones before it; one bad message is quarantined without holding back the others.
+/// seeing the ones before it; one bad message is quarantined without holding back the others. On every
+/// provider: on a server the batch asks ahead for the next messages' Message-IDs and senders (TicketBatch.LookAheadAsync).
 /// </summary>
-public class BatchIntakeTests
+[TestFixtureSource(typeof(Storage.StorageProviders), nameof(Storage.StorageProviders.All))]
+public class BatchIntakeTests(StorageProvider provider)
 {
     private IngestHarness _h = null!;
 
     [SetUp]
-    public async Task SetUp() => _h = await IngestHarness.StartAsync();
+    public async Task SetUp() => _h = await IngestHarness.StartAsync(provider: provider);
 
     [TearDown]
-    public void TearDown() => _h.Dispose();
+    public void TearDown() => _h?.Dispose();
 
     private static byte[] Bytes(string raw) => Encoding.UTF8.GetBytes(raw.ReplaceLineEndings("\r\n"));
 
@@ -92,6 +94,34 @@ public class BatchIntakeTests
             Assert.That(sent.MessageId, Is.EqualTo(ack!.MessageId));
             Assert.That(details.Messages.Single(m => m.Kind == "ack").MessageId, Is.EqualTo(ack.MessageId), "the ticket keeps the acknowledgement that is queued");
         }
+    }
+
+    [Test]
+    public async Task WhatEarlierBatchesTookInIsKnownInALaterOne()
+    {
+        // Batch 1: a ticket, a bulk mail (kept as ignored) and five acknowledgements to one sender (the daily limit).
+        var first = await IngestBatchAsync([
+            Bytes(Mails.Customer("ann@example.org", "Printer broken", "e1@example.org")),
+            Bytes(Mails.Customer("news@example.org", "Our offers", "e2@example.org", headers: "Precedence: bulk\n")),
+            .. Enumerable.Range(1, 5).Select(i => Bytes(Mails.Customer("Repeat@Example.org", $"Question {i}", $"r{i}@example.org"))),
+        ]);
+        Assert.That(first.Select(r => r.Action), Is.EqualTo(new[] { "created", "ignored", "created", "created", "created", "created", "created" }));
+
+        // Batch 2: both Message-IDs again, a new one, and the same sender once more (its address in other case).
+        var second = await IngestBatchAsync([
+            Bytes(Mails.Customer("ann@example.org", "Printer broken", "e1@example.org")),
+            Bytes(Mails.Customer("news@example.org", "Our offers", "e2@example.org", headers: "Precedence: bulk\n")),
+            Bytes(Mails.Customer("carl@example.org", "New", "e3@example.org")),
+            Bytes(Mails.Customer("repeat@example.ORG", "Question 6", "r6@example.org")),
+        ]);
+
+        Assert.That(second.Select(r => r.Action), Is.EqualTo(new[] { "duplicate", "duplicate", "created", "created" }));
+        Assert.That(second[0].Ticket, Is.EqualTo(first[0].Ticket), "the duplicate names the ticket its first copy is on");
+        Assert.That(second[1].Ticket, Is.Null, "an ignored message is on no ticket");
+        var acks = (await _h.App.Database.InReadAsync(tx => _h.App.Outbox.ListAsync(tx, null, 1000))).Where(r => r.Kind == "ack").ToList();
+        Assert.That(acks.Count(r => r.Recipients.Single().Equals("repeat@example.org", StringComparison.OrdinalIgnoreCase)), Is.EqualTo(5),
+            "the sixth mail of the day gets none, though the first five were counted in an earlier batch");
+        Assert.That(acks, Has.Count.EqualTo(7));
     }
 
     [Test]

@@ -6,10 +6,11 @@ using TicketWorker.Threading;
 
 namespace TicketWorker.Tests.Intake;
 
-/// <summary>A worker on a fresh SQLite database in a temporary config folder, driven through the ingest pipeline.</summary>
+/// <summary>A worker on a fresh database (SQLite unless asked) in a temporary config folder, driven through the ingest pipeline.</summary>
 public sealed class IngestHarness : IDisposable
 {
     private readonly TempDirectory _dir = new();
+    private Storage.StorageTestDatabase? _database;
 
     public FakeTime Time { get; } = new();
     /// <summary>The worker's composition on this folder, with <see cref="Time"/> as its clock.</summary>
@@ -23,13 +24,21 @@ public sealed class IngestHarness : IDisposable
                     "Username": "{{user}}@example.test", "Password": "secret", "TrustedCertificate": "{{Infrastructure.MailStack.CertificatePath}}" } }
         """;
 
-    public static async Task<IngestHarness> StartAsync(string? extraSettings = null, string? mailboxes = null, string? rules = null, DateTimeOffset? now = null)
+    /// <param name="provider">The database: a SQLite file in the folder, or a new PostgreSQL or SQL Server database (dropped afterwards; SQL Server ignored without its variable).</param>
+    public static async Task<IngestHarness> StartAsync(string? extraSettings = null, string? mailboxes = null, string? rules = null, DateTimeOffset? now = null,
+        StorageProvider provider = StorageProvider.Sqlite)
     {
         var h = new IngestHarness();
+        var database = """{ "Provider": "sqlite", "ConnectionString": "Data Source=../data/tw.db" }""";
+        if (provider != StorageProvider.Sqlite)
+        {
+            h._database = await Storage.StorageTestDatabase.CreateAsync(provider);
+            database = $$"""{ "Provider": "{{provider.ToString().ToLowerInvariant()}}", "ConnectionString": "{{h._database.ConnectionString}}" }""";
+        }
         h._dir.Write("config/appsettings.json", $$"""
             {
               "TicketWorker": {
-                "Database": { "Provider": "sqlite", "ConnectionString": "Data Source=../data/tw.db" },
+                "Database": {{database}},
                 "Storage": { "RawMailPath": "../data/raw", "MaxMessageSize": 200000 },
                 "Mailboxes": [
                   {{mailboxes ?? """
@@ -91,6 +100,7 @@ public sealed class IngestHarness : IDisposable
     public void Dispose()
     {
         App?.Dispose();
+        _database?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _dir.Dispose();
     }
 }

@@ -246,6 +246,10 @@ public class TicketStoreTests : StorageContractFixture
         });
 
         Assert.That(found, Is.EqualTo(new (bool, long?)[] { (true, ticket.Number), (true, ticket.Number), (true, null), (false, null) }));
+
+        // The same, asked for all at once (intake's look-ahead); an id asked twice is answered once.
+        var many = await InTransactionAsync(tx => store.FindTakenInAsync(tx, [inbound, outbound, ignored, "unknown@example.test", inbound]));
+        Assert.That(many, Is.EquivalentTo(new Dictionary<string, long?> { [inbound] = ticket.Number, [outbound] = ticket.Number, [ignored] = null }));
     }
 
     [Test]
@@ -464,11 +468,14 @@ public class TicketStoreTests : StorageContractFixture
         var unknownTeam = await InTransactionAsync(tx => store.GetRoundRobinPositionAsync(tx, "nobody"));
         var open = await InTransactionAsync(tx => store.CountOpenTicketsByOwnerAsync(tx));
         var replies = await InTransactionAsync(tx => store.CountAutoRepliesAsync(tx, address, Now.AddHours(-24)));
+        var many = await InTransactionAsync(tx => store.CountAutoRepliesAsync(tx, [address.ToUpperInvariant(), "none@example.test"], Now.AddHours(-24)));
 
         Assert.That(position, Is.EqualTo(4));
         Assert.That(unknownTeam, Is.Zero);
         Assert.That(open[owner], Is.EqualTo(2));
         Assert.That(replies, Is.EqualTo(2));
+        Assert.That(many.Count, Is.EqualTo(1), "an address without automatic mails is missing");
+        Assert.That(many[address.ToUpperInvariant()], Is.EqualTo(2), "keys compare case-insensitively");
     }
 
     [Test]
