@@ -113,21 +113,52 @@ internal sealed class SqlRunner
 
     /// <summary>
     /// A write whose result nobody reads (an insert of a child row, an update of a few columns). On PostgreSQL it is
-    /// held back and sent with the transaction's next statement, several in one round trip (Npgsql's batch); the
-    /// intake writer flushes after each message, so an error still belongs to the message that caused it.
-    /// Elsewhere, and for parameters Npgsql cannot be given as they are, it runs at once.
+    /// held back and sent with the transaction's next statement, several in one round trip (Npgsql's batch), possibly
+    /// with the next message's statements in intake's batch. Only values Npgsql writes without fail are held back
+    /// (<see cref="SendsSafely"/>): an error of a held-back write can then only come from the server, a database error,
+    /// which fails the whole batch whichever message it is sent with. Anything else runs at once, with its message.
+    /// Elsewhere (SQLite, SQL Server) every write runs at once.
     /// </summary>
     public Task WriteAsync(IStorageTransaction transaction, string sql, object? parameters, CancellationToken cancellationToken)
     {
         var tx = Unwrap(transaction);
         // Held back only when it returns no rows: a batch's reader must open on the last statement's rows.
-        if (tx.HoldsBackWrites && !ReturnsRows(sql) && PostgresCommand(sql, parameters) is { } command)
+        if (tx.HoldsBackWrites && !ReturnsRows(sql) && PostgresCommand(sql, parameters) is { } command && SendsSafely(command))
         {
             cancellationToken.ThrowIfCancellationRequested();
             tx.HoldBack(command);
             return Task.CompletedTask;
         }
         return ExecuteAsync(transaction, sql, parameters, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether Npgsql writes every value of <paramref name="command"/> without a client-side error: a text that is
+    /// well-formed UTF-16 (Npgsql's strict UTF-8 encoder throws on a lone surrogate, which a UTF-7 header can
+    /// carry), a time at offset zero (timestamptz takes nothing else).
+    /// </summary>
+    private static bool SendsSafely(Npgsql.NpgsqlBatchCommand command)
+    {
+        foreach (Npgsql.NpgsqlParameter parameter in command.Parameters)
+        {
+            switch (parameter.Value)
+            {
+                case string text when text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') && !WellFormed(text):
+                case DateTimeOffset time when time.Offset != TimeSpan.Zero:
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool WellFormed(string text)
+    {
+        for (var rest = text.AsSpan(); !rest.IsEmpty;)
+        {
+            if (System.Text.Rune.DecodeFromUtf16(rest, out _, out var used) != System.Buffers.OperationStatus.Done) return false;
+            rest = rest[used..];
+        }
+        return true;
     }
 
     private static bool ReturnsRows(string sql) =>

@@ -115,13 +115,12 @@ public sealed class TicketWriter(
         /// Writes one message into the batch's transaction. Throws <see cref="ConcurrentDuplicateException"/>
         /// when another worker committed the same Message-ID meanwhile (the transaction must then be rolled back).
         /// </summary>
-        public async Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken)
-        {
-            var result = await writer.WriteInAsync(this, inbound, cancellationToken).ConfigureAwait(false);
-            // Writes held back for the next statement (PostgreSQL) go now: an error of one belongs to this message.
-            await tx.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return result;
-        }
+        /// <remarks>
+        /// Writes held back for the next statement (PostgreSQL, <c>SqlRunner.WriteAsync</c>) may go with the next message's
+        /// first statement or the commit: they can only fail in the server, which fails the batch, not one message.
+        /// </remarks>
+        public Task<IngestResult> WriteAsync(InboundMessage inbound, CancellationToken cancellationToken) =>
+            writer.WriteInAsync(this, inbound, cancellationToken);
     }
 
     private SupportPolicy CurrentPolicy => context.Policy;

@@ -382,6 +382,19 @@ public class TicketStoreTests : StorageContractFixture
         Assert.That(decisions, Is.Empty);
     }
 
+    [Test]
+    public async Task AWriteWithATextNpgsqlCannotEncodeFailsAtItsOwnCall()
+    {
+        var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
+
+        await using var tx = await Database.BeginAsync();
+        // A lone surrogate (a UTF-7 header can carry one): PostgreSQL must not hold this write back to fail with a later message.
+        var failed = await CatchAsync(() => store.AddParticipantsAsync(tx, ticket.Id, [("odd\uD800@example.test", "cc")], Now));
+
+        TestContext.Out.WriteLine($"{Provider}: {failed?.GetType().Name ?? "stored"}");
+        if (Provider == StorageProvider.Postgres) Assert.That(failed, Is.Not.Null, "Npgsql's strict encoder refuses it at once");
+    }
+
     private static async Task<Exception?> CatchAsync(Func<Task> work)
     {
         try
