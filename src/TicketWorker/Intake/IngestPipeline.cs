@@ -157,8 +157,9 @@ public sealed partial class IngestPipeline(
                 {
                     var chunk = await next.ConfigureAwait(false);
                     next = start + ParseChunk < items.Count ? ParseChunkAsync(prepare, start + ParseChunk, items.Count, failed) : Task.FromResult(Array.Empty<Prepared>());
+                    // Messages that failed earlier were parsed as failures (no Inbound): only the others are asked ahead.
                     current = start;
-                    await batch.LookAheadAsync(chunk.Where((p, i) => !failed.ContainsKey(start + i)).Select(p => p.Inbound).OfType<InboundMessage>().ToList(), cancellationToken).ConfigureAwait(false);
+                    await batch.LookAheadAsync(chunk.Select(p => p.Inbound).OfType<InboundMessage>().ToList(), cancellationToken).ConfigureAwait(false);
                     for (var i = 0; i < chunk.Length; i++)
                     {
                         current = start + i;
