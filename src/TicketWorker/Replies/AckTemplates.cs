@@ -25,7 +25,7 @@ public static class AckTemplates
     public static AckContent Render(TemplateRenderer renderer, SubjectTag tag, AckModel ack, EstimateModel? estimate,
         string? supportAddress = null, string? timeZoneId = null)
     {
-        var language = ack.Language ?? LanguageDetector.Detect(ack.OriginalSubject + "\n" + ack.CustomerText, ack.ContentLanguage, renderer.DefaultLanguage);
+        var language = ack.Language ?? LanguageDetector.Detect(ack.OriginalSubject, ack.CustomerText, ack.ContentLanguage, renderer.DefaultLanguage);
         var model = new ReplyModel
         {
             TicketNumber = ack.TicketNumber,

@@ -10,15 +10,37 @@ public static class LanguageDetector
     // Persian yeh/keheh instead of Arabic ي/ك).
     private const string PersianLetters = "پچژگیک";
 
-    private static readonly Dictionary<string, HashSet<string>> CommonWords = new()
+    // The Latin-script languages ByWords tells apart, in the order a tie between them used to be ranked.
+    private static readonly string[] WordLanguages = ["en", "de", "fr", "es", "it", "nl"];
+
+    private static readonly string[][] CommonWords =
+    [
+        ["the", "and", "is", "you", "please", "my", "to", "not", "with", "thanks", "hello", "have", "it", "for", "this", "we", "can", "i"],
+        ["der", "die", "das", "und", "ist", "nicht", "ich", "sie", "mit", "bitte", "danke", "ein", "eine", "mein", "hallo", "wir", "auf", "für", "es"],
+        ["le", "la", "les", "et", "est", "je", "vous", "pas", "avec", "merci", "bonjour", "une", "mon", "pour", "nous", "ne", "des", "du"],
+        ["el", "la", "los", "y", "es", "yo", "usted", "no", "con", "gracias", "hola", "una", "mi", "para", "por", "que", "del", "favor"],
+        ["il", "lo", "gli", "e", "è", "io", "non", "con", "grazie", "ciao", "una", "mio", "per", "che", "della", "sono", "buongiorno"],
+        ["de", "het", "een", "en", "is", "ik", "niet", "met", "bedankt", "dank", "hallo", "mijn", "voor", "wij", "u", "van", "alstublieft"],
+    ];
+
+    // Each common word with the languages (bits, in WordLanguages' order) it is common in: one lookup per word of the text.
+    private static readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> WordBits = BuildWordBits();
+
+    private static readonly int LongestWord = CommonWords.SelectMany(w => w).Max(w => w.Length);
+
+    private static readonly System.Buffers.SearchValues<char> WordSeparators = System.Buffers.SearchValues.Create(" \t\r\n.,!?;:\"()'");
+
+    /// <summary>How much of the text is looked at: the start of a mail says which language it is in.</summary>
+    private const int SampleLength = 4000;
+
+    private static Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> BuildWordBits()
     {
-        ["en"] = ["the", "and", "is", "you", "please", "my", "to", "not", "with", "thanks", "hello", "have", "it", "for", "this", "we", "can", "i"],
-        ["de"] = ["der", "die", "das", "und", "ist", "nicht", "ich", "sie", "mit", "bitte", "danke", "ein", "eine", "mein", "hallo", "wir", "auf", "für", "es"],
-        ["fr"] = ["le", "la", "les", "et", "est", "je", "vous", "pas", "avec", "merci", "bonjour", "une", "mon", "pour", "nous", "ne", "des", "du"],
-        ["es"] = ["el", "la", "los", "y", "es", "yo", "usted", "no", "con", "gracias", "hola", "una", "mi", "para", "por", "que", "del", "favor"],
-        ["it"] = ["il", "lo", "gli", "e", "è", "io", "non", "con", "grazie", "ciao", "una", "mio", "per", "che", "della", "sono", "buongiorno"],
-        ["nl"] = ["de", "het", "een", "en", "is", "ik", "niet", "met", "bedankt", "dank", "hallo", "mijn", "voor", "wij", "u", "van", "alstublieft"],
-    };
+        var bits = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var language = 0; language < CommonWords.Length; language++)
+            foreach (var word in CommonWords[language])
+                bits[word] = bits.GetValueOrDefault(word) | (1 << language);
+        return bits.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>
     /// The language code for replies ("fa", "ar", "ru", "uk", "el", "he", "en", "de", …).
@@ -29,7 +51,7 @@ public static class LanguageDetector
     public static string Detect(string? text, string? contentLanguageHeader, string? configuredDefault)
     {
         var header = HeaderLanguage(contentLanguageHeader);
-        var sample = string.IsNullOrEmpty(text) ? "" : text.Length > 4000 ? text[..4000] : text;
+        var sample = string.IsNullOrEmpty(text) ? "" : text.Length > SampleLength ? text[..SampleLength] : text;
         var script = ByScript(sample);
         if (script is not null)
         {
@@ -41,6 +63,29 @@ public static class LanguageDetector
         if (words is not null) return words;
         if (header is not null) return header;
         return TemplateRenderer.Normalize(configuredDefault) is { } d && TemplateRenderer.IsKnownLanguage(d) ? d : "en";
+    }
+
+    /// <summary>
+    /// <see cref="Detect(string?, string?, string?)"/> of the subject and the text as one (subject, a line break, text),
+    /// without copying more of them than is looked at: a long mail's text is not copied for its language.
+    /// </summary>
+    public static string Detect(string? subject, string? text, string? contentLanguageHeader, string? configuredDefault) =>
+        Detect(Sample(subject, text), contentLanguageHeader, configuredDefault);
+
+    /// <summary>The start of <c>subject + "\n" + text</c> that <see cref="Detect(string?, string?, string?)"/> looks at.</summary>
+    internal static string Sample(string? subject, string? text)
+    {
+        subject ??= "";
+        text ??= "";
+        var length = (int)Math.Min(SampleLength, (long)subject.Length + 1 + text.Length);
+        return string.Create(length, (subject, text), static (span, parts) =>
+        {
+            var head = Math.Min(span.Length, parts.subject.Length);
+            parts.subject.AsSpan(0, head).CopyTo(span);
+            if (head == span.Length) return;
+            span[head] = '\n';
+            parts.text.AsSpan(0, span.Length - head - 1).CopyTo(span[(head + 1)..]);
+        });
     }
 
     /// <summary>The first language of a Content-Language header, primary subtag only.</summary>
@@ -94,12 +139,27 @@ public static class LanguageDetector
     /// <summary>The Latin-script language whose common words occur most; null when unclear.</summary>
     private static string? ByWords(string text)
     {
-        var scores = CommonWords.Keys.ToDictionary(k => k, _ => 0);
-        foreach (var word in text.ToLowerInvariant().Split((char[])[' ', '\t', '\r', '\n', '.', ',', '!', '?', ';', ':', '"', '(', ')', '\''], StringSplitOptions.RemoveEmptyEntries))
-            foreach (var (language, set) in CommonWords)
-                if (set.Contains(word)) scores[language]++;
-        var ranked = scores.OrderByDescending(s => s.Value).ToList();
-        // Two hits and ahead of the runner-up: short or mixed text stays undecided.
-        return ranked[0].Value >= 2 && ranked[0].Value > ranked[1].Value ? ranked[0].Key : null;
+        Span<int> scores = stackalloc int[WordLanguages.Length];
+        Span<char> lower = stackalloc char[LongestWord];
+        var rest = text.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOfAny(WordSeparators);
+            var word = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? default : rest[(end + 1)..];
+            // Invariant lower case keeps the length: a longer word is none of the common ones.
+            if (word.IsEmpty || word.Length > LongestWord) continue;
+            var length = word.ToLowerInvariant(lower);
+            if (!WordBits.TryGetValue(lower[..length], out var bits)) continue;
+            for (var language = 0; language < scores.Length; language++)
+                if ((bits & (1 << language)) != 0) scores[language]++;
+        }
+        // Two hits and ahead of every other language: short or mixed text stays undecided.
+        var best = 0;
+        for (var language = 1; language < scores.Length; language++)
+            if (scores[language] > scores[best]) best = language;
+        for (var language = 0; language < scores.Length; language++)
+            if (language != best && scores[language] == scores[best]) return null;
+        return scores[best] >= 2 ? WordLanguages[best] : null;
     }
 }

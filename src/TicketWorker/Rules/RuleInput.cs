@@ -55,7 +55,7 @@ public sealed record RuleInput
     public static string DetectLanguage(ReadMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return Replies.LanguageDetector.Detect(message.Subject + "\n" + message.TextBody, message.Headers.GetDecoded("Content-Language"), null);
+        return Replies.LanguageDetector.Detect(message.Subject, message.TextBody, message.Headers.GetDecoded("Content-Language"), null);
     }
 
     private static string? LanguageTag(string? header)
