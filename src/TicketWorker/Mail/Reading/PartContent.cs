@@ -26,11 +26,12 @@ internal static class PartContent
     /// <summary>The decoded text, at most <paramref name="max"/> bytes of it decoded (see <see cref="DecodeText"/>).</summary>
     public static async Task<string> ReadTextAsync(MimePart part, int max, Encoding fallback, CancellationToken cancellationToken)
     {
-        // One buffer of about the right size, read in place: growing from 256 bytes and copying the
-        // result out made three to four arrays per text part, the larger ones on the large-object heap.
-        using var output = new MemoryStream(DecodedSizeEstimate(part, max));
+        // One buffer of about the right size, read in place (growing from 256 bytes and copying the result out made
+        // three to four arrays per text part), and rented: the bytes live only until they are the text, and a new
+        // array for each large part was large-object heap, whose allocations start full collections.
+        using var output = new PooledStream(DecodedSizeEstimate(part, max));
         await DecodeAsync(part, max, output, cancellationToken).ConfigureAwait(false);
-        return DecodeText(output.GetBuffer().AsSpan(0, (int)output.Length), part.ContentType.Charset, fallback);
+        return DecodeText(output.Written, part.ContentType.Charset, fallback);
     }
 
     /// <summary>About the decoded size (base64 is 3/4 of its text; quoted-printable and the rest at most their own length), at most <paramref name="max"/>.</summary>
