@@ -19,8 +19,8 @@ internal sealed class PooledStream(int capacity) : Stream
     private int _position;
     private bool _disposed;
 
-    /// <summary>The bytes written (valid until the next write or dispose).</summary>
-    public ReadOnlySpan<byte> Written
+    /// <summary>The bytes written, to read or change in place (valid until the next write or dispose).</summary>
+    public Span<byte> Written
     {
         get
         {

@@ -86,10 +86,16 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
     internal async Task<string> PartTextAsync(MimePart part, CancellationToken cancellationToken)
     {
         if (_texts.TryGetValue(part, out var cached)) return cached;
-        var text = await PartContent.ReadTextAsync(part, options.MaxBodyBytes, fallback, cancellationToken).ConfigureAwait(false);
+        var text = await PartContent.ReadTextAsync(part, options.MaxBodyBytes, fallback, lineEndsAsLf: false, cancellationToken).ConfigureAwait(false);
         _texts[part] = text;
         return text;
     }
+
+    /// <summary>Decoded text of a text/plain leaf with LF line ends (its text as <see cref="PartTextAsync"/> gives it when that was read already).</summary>
+    private async Task<string> PlainTextAsync(MimePart part, CancellationToken cancellationToken) =>
+        _texts.TryGetValue(part, out var cached)
+            ? NormalizeLineEnds(cached)
+            : await PartContent.ReadTextAsync(part, options.MaxBodyBytes, fallback, lineEndsAsLf: true, cancellationToken).ConfigureAwait(false);
 
     private async Task<string?> HtmlAsync(BodySelector selector, CancellationToken cancellationToken)
     {
@@ -111,7 +117,7 @@ internal sealed partial class MessageConverter(MessageReaderOptions options, Par
         {
             if (entity is not MimePart part) continue;
             string text;
-            if (BodySelector.Is(part, "text", "plain")) text = Uuencoded.Extract(ReadableText(part, await PartTextAsync(part, cancellationToken).ConfigureAwait(false)), attachments);
+            if (BodySelector.Is(part, "text", "plain")) text = Uuencoded.Extract(ReadableText(part, await PlainTextAsync(part, cancellationToken).ConfigureAwait(false)), attachments);
             else if (BodySelector.Is(part, "text", "html")) text = HtmlText.Convert(await PartTextAsync(part, cancellationToken).ConfigureAwait(false));
             else continue;
             any = true;

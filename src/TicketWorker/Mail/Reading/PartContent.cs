@@ -24,15 +24,54 @@ internal static class PartContent
     }
 
     /// <summary>The decoded text, at most <paramref name="max"/> bytes of it decoded (see <see cref="DecodeText"/>).</summary>
-    public static async Task<string> ReadTextAsync(MimePart part, int max, Encoding fallback, CancellationToken cancellationToken)
+    /// <param name="lineEndsAsLf">CRLF and lone CR as LF, as <see cref="MessageConverter.NormalizeLineEnds"/> gives them.</param>
+    public static async Task<string> ReadTextAsync(MimePart part, int max, Encoding fallback, bool lineEndsAsLf, CancellationToken cancellationToken)
     {
         // One buffer of about the right size, read in place (growing from 256 bytes and copying the result out made
         // three to four arrays per text part), and rented: the bytes live only until they are the text, and a new
         // array for each large part was large-object heap, whose allocations start full collections.
         using var output = new PooledStream(DecodedSizeEstimate(part, max));
         await DecodeAsync(part, max, output, cancellationToken).ConfigureAwait(false);
-        return DecodeText(output.Written, part.ContentType.Charset, fallback);
+        var bytes = output.Written;
+        if (!lineEndsAsLf) return DecodeText(bytes, part.ContentType.Charset, fallback);
+        // Mail's CRLF made LF in the bytes when every charset DecodeText may choose reads CR and LF bytes as CR and
+        // LF, whatever is around them (UTF-8 and the ASCII-compatible single-byte charsets): the text is then
+        // decoded once, not decoded and copied again without its CRs.
+        if (KeepsLineEndBytes(Charset(part.ContentType.Charset)) && KeepsLineEndBytes(fallback))
+            return DecodeText(bytes[..LineEndsAsLf(bytes)], part.ContentType.Charset, fallback);
+        return MessageConverter.NormalizeLineEnds(DecodeText(bytes, part.ContentType.Charset, fallback));
     }
+
+    /// <summary>CRLF and lone CR as LF, in place; returns the new length.</summary>
+    internal static int LineEndsAsLf(Span<byte> bytes)
+    {
+        var read = bytes.IndexOf((byte)'\r');
+        if (read < 0) return bytes.Length;
+        var written = read;
+        while (read < bytes.Length)
+        {
+            // bytes[read] is a CR: one LF for it and the LF after it, then the run up to the next CR.
+            bytes[written++] = (byte)'\n';
+            read++;
+            if (read < bytes.Length && bytes[read] == '\n') read++;
+            var next = bytes[read..].IndexOf((byte)'\r');
+            var run = next < 0 ? bytes.Length - read : next;
+            bytes.Slice(read, run).CopyTo(bytes[written..]);
+            (read, written) = (read + run, written + run);
+        }
+        return written;
+    }
+
+    /// <summary>
+    /// Whether the charset decodes a CR byte as CR and an LF byte as LF wherever they stand (UTF-8, and single-byte
+    /// charsets that agree with ASCII there; not UTF-16, not EBCDIC, not the double-byte ones, whose decoders may
+    /// take such a byte into a broken pair). A null charset (none declared) is UTF-8's rule.
+    /// </summary>
+    internal static bool KeepsLineEndBytes(Encoding? encoding) =>
+        encoding is null || LineEndBytes.GetOrAdd(encoding.CodePage, static (_, e) =>
+            e.CodePage is 65001 or 20127 || (e.IsSingleByte && e.GetString([(byte)'\r', (byte)'\n']) == "\r\n"), encoding);
+
+    private static readonly ConcurrentDictionary<int, bool> LineEndBytes = new();
 
     /// <summary>About the decoded size (base64 is 3/4 of its text; quoted-printable and the rest at most their own length), at most <paramref name="max"/>.</summary>
     private static int DecodedSizeEstimate(MimePart part, int max)
