@@ -3,10 +3,9 @@ using System.Buffers;
 namespace TicketWorker.Mail;
 
 /// <summary>
-/// A memory stream over a rented array, given back on dispose. For bytes
-/// that live only a moment (a fetched literal until it is in its segment, a text part's bytes until they are its
-/// string): a large message's buffer is then reused instead of being a new array on the large-object heap each
-/// time, whose allocations start full collections. Nothing may use it after it is disposed.
+/// A memory stream over a rented array, given back on dispose. For bytes that live only a moment (a text part's
+/// decoded bytes until they are its string): a large part's buffer is then reused instead of being a new array on
+/// the large-object heap each time, whose allocations start full collections. Nothing may use it after it is disposed.
 /// </summary>
 internal sealed class PooledStream(int capacity) : Stream
 {
