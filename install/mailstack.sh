@@ -468,6 +468,11 @@ start_hosted() {
 
 start_postfix() {
   postfix_pid >/dev/null && return 0
+  # `postfix start` runs postsuper as the mail owner, and it writes to maillog_file itself (postlogd is not up
+  # yet), e.g. its warning about a queue file a stopped Postfix left half-written in incoming/: a log file
+  # only root may write made that warning fatal and the start fail ("integrity check failed").
+  $SUDO touch "$STATE/log/postfix.log"
+  $SUDO chown postfix:postfix "$STATE/log/postfix.log"
   # A failing `postfix start` is silent off a terminal: `check` says why.
   if ! $SUDO /usr/sbin/postfix -c "$POSTFIX_DIR" start </dev/null >>"$STATE/log/start.log" 2>&1 9>&-; then
     $SUDO /usr/sbin/postfix -c "$POSTFIX_DIR" check </dev/null >>"$STATE/log/start.log" 2>&1 || true
