@@ -168,7 +168,17 @@ start_dnsmasq() {
 
 start_opendkim() {
   opendkim_pid >/dev/null && return 0
-  $SUDO /usr/sbin/opendkim -x "$OPENDKIM_CONF" </dev/null >>"$LOG" 2>&1 9>&- \
+  # OpenDKIM (its VBR step) reads ResolverConfiguration again for every message, and libunbound's config
+  # parser is not thread-safe: two messages ending at once in two milter threads could corrupt it for good
+  # ("unbound.conf:1: syntax error", then every message tempfailed 4.7.1 until a restart; seen with two
+  # outbox workers sending at once). On one CPU two parses overlap only if one is preempted mid-parse.
+  local pin=()
+  if command -v taskset >/dev/null; then
+    local cpu
+    cpu=$(taskset -pc $$ 2>/dev/null | sed 's/.*: *//; s/[-,].*//')
+    [ -n "$cpu" ] && pin=(taskset -c "$cpu")
+  fi
+  $SUDO "${pin[@]}" /usr/sbin/opendkim -x "$OPENDKIM_CONF" </dev/null >>"$LOG" 2>&1 9>&- \
     || { tail -n 20 "$LOG" >&2; die "opendkim failed to start (config: $OPENDKIM_CONF)"; }
 }
 
