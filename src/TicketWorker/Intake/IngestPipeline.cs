@@ -22,13 +22,14 @@ public sealed partial class IngestPipeline(
     OutboxSignal outboxSignal, TimeProvider time, ILogger<IngestPipeline> logger)
 {
     /// <summary>
-    /// Messages parsed ahead of the writer (and held in memory at once) per step; bounds memory per batch.
-    /// 16, not 32: with notifications queued as recipes the writer got faster and 32 parsed messages
-    /// ahead held peak RSS at 197-204 MB against 183-191 MB (10,000-message backlog), for ~5 % of the time.
-    /// 12, not 16, since the next batch is fetched while this one is ingested (MailboxIntake.CatchUpAsync):
-    /// 184-185 MB against 192-199 MB at the same speed (3 alternated pairs); 8 was 182-184 MB and ~5 % slower.
+    /// Messages claimed by the parsers and not yet written (parsed, being parsed, or being written), at most: bounds the
+    /// parsed messages in memory per batch (<see cref="ParseAhead{T}"/>). Until 2026-12-04 parsing ran one fixed chunk of
+    /// 12 ahead of the writer, which kept at most 24 in memory (16 and 32 chunks: see the history in docs/performance.md).
     /// </summary>
-    private const int ParseChunk = 12;
+    private const int ParseWindow = 24;
+
+    /// <summary>Messages whose Message-IDs and senders are asked at once where a statement is a round trip (PostgreSQL, SQL Server).</summary>
+    private const int LookAheadGroup = 12;
 
     /// <summary>Retries of one batch beyond one per message (each retry quarantines the message that broke the transaction, or sees a concurrent duplicate).</summary>
     private const int ExtraBatchAttempts = 3;
@@ -77,7 +78,7 @@ public sealed partial class IngestPipeline(
             try
             {
                 var prepared = await PrepareAsync(item, () => rawStore.OpenAsync(reference.Reference, cancellationToken), cancellationToken).ConfigureAwait(false);
-                var results = await WriteBatchAsync([item], _ => Task.FromResult(prepared), null, quarantineOnFailure, cancellationToken).ConfigureAwait(false);
+                var results = await WriteBatchAsync([item], (_, _) => Task.FromResult(prepared), null, quarantineOnFailure, cancellationToken).ConfigureAwait(false);
                 return results[0];
             }
             catch (Exception e) when (attempt < TransientAttempts && StorageErrors.IsTransient(e))
@@ -116,7 +117,7 @@ public sealed partial class IngestPipeline(
         try
         {
             return await WriteBatchAsync(items,
-                index => PrepareAsync(items[index], () => Task.FromResult(segment.OpenEntry(index)), cancellationToken),
+                (index, ct) => PrepareAsync(items[index], () => Task.FromResult(segment.OpenEntry(index)), ct),
                 async tx =>
                 {
                     await durable.ConfigureAwait(false);
@@ -136,7 +137,7 @@ public sealed partial class IngestPipeline(
     private sealed record Prepared(InboundMessage? Inbound, string? Failure, double Milliseconds = 0);
 
     private async Task<IReadOnlyList<IngestResult>> WriteBatchAsync(
-        IReadOnlyList<IngestBatchItem> items, Func<int, Task<Prepared>> prepare, Func<IStorageTransaction, Task>? inTransaction,
+        IReadOnlyList<IngestBatchItem> items, Func<int, CancellationToken, Task<Prepared>> prepare, Func<IStorageTransaction, Task>? inTransaction,
         bool quarantineOnFailure, CancellationToken cancellationToken)
     {
         // Messages that broke the batch's transaction in an earlier attempt, with the reason.
@@ -151,28 +152,23 @@ public sealed partial class IngestPipeline(
             var current = 0;
             try
             {
-                // Parsing runs one chunk ahead of the writer: parse (both cores) and the database overlap.
-                var next = ParseChunkAsync(prepare, 0, items.Count, failed);
-                for (var start = 0; start < items.Count; start += ParseChunk)
+                // Parsing (on every core) runs ahead of the writer in a sliding window, so parsing and the database overlap.
+                await using var ahead = new ParseAhead<Prepared>(items.Count, Environment.ProcessorCount, ParseWindow,
+                    (index, ct) => failed.TryGetValue(index, out var reason) ? Task.FromResult(new Prepared(null, reason)) : prepare(index, ct),
+                    cancellationToken);
+                for (var i = 0; i < items.Count; i++)
                 {
-                    var chunk = await next.ConfigureAwait(false);
-                    next = start + ParseChunk < items.Count ? ParseChunkAsync(prepare, start + ParseChunk, items.Count, failed) : Task.FromResult(Array.Empty<Prepared>());
-                    // Messages that failed earlier were parsed as failures (no Inbound): only the others are asked ahead.
-                    current = start;
-                    await batch.LookAheadAsync(chunk.Select(p => p.Inbound).OfType<InboundMessage>().ToList(), cancellationToken).ConfigureAwait(false);
-                    for (var i = 0; i < chunk.Length; i++)
-                    {
-                        current = start + i;
-                        var item = items[current];
-                        var prepared = failed.TryGetValue(current, out var reason) ? new Prepared(null, reason) : chunk[i];
-                        var writing = System.Diagnostics.Stopwatch.GetTimestamp();
-                        results[current] = prepared.Inbound is { } inbound
-                            ? await batch.WriteAsync(inbound, cancellationToken).ConfigureAwait(false)
-                            : await QuarantineInAsync(tx, item, prepared.Failure!, quarantineOnFailure, cancellationToken).ConfigureAwait(false);
-                        elapsed[current] = prepared.Milliseconds + System.Diagnostics.Stopwatch.GetElapsedTime(writing).TotalMilliseconds;
-                    }
+                    current = i;
+                    if (current % LookAheadGroup == 0 && batch.AsksAhead)
+                        await LookAheadAsync(batch, ahead, current, Math.Min(current + LookAheadGroup, items.Count), cancellationToken).ConfigureAwait(false);
+                    var prepared = await ahead.TakeAsync(current).ConfigureAwait(false);
+                    var writing = System.Diagnostics.Stopwatch.GetTimestamp();
+                    results[current] = prepared.Inbound is { } inbound
+                        ? await batch.WriteAsync(inbound, cancellationToken).ConfigureAwait(false)
+                        : await QuarantineInAsync(tx, items[current], prepared.Failure!, quarantineOnFailure, cancellationToken).ConfigureAwait(false);
+                    elapsed[current] = prepared.Milliseconds + System.Diagnostics.Stopwatch.GetElapsedTime(writing).TotalMilliseconds;
+                    ahead.Done(current);
                 }
-                await next.ConfigureAwait(false);
                 if (inTransaction is not null) await inTransaction(tx).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -231,14 +227,13 @@ public sealed partial class IngestPipeline(
         e is not (OperationCanceledException or StorageException or IOException or UnauthorizedAccessException
             or System.Data.Common.DbException or TimeoutException) && !StorageErrors.IsTransient(e);
 
-    private static async Task<Prepared[]> ParseChunkAsync(Func<int, Task<Prepared>> prepare, int start, int count, IReadOnlyDictionary<int, string> failed)
+    /// <summary>Asks the database at once what the writes of messages [<paramref name="from"/>, <paramref name="to"/>) would each ask (Message-IDs, senders' automatic mails).</summary>
+    private static async Task LookAheadAsync(TicketWriter.TicketBatch batch, ParseAhead<Prepared> ahead, int from, int to, CancellationToken cancellationToken)
     {
-        var length = Math.Min(ParseChunk, count - start);
-        var prepared = new Prepared[length];
-        // Parsing is CPU work: run it off the writer's thread, as many at once as there are cores.
-        await Parallel.ForEachAsync(Enumerable.Range(0, length), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            async (i, _) => prepared[i] = failed.ContainsKey(start + i) ? new Prepared(null, failed[start + i]) : await prepare(start + i).ConfigureAwait(false)).ConfigureAwait(false);
-        return prepared;
+        var next = new List<InboundMessage>(to - from);
+        for (var i = from; i < to; i++)
+            if ((await ahead.TakeAsync(i).ConfigureAwait(false)).Inbound is { } inbound) next.Add(inbound);
+        await batch.LookAheadAsync(next, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Parses, identifies and classifies one message; never throws for a bad message.</summary>

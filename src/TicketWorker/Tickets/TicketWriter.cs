@@ -83,6 +83,9 @@ public sealed class TicketWriter(
         public Task LookAheadAsync(IReadOnlyList<InboundMessage> next, CancellationToken cancellationToken) =>
             writer.LookAheadAsync(this, next, cancellationToken);
 
+        /// <summary>Whether <see cref="LookAheadAsync"/> asks anything (not on SQLite): else a caller need not wait for a group of messages.</summary>
+        public bool AsksAhead => writer.AsksAhead;
+
         /// <summary>The Message-IDs among <paramref name="ids"/> this batch does not know yet.</summary>
         internal List<string> Unknown(IEnumerable<string> ids) =>
             ids.Where(id => Plain(id) && !taken.ContainsKey(id) && !free.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
@@ -125,9 +128,11 @@ public sealed class TicketWriter(
 
     private SupportPolicy CurrentPolicy => context.Policy;
 
+    private bool AsksAhead => database.Provider != StorageProvider.Sqlite;
+
     private async Task LookAheadAsync(TicketBatch batch, IReadOnlyList<InboundMessage> next, CancellationToken cancellationToken)
     {
-        if (database.Provider == StorageProvider.Sqlite || next.Count == 0) return;
+        if (!AsksAhead || next.Count == 0) return;
         var tx = batch.Transaction;
         var ids = batch.Unknown(next.Select(m => m.MessageId));
         if (ids.Count > 0) batch.Learn(ids, await tickets.FindTakenInAsync(tx, ids, cancellationToken).ConfigureAwait(false));
