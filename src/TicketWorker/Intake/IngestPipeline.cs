@@ -171,6 +171,7 @@ public sealed partial class IngestPipeline(
                 }
                 if (inTransaction is not null) await inTransaction(tx).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                database.BatchCommitted();
             }
             catch (ConcurrentDuplicateException) when (attempt < maxAttempts)
             {

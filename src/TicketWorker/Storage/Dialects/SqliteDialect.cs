@@ -102,7 +102,8 @@ internal sealed class SqliteDialect : SqlDialect
     public override async Task OnOpenedAsync(DbConnection connection, int commandTimeoutSeconds, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {commandTimeoutSeconds * 1000}";
+        // The automatic checkpoint only as a safety net: large commits are checkpointed in the background (SqliteCheckpointer).
+        command.CommandText = $"PRAGMA busy_timeout = {commandTimeoutSeconds * 1000}; PRAGMA wal_autocheckpoint = {SqliteCheckpointer.AutoCheckpointPages}";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
