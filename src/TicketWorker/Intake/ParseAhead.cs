@@ -84,7 +84,7 @@ internal sealed class ParseAhead<T> : IAsyncDisposable
         foreach (var result in results)
         {
             if (result is null) continue;
-            // Items never reached end canceled; failures nobody took are observed here, not by the finalizer.
+            // Items never reached are canceled; failures nobody took are observed here, not by the finalizer.
             result.TrySetCanceled();
             _ = result.Task.Exception;
         }

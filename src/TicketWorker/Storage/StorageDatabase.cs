@@ -81,7 +81,7 @@ public sealed class StorageDatabase
     /// </summary>
     public void BatchCommitted() => checkpointer?.Request();
 
-    /// <summary>Completes when no background work of the database runs (SQLite's checkpoint); for tests and shutdown.</summary>
+    /// <summary>Completes when no background work of the database runs (SQLite's checkpoint); for tests (nothing waits for it at shutdown: a checkpoint cut short loses nothing).</summary>
     public Task IdleAsync() => checkpointer?.IdleAsync() ?? Task.CompletedTask;
 
     /// <summary>
