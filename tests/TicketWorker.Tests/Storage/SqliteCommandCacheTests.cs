@@ -89,6 +89,26 @@ public class SqliteCommandCacheTests
     }
 
     [Test]
+    public async Task AnInsertReturningItsIdGivesTheNewIdOrNoneWhenItMetItsConflict()
+    {
+        // Run without RETURNING (no statement journal): the id comes from the connection, and only when a row was inserted.
+        const string insert = "INSERT INTO sample (name) VALUES (@Name) ON CONFLICT (name) DO NOTHING RETURNING id";
+        await _database.InTransactionAsync(tx => _sql.ExecuteAsync(tx, "INSERT INTO sample (id, name) VALUES (41, 'before')", null, CancellationToken.None));
+
+        var ids = await _database.InTransactionAsync(async tx => new[]
+        {
+            await _sql.ScalarAsync<long?>(tx, insert, new { Name = "one" }, CancellationToken.None),
+            await _sql.ScalarAsync<long?>(tx, insert, new { Name = "one" }, CancellationToken.None),
+            await _sql.ScalarAsync<long?>(tx, insert, new { Name = "before" }, CancellationToken.None),
+            await _sql.ScalarAsync<long?>(tx, insert, new { Name = "two" }, CancellationToken.None),
+        });
+
+        Assert.That(ids, Is.EqualTo(new long?[] { 42, null, null, 43 }));
+        Assert.That(SqliteStatement.WithoutReturningId(insert), Is.EqualTo(insert[..^" RETURNING id".Length]), "prepared without RETURNING");
+        Assert.That(SqliteStatement.WithoutReturningId("UPDATE counters SET value = value + 1 RETURNING id"), Is.Null, "only an INSERT's id is the rowid it made");
+    }
+
+    [Test]
     public async Task AStatementThatFailedRunsAgainInTheSameTransaction()
     {
         const string insert = "INSERT INTO sample (name) VALUES (@Name)";
