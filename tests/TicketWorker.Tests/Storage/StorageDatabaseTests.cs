@@ -142,9 +142,11 @@ public class StorageDatabaseTests
             var journal = await Scalar(connection, "PRAGMA journal_mode");
             var foreignKeys = await Scalar(connection, "PRAGMA foreign_keys");
             var busy = await Scalar(connection, "PRAGMA busy_timeout");
+            var pageSize = await Scalar(connection, "PRAGMA page_size");
 
             Assert.That(File.Exists(Path.Combine(folder, "data", "ticketworker.db")), Is.True);
             Assert.That(journal, Is.EqualTo("wal"));
+            Assert.That(pageSize, Is.EqualTo(8192L), "a new database's pages");
             Assert.That(foreignKeys, Is.EqualTo(1L));
             Assert.That(busy, Is.EqualTo(30_000L));
         }
@@ -154,6 +156,37 @@ public class StorageDatabaseTests
             SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Test]
+    public async Task AnExistingSqliteDatabaseKeepsItsPageSize()
+    {
+        using var folder = new TempDirectory();
+        var path = Path.Combine(folder.Path, "old.db");
+        await using (var old = new SqliteConnection($"Data Source={path}"))
+        {
+            await old.OpenAsync();
+            await Scalar(old, "PRAGMA page_size = 4096; CREATE TABLE kept (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO kept (name) VALUES ('before')");
+        }
+        var database = new StorageDatabase(new StorageOptions
+        {
+            Provider = StorageProvider.Sqlite, ConnectionString = $"Data Source={path}", RawMailPath = Path.Combine(folder.Path, "raw"),
+        });
+
+        await database.MigrateAsync();
+
+        object? pageSize, kept, tickets;
+        await using (var connection = (SqliteConnection)await database.OpenConnectionAsync(CancellationToken.None))
+        {
+            pageSize = await Scalar(connection, "PRAGMA page_size");
+            kept = await Scalar(connection, "SELECT name FROM kept");
+            tickets = await Scalar(connection, "SELECT COUNT(*) FROM tickets");
+        }
+        SqliteConnection.ClearAllPools();
+
+        Assert.That(pageSize, Is.EqualTo(4096L));
+        Assert.That(kept, Is.EqualTo("before"));
+        Assert.That(tickets, Is.EqualTo(0L), "migrated all the same");
     }
 
     private static async Task<object?> Scalar(SqliteConnection connection, string sql)

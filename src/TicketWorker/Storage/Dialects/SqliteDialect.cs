@@ -20,7 +20,14 @@ internal sealed class SqliteDialect : SqlDialect
     public override string CreateSchemaVersionTableSql =>
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)";
 
-    public override string? BeforeMigrationSql => "PRAGMA journal_mode = WAL";
+    /// <summary>
+    /// A new database gets 8 KB pages (a page size is fixed once the file has its first table; an existing one keeps
+    /// its own). A message's texts fill overflow pages, and SQLite writes each page with two system calls into the
+    /// write-ahead log (frame header, page) and two more when it is copied into the database file: twice the page
+    /// size halves them. Alternated intake runs of 10,000 messages: −5 % with 8 KB, about the same with 16 KB but
+    /// peak RSS +4 MB; before the statement journal went (SqliteStatement.WithoutReturningId), 16 KB pages were slower.
+    /// </summary>
+    public override string? BeforeMigrationSql => "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL";
 
     public override string ClaimDueSql(IReadOnlyList<string> columns) => $"""
         UPDATE outbox SET status = 'sending', claimed_by = @Worker, claimed_until = @ClaimUntil, attempts = attempts + 1
