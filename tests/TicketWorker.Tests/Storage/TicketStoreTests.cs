@@ -492,6 +492,33 @@ public class TicketStoreTests : StorageContractFixture
     }
 
     [Test]
+    public async Task ARoundRobinPositionHeldForTheCommitIsReadBackInTheTransactionAndWrittenOnlyByTheCommit()
+    {
+        var team = "team-" + Guid.NewGuid().ToString("N");
+        var seen = await InTransactionAsync(async tx =>
+        {
+            var read = new List<long>();
+            for (var position = 1; position <= 3; position++)
+            {
+                await store.SetRoundRobinPositionAsync(tx, team, position);
+                read.Add(await store.GetRoundRobinPositionAsync(tx, team));
+            }
+            return read;
+        });
+        Assert.That(seen, Is.EqualTo(new long[] { 1, 2, 3 }), "each position as set, whether written yet or held for the commit");
+        Assert.That(await InTransactionAsync(tx => store.GetRoundRobinPositionAsync(tx, team)), Is.EqualTo(3));
+
+        // Rolled back: neither the first write (run at once) nor the held one stays.
+        await using (var tx = await Database.BeginAsync())
+        {
+            await store.SetRoundRobinPositionAsync(tx, team, 7);
+            await store.SetRoundRobinPositionAsync(tx, team, 8);
+            await tx.RollbackAsync();
+        }
+        Assert.That(await InTransactionAsync(tx => store.GetRoundRobinPositionAsync(tx, team)), Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task ClosedTicketsAndRuleDecisionsAreListed()
     {
         var priority = "p-" + Guid.NewGuid().ToString("N")[..8];
