@@ -21,7 +21,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
 {
     public string Name => "ingest-run";
 
-    public string Usage => "--provider sqlite|postgres --folder F [--connection C] [--port P] [--smtp-port P] [--jit-stats] [--alloc-stats] [--closed-history N] [--rounds N (1): rounds after the first in the same process, compiled code kept, print WARM lines] [--no-compose: skip composing the queued mail after the intake, e.g. under a profiler]  (child of 'ingest')";
+    public string Usage => "--provider sqlite|postgres --folder F [--connection C] [--port P] [--smtp-port P] [--jit-stats] [--alloc-stats] [--gc-stats] [--closed-history N] [--rounds N (1): rounds after the first in the same process, compiled code kept, print WARM lines] [--no-compose: skip composing the queued mail after the intake, e.g. under a profiler]  (child of 'ingest')";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -44,6 +44,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
         if (provider == "postgres" && connection is not null) await RecreatePostgresAsync(connection, cancellationToken);
         using var jit = args.Contains("--jit-stats") ? new DynamicMethodListener() : null;
         using var allocations = args.Contains("--alloc-stats") ? new AllocationListener() : null;
+        using var collections = args.Contains("--gc-stats") ? new GcListener() : null;
 
         using var config = BenchConfig.Create(provider, connection, $$"""
             { "Name": "bench", "Address": "{{ImapFetchBenchmark.User}}", "Folder": "{{folder}}", "FirstStart": "Import", "ProcessedKeyword": null,
@@ -99,6 +100,11 @@ internal sealed class IngestRunBenchmark : IBenchmark
         {
             Console.WriteLine("allocated (sampled every ~100 KB; large = the large-object heap, whose budget starts gen2 collections):");
             foreach (var line in allocations.Report(12)) Console.WriteLine("  " + line);
+        }
+        if (collections is not null)
+        {
+            Console.WriteLine("collections (generation, count × mean pause = total, reason; the whole process from the start of this round):");
+            foreach (var line in collections.Report()) Console.WriteLine("  " + line);
         }
         if (jit is not null)
         {
