@@ -85,9 +85,6 @@ public interface ITicketStore
     /// <summary>Records what a rule did to a ticket.</summary>
     Task AddRuleDecisionAsync(IStorageTransaction transaction, RuleDecisionRecord decision, CancellationToken cancellationToken = default);
 
-    /// <summary>Records what rules did to a ticket, in this order.</summary>
-    Task AddRuleDecisionsAsync(IStorageTransaction transaction, IReadOnlyList<RuleDecisionRecord> decisions, CancellationToken cancellationToken = default);
-
     /// <summary>Rule decisions of a ticket, oldest first.</summary>
     Task<IReadOnlyList<RuleDecisionRecord>> ListRuleDecisionsAsync(IStorageTransaction transaction, long ticketId, CancellationToken cancellationToken = default);
 

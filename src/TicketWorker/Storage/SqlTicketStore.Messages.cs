@@ -200,55 +200,23 @@ public sealed partial class SqlTicketStore
             new { MessageId = messageId, Status = SqlRunner.Text(status), Reason = failureReason },
             cancellationToken).ConfigureAwait(false) > 0;
 
-    /// <summary>
-    /// Rows one statement writes at most (participants, rule decisions): a message has one to three participants that are
-    /// not ours and a new ticket a few rule decisions, so each is one statement instead of one per row (a backlog of
-    /// 10,000 messages: 20,000 participant rows and 15,000 decisions).
-    /// </summary>
-    private const int RowsPerStatement = 4;
-
     /// <inheritdoc/>
     public async Task AddParticipantsAsync(IStorageTransaction transaction, long ticketId, IEnumerable<(string Address, string Role)> participants, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(participants);
+        var upsert = sql.Statement("upsert-participant", static d => d.Upsert("participants", ["ticket_id", "address"], [], "ticket_id", "address", "role", "added_at"));
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var rows = new List<(string Address, string Role)>();
         foreach (var (address, role) in participants)
         {
             var lower = SqlRunner.Lower(address);
-            if (lower.Length > 0 && seen.Add(lower)) rows.Add((lower, role));
-        }
+            if (lower.Length == 0 || !seen.Add(lower))
+            {
+                continue;
+            }
 
-        if (ParticipantsInsert(1) is null)
-        {
-            var upsert = sql.Statement("upsert-participant", static d => d.Upsert("participants", ["ticket_id", "address"], [], "ticket_id", "address", "role", "added_at"));
-            foreach (var (address, role) in rows)
-                await sql.WriteAsync(transaction, upsert, new { TicketId = ticketId, Address = address, Role = role, AddedAt = at }, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        // In order, the first row of an address wins, and one already stored keeps its first role.
-        for (var from = 0; from < rows.Count; from += RowsPerStatement)
-        {
-            var count = Math.Min(RowsPerStatement, rows.Count - from);
-            var insert = ParticipantsInsert(count)!;
-            (string? Address, string? Role) Row(int i) => from + i < rows.Count && i < count ? rows[from + i] : (null, null);
-            await sql.WriteAsync(transaction, insert, new ParticipantRows(ticketId, at, Row(0).Address, Row(0).Role, Row(1).Address, Row(1).Role,
-                Row(2).Address, Row(2).Role, Row(3).Address, Row(3).Role), cancellationToken).ConfigureAwait(false);
+            await sql.WriteAsync(transaction, upsert, new { TicketId = ticketId, Address = lower, Role = role, AddedAt = at }, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>The INSERT of <paramref name="count"/> participant rows, or null where the dialect writes them one at a time.</summary>
-    private string? ParticipantsInsert(int count)
-    {
-        var insert = sql.Statement("insert-participants-" + count, d => d.InsertRowsUnlessPresent("participants", ["ticket_id", "address"], ["ticket_id", "address", "role", "added_at"],
-            Enumerable.Range(0, count).Select(i => $"@TicketId, @Address{i}, @Role{i}, @AddedAt")) ?? "");
-        return insert.Length == 0 ? null : insert;
-    }
-
-    /// <summary>The parameters of up to <see cref="RowsPerStatement"/> participant rows of one ticket.</summary>
-    private sealed record ParticipantRows(long TicketId, DateTimeOffset AddedAt, string? Address0, string? Role0, string? Address1, string? Role1,
-        string? Address2, string? Role2, string? Address3, string? Role3);
 
     /// <inheritdoc/>
     public async Task<bool> IsParticipantAsync(IStorageTransaction transaction, long ticketId, string address, CancellationToken cancellationToken = default) =>
@@ -267,46 +235,6 @@ public sealed partial class SqlTicketStore
             "INSERT INTO rule_decisions (ticket_id, rule_name, action, decided_at) VALUES (@TicketId, @RuleName, @Action, @DecidedAt)",
             decision,
             cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public async Task AddRuleDecisionsAsync(IStorageTransaction transaction, IReadOnlyList<RuleDecisionRecord> decisions, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(decisions);
-        for (var from = 0; from < decisions.Count; from += RowsPerStatement)
-        {
-            var count = Math.Min(RowsPerStatement, decisions.Count - from);
-            if (count == 1)
-            {
-                await AddRuleDecisionAsync(transaction, decisions[from], cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-            var insert = sql.Statement("insert-rule-decisions-" + count, _ => "INSERT INTO rule_decisions (ticket_id, rule_name, action, decided_at) VALUES "
-                + string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@TicketId{i}, @RuleName{i}, @Action{i}, @DecidedAt{i})")));
-            RuleDecisionRecord? Row(int i) => i < count ? decisions[from + i] : null;
-            await sql.WriteAsync(transaction, insert, new RuleDecisionRows(Row(0)!, Row(1)!, Row(2), Row(3)), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>The parameters of two to <see cref="RowsPerStatement"/> rule decisions.</summary>
-    private sealed record RuleDecisionRows(RuleDecisionRecord First, RuleDecisionRecord Second, RuleDecisionRecord? Third, RuleDecisionRecord? Fourth)
-    {
-        public long TicketId0 => First.TicketId;
-        public string RuleName0 => First.RuleName;
-        public string Action0 => First.Action;
-        public DateTimeOffset DecidedAt0 => First.DecidedAt;
-        public long TicketId1 => Second.TicketId;
-        public string RuleName1 => Second.RuleName;
-        public string Action1 => Second.Action;
-        public DateTimeOffset DecidedAt1 => Second.DecidedAt;
-        public long? TicketId2 => Third?.TicketId;
-        public string? RuleName2 => Third?.RuleName;
-        public string? Action2 => Third?.Action;
-        public DateTimeOffset? DecidedAt2 => Third?.DecidedAt;
-        public long? TicketId3 => Fourth?.TicketId;
-        public string? RuleName3 => Fourth?.RuleName;
-        public string? Action3 => Fourth?.Action;
-        public DateTimeOffset? DecidedAt3 => Fourth?.DecidedAt;
     }
 
     /// <inheritdoc/>

@@ -224,9 +224,8 @@ public sealed class TicketWriter(
             ticket = await tickets.CreateTicketAsync(tx, record, cancellationToken, replyTokenOf: new ReplyToken(key).Issue, sla: slaClock.ForNewTicket(record))
                 .ConfigureAwait(false);
             action = IngestResult.Created;
-            if (routing?.Decisions is { Count: > 0 } decisions)
-                await tickets.AddRuleDecisionsAsync(tx, decisions.Select(d => new RuleDecisionRecord { TicketId = ticket.Id, RuleName = d.Rule, Action = d.Action, DecidedAt = now }).ToList(),
-                    cancellationToken).ConfigureAwait(false);
+            foreach (var d in routing?.Decisions ?? [])
+                await tickets.AddRuleDecisionAsync(tx, new RuleDecisionRecord { TicketId = ticket.Id, RuleName = d.Rule, Action = d.Action, DecidedAt = now }, cancellationToken).ConfigureAwait(false);
         }
 
         var newText = inbound.NewText;

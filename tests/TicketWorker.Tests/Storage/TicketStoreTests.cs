@@ -440,42 +440,6 @@ public class TicketStoreTests : StorageContractFixture
     }
 
     [Test]
-    public async Task ManyParticipantsAtOnceAreAllStoredInOrderAndOneAlreadyThereKeepsItsRole()
-    {
-        var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
-        await InTransactionAsync(tx => store.AddParticipantsAsync(tx, ticket.Id, [("kept@example.test", "from")], Now));
-
-        // Six addresses in one call (more than one statement holds), with a repeat inside the call and one already stored.
-        await InTransactionAsync(tx => store.AddParticipantsAsync(tx, ticket.Id,
-        [
-            ("a@example.test", "to"), ("B@example.test", "cc"), ("KEPT@example.test", "cc"), ("c@example.test", "cc"),
-            ("b@example.test", "to"), ("d@example.test", "to"), ("e@example.test", "cc"), ("  ", "cc"),
-        ], Now));
-        var details = await InTransactionAsync(tx => store.GetTicketWithMessagesAsync(tx, ticket.Number));
-
-        Assert.That(details!.Participants.Select(p => (p.Address, p.Role)).OrderBy(p => p.Address), Is.EqualTo(new[]
-        {
-            ("a@example.test", "to"), ("b@example.test", "cc"), ("c@example.test", "cc"), ("d@example.test", "to"), ("e@example.test", "cc"), ("kept@example.test", "from"),
-        }));
-    }
-
-    [TestCase(1)]
-    [TestCase(2)]
-    [TestCase(4)]
-    [TestCase(7)]
-    public async Task RuleDecisionsAddedTogetherAreListedInTheirOrder(int count)
-    {
-        var ticket = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));
-        var decisions = Enumerable.Range(1, count)
-            .Select(i => new RuleDecisionRecord { TicketId = ticket.Id, RuleName = $"rule {i}", Action = $"tag=t{i}", DecidedAt = Now.AddSeconds(-i) }).ToList();
-
-        await InTransactionAsync(tx => store.AddRuleDecisionsAsync(tx, decisions));
-        var listed = await InTransactionAsync(tx => store.ListRuleDecisionsAsync(tx, ticket.Id));
-
-        Assert.That(listed, Is.EqualTo(decisions));
-    }
-
-    [Test]
     public async Task ListingFiltersByStatusAndCountsMessages()
     {
         var open = await InTransactionAsync(tx => store.CreateTicketAsync(tx, NewTicket()));

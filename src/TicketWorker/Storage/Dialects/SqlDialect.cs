@@ -78,13 +78,6 @@ internal abstract class SqlDialect
     public virtual string InsertIfAbsent(string table, string uniqueColumn, params string[] columns) =>
         $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({Parameters(columns)}) ON CONFLICT ({uniqueColumn}) DO NOTHING RETURNING id";
 
-    /// <summary>
-    /// Inserts several rows in one statement, each given by its parameters (e.g. <c>@TicketId, @Address0</c>), skipping
-    /// those whose key exists; null where rows are inserted one at a time (<see cref="Upsert"/> with no columns to update).
-    /// </summary>
-    public virtual string? InsertRowsUnlessPresent(string table, string[] keyColumns, string[] columns, IEnumerable<string> rows) =>
-        $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES {string.Join(", ", rows.Select(r => $"({r})"))} ON CONFLICT ({string.Join(", ", keyColumns)}) DO NOTHING";
-
     /// <summary>Inserts a row or, when the key exists, updates <paramref name="updateColumns"/> (none: keep the row).</summary>
     public virtual string Upsert(string table, string[] keyColumns, string[] updateColumns, params string[] columns)
     {

@@ -46,9 +46,6 @@ internal sealed class SqlServerDialect : SqlDialect
         $"IF NOT EXISTS (SELECT 1 FROM {table} WITH (UPDLOCK, HOLDLOCK) WHERE {uniqueColumn} = @{ParameterName(uniqueColumn)}) " +
         $"INSERT INTO {table} ({string.Join(", ", columns)}) OUTPUT inserted.id VALUES ({Parameters(columns)})";
 
-    // Each row checks its key under a lock of its own (Upsert): one statement per row.
-    public override string? InsertRowsUnlessPresent(string table, string[] keyColumns, string[] columns, IEnumerable<string> rows) => null;
-
     public override string Upsert(string table, string[] keyColumns, string[] updateColumns, params string[] columns)
     {
         var where = string.Join(" AND ", keyColumns.Select(c => $"{c} = @{ParameterName(c)}"));
