@@ -5,7 +5,8 @@ namespace TicketWorker.Intake;
 /// a sliding window, at most <c>window</c> items claimed by the workers and not yet given back by the consumer
 /// (<see cref="Done"/>), so the prepared items held in memory stay bounded. Unlike parsing a fixed chunk
 /// ahead and then waiting for the consumer, a worker starts the next item as soon as there is room: neither
-/// side waits for the slowest item of a chunk (intake, 2026-12-04: two cores ~139 % busy with chunks).
+/// side waits for the slowest item of a chunk (intake, 2026-12-04: two cores ~139 % busy with chunks). The workers
+/// run on <see cref="ParseThreads"/>, below the consumer's priority.
 /// </summary>
 internal sealed class ParseAhead<T> : IAsyncDisposable
 {
@@ -32,7 +33,7 @@ internal sealed class ParseAhead<T> : IAsyncDisposable
         room = new SemaphoreSlim(window);
         stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         this.workers = new Task[Math.Min(workers, count)];
-        for (var w = 0; w < this.workers.Length; w++) this.workers[w] = Task.Run(WorkAsync, CancellationToken.None);
+        for (var w = 0; w < this.workers.Length; w++) this.workers[w] = ParseThreads.Run(Work);
     }
 
     /// <summary>Item <paramref name="index"/> once prepared (or its exception). Every item taken is given back with <see cref="Done"/>.</summary>
@@ -46,13 +47,15 @@ internal sealed class ParseAhead<T> : IAsyncDisposable
         room.Release();
     }
 
-    private async Task WorkAsync()
+    // On a parse thread, where blocking is how to wait: prepare runs there to its end (its awaits complete at once, as
+    // the raw bytes are read from a local file; one that does not only blocks this thread).
+    private void Work()
     {
         while (true)
         {
             try
             {
-                await room.WaitAsync(stop.Token).ConfigureAwait(false);
+                room.Wait(stop.Token);
             }
             catch (OperationCanceledException)
             {
@@ -62,7 +65,7 @@ internal sealed class ParseAhead<T> : IAsyncDisposable
             if (index >= results.Length) return;
             try
             {
-                results[index]!.TrySetResult(await prepare(index, stop.Token).ConfigureAwait(false));
+                results[index]!.TrySetResult(prepare(index, stop.Token).GetAwaiter().GetResult());
             }
             catch (OperationCanceledException e) when (stop.IsCancellationRequested)
             {
