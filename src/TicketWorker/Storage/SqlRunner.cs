@@ -50,7 +50,7 @@ internal sealed class SqlRunner
             {
                 var rows = new List<T>();
                 await using var reader = await c.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var parse = Row<T>.Parser(reader);
+                var parse = Row<T>.Parser(reader, sql);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) rows.Add(parse(reader));
                 return rows;
             }).ConfigureAwait(false);
@@ -72,7 +72,7 @@ internal sealed class SqlRunner
             return await Prepared(tx, sql, parameters, command, async c =>
             {
                 await using var reader = await c.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Row<T>.Parser(reader)(reader) : default;
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Row<T>.Parser(reader, sql)(reader) : default;
             }).ConfigureAwait(false);
         return await tx.Connection.QueryFirstOrDefaultAsync<T>(database.Command(tx, sql, parameters, cancellationToken)).ConfigureAwait(false);
     }
@@ -236,6 +236,29 @@ internal sealed class SqlRunner
             || (Nullable.GetUnderlyingType(typeof(T)) is null && !typeof(T).IsPrimitive && !typeof(T).IsEnum && typeof(T) != typeof(DateTimeOffset)
                 && typeof(T) != typeof(byte[]) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(typeof(T)) && typeof(T).Namespace?.StartsWith("System", StringComparison.Ordinal) != true)
             || typeof(T).FullName?.StartsWith("System.ValueTuple`", StringComparison.Ordinal) == true;
+
+        // Dapper finds its parser for a reader by the name and type of every column, and on SQLite each name is a new
+        // string read from the statement; the names of a query's columns never change, so its parser is kept per SQL
+        // text and only the types are compared (a column's type may change with its value, and Dapper's parser with it).
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (Type[] Types, Func<System.Data.Common.DbDataReader, T> Parse)> Parsers =
+            new(StringComparer.Ordinal);
+
+        /// <summary>The parser for the rows of <paramref name="reader"/>, which runs <paramref name="sql"/> prepared (its columns as Dapper would see them).</summary>
+        public static Func<System.Data.Common.DbDataReader, T> Parser(System.Data.Common.DbDataReader reader, string sql)
+        {
+            if (ScalarValue<T>.Supported) return static r => ScalarValue<T>.From(r.GetValue(0))!;
+            if (Parsers.TryGetValue(sql, out var known) && known.Types.Length == reader.FieldCount)
+            {
+                var same = true;
+                for (var i = 0; i < known.Types.Length && same; i++) same = reader.GetFieldType(i) == known.Types[i];
+                if (same) return known.Parse;
+            }
+            var parse = reader.GetRowParser<T>();
+            var types = new Type[reader.FieldCount];
+            for (var i = 0; i < types.Length; i++) types[i] = reader.GetFieldType(i);
+            Parsers[sql] = (types, parse);
+            return parse;
+        }
 
         public static Func<System.Data.Common.DbDataReader, T> Parser(System.Data.Common.DbDataReader reader) =>
             ScalarValue<T>.Supported ? static r => ScalarValue<T>.From(r.GetValue(0))! : reader.GetRowParser<T>();

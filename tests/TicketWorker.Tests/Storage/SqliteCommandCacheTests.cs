@@ -142,6 +142,33 @@ public class SqliteCommandCacheTests
         Assert.That(amounts, Is.EqualTo(new[] { 7, 8 }), "SQLite's 64-bit integers read as int");
     }
 
+    private sealed record Measured
+    {
+        public string? Name { get; init; }
+
+        public long Amount { get; init; }
+    }
+
+    [Test]
+    public async Task ARowReadAfterItsColumnsChangedTypeIsReadAsDapperReadsIt()
+    {
+        // SQLite keeps the type of each value: the same query's column is an integer in one row, a real in the next,
+        // text in the third. The row parser kept per query must not read the later rows with the first row's types.
+        await _database.InTransactionAsync(tx =>
+            _sql.ExecuteAsync(tx, "INSERT INTO sample (name, amount) VALUES ('int', 7), ('real', 2.75), ('text', '12')", null, CancellationToken.None));
+        const string Query = "SELECT name, amount FROM sample WHERE name = @Name";
+        var read = new List<Measured?>();
+        foreach (var name in new[] { "int", "real", "text", "int" })
+            read.Add(await _database.InReadAsync(tx => _sql.QueryFirstOrDefaultAsync<Measured>(tx, Query, new { Name = name }, CancellationToken.None)));
+        var dapper = new List<Measured?>();
+        await using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder.Path, "cache.db")}"))
+            foreach (var name in new[] { "int", "real", "text", "int" })
+                dapper.Add(await connection.QueryFirstOrDefaultAsync<Measured>(Query, new { Name = name }));
+
+        Assert.That(read, Is.EqualTo(dapper));
+        Assert.That(read.Select(r => r!.Amount), Is.EqualTo(new long[] { 7, 2, 12, 7 }), "Dapper truncates a real");
+    }
+
     [Test]
     public async Task AListParameterIsStillExpandedByDapper()
     {
