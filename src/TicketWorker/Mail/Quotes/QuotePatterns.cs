@@ -20,7 +20,7 @@ internal static partial class QuotePatterns
     /// <summary>Stands for an empty HTML line (<c>&lt;div&gt;&lt;br&gt;&lt;/div&gt;</c>), which the HTML-to-text conversion would lose.</summary>
     public const string BlankLine = "\uE001";
 
-    public static bool IsMatch(Regex regex, string line)
+    public static bool IsMatch(Regex regex, ReadOnlySpan<char> line)
     {
         try
         {
@@ -33,8 +33,8 @@ internal static partial class QuotePatterns
     }
 
     /// <summary>The line without the bidi marks that RTL clients put around it, trimmed.</summary>
-    public static string Probe(string line) =>
-        line.AsSpan().ContainsAny(BidiMarkChars) ? BidiMarks().Replace(line, "").Trim() : line.Trim();
+    public static ReadOnlySpan<char> Probe(ReadOnlySpan<char> line) =>
+        line.ContainsAny(BidiMarkChars) ? BidiMarks().Replace(line.ToString(), "").AsSpan().Trim() : line.Trim();
 
     // The characters of BidiMarks(): most lines have none, and a search for them is far cheaper than the regex.
     private static readonly System.Buffers.SearchValues<char> BidiMarkChars =
@@ -44,24 +44,24 @@ internal static partial class QuotePatterns
     /// Whether a probed line can end an attribution: <see cref="Attribution"/> ends on ":" and
     /// <see cref="LooseAttribution"/> on ":" or "：" (a probe is trimmed), so no other line needs the regexes.
     /// </summary>
-    public static bool MayEndAttribution(string probe, bool loose) =>
+    public static bool MayEndAttribution(ReadOnlySpan<char> probe, bool loose) =>
         probe.Length > 0 && (probe[^1] == ':' || (loose && probe[^1] == '：'));
 
     /// <summary>
     /// Whether a probed line can be <see cref="OriginalMessage"/>: its separators start with "--" and its
     /// "Begin forwarded message:" forms end on ":" (a probe is trimmed), so no other line needs the regex.
     /// </summary>
-    public static bool MayBeOriginalMessage(string probe) =>
+    public static bool MayBeOriginalMessage(ReadOnlySpan<char> probe) =>
         probe.StartsWith("--", StringComparison.Ordinal) || (probe.Length > 0 && probe[^1] == ':');
 
     /// <summary>Whether the line has a colon (ASCII or fullwidth): <see cref="HeaderFrom"/> and <see cref="HeaderSent"/> cannot match without one.</summary>
-    public static bool HasColon(string line) => line.AsSpan().IndexOfAny(':', '：') >= 0;
+    public static bool HasColon(ReadOnlySpan<char> line) => line.IndexOfAny(':', '：') >= 0;
 
     /// <summary>
     /// A date, time or address: what an attribution names and prose rarely does. A decimal digit in
     /// any script (what the regex class \d is) or "@".
     /// </summary>
-    public static bool HasDigitOrAt(string probe)
+    public static bool HasDigitOrAt(ReadOnlySpan<char> probe)
     {
         foreach (var c in probe)
         {

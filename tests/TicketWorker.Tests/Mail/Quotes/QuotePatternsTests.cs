@@ -26,13 +26,13 @@ public class QuotePatternsTests
     {
         var marks = new Regex(@"[\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]", RegexOptions.CultureInvariant);
         foreach (var line in Lines.Append("\u202Bx\u202C\u2066y\u2069"))
-            Assert.That(QuotePatterns.Probe(line), Is.EqualTo(marks.Replace(line, "").Trim()), line);
+            Assert.That(QuotePatterns.Probe(line).ToString(), Is.EqualTo(marks.Replace(line, "").Trim()), line);
     }
 
     [Test]
     public void OnlyALineEndingInAColonCanEndAnAttribution()
     {
-        foreach (var line in Lines.Select(QuotePatterns.Probe))
+        foreach (var line in Lines.Select(l => QuotePatterns.Probe(l).ToString()))
         {
             if (QuotePatterns.IsMatch(QuotePatterns.Attribution(), line))
                 Assert.That(QuotePatterns.MayEndAttribution(line, loose: false), Is.True, line);
