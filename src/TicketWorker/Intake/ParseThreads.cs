@@ -5,8 +5,8 @@ namespace TicketWorker.Intake;
 /// (nice 10 on Linux). The batch writer is intake's serial part and the parsers have slack (they wait for room in the
 /// window more than half of the time), so when both want one of the two cores the writer gets it. Measured on the
 /// 10,000-message backlog, alternated with the parse loops on the thread pool (docs/performance.md, 2026-12-04):
-/// peak RSS 179–185 MB against 184–198 MB, the same speed within this machine's noise (the writer's own time −10 %,
-/// its waits for parsed messages +0.3 s). A thread is started whenever none is idle, so two mailboxes parsing at once
+/// peak RSS 178–187 MB against 191–194 MB in 4 pairs, the same speed within this machine's noise (the writer's own
+/// time −10 %, its waits for parsed messages +0.3 s). A thread is started whenever none is idle, so two mailboxes parsing at once
 /// never wait for each other; one idle for a minute ends.
 /// </summary>
 internal static class ParseThreads

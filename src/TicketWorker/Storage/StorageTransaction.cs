@@ -75,7 +75,7 @@ internal sealed class StorageTransaction : IStorageTransaction
     /// A write of which only the last value counts, such as a counter: the first for <paramref name="key"/> in this
     /// transaction runs at once (it takes the row's lock where the database locks rows, as before), a later one only
     /// replaces the one before it and runs once, just before the commit. A batch of 500 new tickets writes the
-    /// ticket counter twice instead of 500 times. <see cref="TryGetLastWrite"/> gives the value not yet written.
+    /// ticket counter three times instead of 500 (its first number, the second at once, the last at the commit). <see cref="TryGetLastWrite"/> gives the value not yet written.
     /// </summary>
     internal Task WriteLastAsync(string key, object value, Func<CancellationToken, Task> write, CancellationToken cancellationToken)
     {
