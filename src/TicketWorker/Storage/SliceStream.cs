@@ -78,8 +78,15 @@ internal sealed class SliceStream : Stream
 
     // Synchronous on purpose: the segment was just written and sits in the page cache, and MimeKit
     // reads in small pieces; Linux "async" file reads are thread-pool hops that cost more than the copy.
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
+    // MimeKit reads through this overload, 4 KB at a time: the task of the last count is given again when the count is
+    // the same, as MemoryStream does, instead of a new task per read (29 MB of them per 10,000-message backlog).
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        var read = Read(buffer.AsSpan(offset, count));
+        return lastRead is { } last && last.Result == read ? last : lastRead = Task.FromResult(read);
+    }
+
+    private Task<int>? lastRead;
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Read(buffer.Span));

@@ -42,6 +42,37 @@ public class SliceStreamTests
     }
 
     [Test]
+    public async Task ReadsThroughTheTaskOverloadGiveTheSliceWithTheCountOfEachRead()
+    {
+        // MimeKit's way of reading: 4 KB blocks through ReadAsync(byte[], int, int), the last one short, then 0.
+        const int offset = 321;
+        var length = SliceStream.BufferSize + 5000;
+        using var slice = new SliceStream(SliceStream.Open(_path), offset, length);
+
+        var read = new MemoryStream();
+        var block = new byte[4096];
+        var counts = new List<int>();
+        var tasks = new List<Task<int>>();
+        int n;
+        do
+        {
+            var task = slice.ReadAsync(block, 0, block.Length, CancellationToken.None);
+            tasks.Add(task);
+            n = await task;
+            counts.Add(n);
+            read.Write(block, 0, n);
+        }
+        while (n > 0);
+
+        Assert.That(read.ToArray(), Is.EqualTo(_file.AsSpan(offset, length).ToArray()));
+        Assert.That(counts.Sum(), Is.EqualTo(length));
+        Assert.That(counts[^1], Is.Zero);
+        Assert.That(counts.Take(3), Is.All.EqualTo(4096));
+        Assert.That(tasks[1], Is.SameAs(tasks[0]), "a read of the same count gives the same completed task");
+        Assert.That(tasks.Select(t => t.Result), Is.EqualTo(counts), "each task holds its own read's count");
+    }
+
+    [Test]
     public void RandomSeeksAndReadSizesReadWhatTheFileHolds()
     {
         const int offset = 333;

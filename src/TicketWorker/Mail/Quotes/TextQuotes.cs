@@ -28,8 +28,9 @@ internal static class TextQuotes
 
         // Whether the kept lines are the first lines of the text as they are (nothing removed or trimmed on the way).
         var verbatim = true;
-        // The kept lines as (start, length) in the text; an empty one stands for a paragraph break.
-        var kept = new List<(int Start, int Length)>();
+        // The kept lines as (start, length) in the text; an empty one stands for a paragraph break (after a quoted line,
+        // so there are never more entries than lines before the cut).
+        var kept = new List<(int Start, int Length)>(cut);
         for (var i = 0; i < cut; i++)
         {
             if (kinds[i] == Kind.Text)
