@@ -181,13 +181,16 @@ internal static class HtmlText
             if (_lineHasText) _pendingSpace = true;
         }
 
+        // Lines trimmed at their end, runs of blank lines as one, none at the start or the end. Read in place and
+        // written once into a buffer of the right size (a copy per line and two more of the whole text before).
         public string Finish()
         {
-            var lines = _sb.ToString().Split('\n').Select(l => l.TrimEnd());
-            var result = new StringBuilder();
+            var text = _sb.ToString();
+            var result = new StringBuilder(text.Length);
             var blank = 0;
-            foreach (var line in lines)
+            foreach (var range in text.AsSpan().Split('\n'))
             {
+                var line = text.AsSpan(range).TrimEnd();
                 if (line.Length == 0)
                 {
                     if (result.Length > 0 && ++blank == 1) result.Append('\n');
@@ -196,7 +199,9 @@ internal static class HtmlText
                 blank = 0;
                 result.Append(line).Append('\n');
             }
-            return result.ToString().Trim('\n');
+            var end = result.Length;
+            while (end > 0 && result[end - 1] == '\n') end--;
+            return result.ToString(0, end);
         }
 
         private void Emit(ReadOnlySpan<char> run)
