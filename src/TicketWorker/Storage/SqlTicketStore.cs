@@ -71,9 +71,7 @@ public sealed partial class SqlTicketStore : ITicketStore
         if (tx.LastTicketNumber is { } last)
         {
             number = last + 1;
-            // Only the last number of the transaction needs writing: the row is locked until the commit, and nothing reads it before.
-            await tx.WriteLastAsync("counters:ticket_number", number, ct => sql.WriteAsync(transaction, "UPDATE counters SET value = @Value WHERE name = 'ticket_number'", new { Value = number }, ct),
-                cancellationToken).ConfigureAwait(false);
+            await sql.WriteAsync(transaction, "UPDATE counters SET value = @Value WHERE name = 'ticket_number'", new { Value = number }, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -181,19 +179,13 @@ public sealed partial class SqlTicketStore : ITicketStore
 
     /// <inheritdoc/>
     public async Task<long> GetRoundRobinPositionAsync(IStorageTransaction transaction, string team, CancellationToken cancellationToken = default) =>
-        sql.Unwrap(transaction).TryGetLastWrite(RoundRobinKey(team), out var held) ? (long)held!
-            : await sql.ScalarAsync<long?>(transaction, "SELECT position FROM round_robin WHERE team = @Team", new { Team = team }, cancellationToken).ConfigureAwait(false) ?? 0;
+        await sql.ScalarAsync<long?>(transaction, "SELECT position FROM round_robin WHERE team = @Team", new { Team = team }, cancellationToken).ConfigureAwait(false) ?? 0;
 
     /// <inheritdoc/>
-    public Task SetRoundRobinPositionAsync(IStorageTransaction transaction, string team, long position, CancellationToken cancellationToken = default)
-    {
-        // The first write of a team's position in a transaction takes its row lock; later ones only the last, at the commit.
-        var upsert = sql.Statement("upsert-round-robin", static d => d.Upsert("round_robin", ["team"], ["position"], "team", "position"));
-        return sql.Unwrap(transaction).WriteLastAsync(RoundRobinKey(team), position,
-            ct => sql.WriteAsync(transaction, upsert, new { Team = team, Position = position }, ct), cancellationToken);
-    }
-
-    private static string RoundRobinKey(string team) => "round_robin:" + team;
+    public Task SetRoundRobinPositionAsync(IStorageTransaction transaction, string team, long position, CancellationToken cancellationToken = default) =>
+        // The upsert's text built once, not on every new ticket of a round-robin team.
+        sql.WriteAsync(transaction, sql.Statement("upsert-round-robin", static d => d.Upsert("round_robin", ["team"], ["position"], "team", "position")),
+            new { Team = team, Position = position }, cancellationToken);
 
     /// <inheritdoc/>
     public Task RecordAutoReplyAsync(IStorageTransaction transaction, string address, DateTimeOffset at, CancellationToken cancellationToken = default) =>

@@ -67,49 +67,12 @@ internal sealed class StorageTransaction : IStorageTransaction
     /// </summary>
     internal long? LastTicketNumber { get; set; }
 
-    // Writes of which only the last value counts, by key (the ticket counter, a team's round-robin position): null once
-    // the first has run, else the latest one, which runs just before the commit.
-    private Dictionary<string, (object Value, Func<CancellationToken, Task> Write)?>? lastWrites;
-
-    /// <summary>
-    /// A write of which only the last value counts, such as a counter: the first for <paramref name="key"/> in this
-    /// transaction runs at once (it takes the row's lock where the database locks rows, as before), a later one only
-    /// replaces the one before it and runs once, just before the commit. A batch of 500 new tickets writes the
-    /// ticket counter three times instead of 500 (its first number, the second at once, the last at the commit). <see cref="TryGetLastWrite"/> gives the value not yet written.
-    /// </summary>
-    internal Task WriteLastAsync(string key, object value, Func<CancellationToken, Task> write, CancellationToken cancellationToken)
-    {
-        lastWrites ??= new Dictionary<string, (object, Func<CancellationToken, Task>)?>(StringComparer.Ordinal);
-        if (lastWrites.TryAdd(key, null)) return write(cancellationToken);
-        lastWrites[key] = (value, write);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>The value of the write for <paramref name="key"/> held for the commit (<see cref="WriteLastAsync"/>), if any.</summary>
-    internal bool TryGetLastWrite(string key, out object? value)
-    {
-        value = lastWrites?.GetValueOrDefault(key)?.Value;
-        return value is not null;
-    }
-
-    private async Task WriteHeldLastAsync(CancellationToken cancellationToken)
-    {
-        if (lastWrites is null) return;
-        foreach (var (key, write) in lastWrites.ToList())
-        {
-            if (write is not { } pending) continue;
-            lastWrites[key] = null;
-            await pending.Write(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>The reply-token key once read in this transaction (it never changes after the migration made it): read once per batch, not once per message and stage.</summary>
     internal byte[]? ReplyTokenKey { get; set; }
 
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(completed, this);
-        await WriteHeldLastAsync(cancellationToken).ConfigureAwait(false);
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         completed = true;

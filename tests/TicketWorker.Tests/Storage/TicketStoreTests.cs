@@ -492,7 +492,7 @@ public class TicketStoreTests : StorageContractFixture
     }
 
     [Test]
-    public async Task ARoundRobinPositionHeldForTheCommitIsReadBackInTheTransactionAndWrittenOnlyByTheCommit()
+    public async Task ARoundRobinPositionSetInATransactionIsReadBackThereAndKeptOnlyByItsCommit()
     {
         var team = "team-" + Guid.NewGuid().ToString("N");
         var seen = await InTransactionAsync(async tx =>
@@ -505,10 +505,10 @@ public class TicketStoreTests : StorageContractFixture
             }
             return read;
         });
-        Assert.That(seen, Is.EqualTo(new long[] { 1, 2, 3 }), "each position as set, whether written yet or held for the commit");
+        Assert.That(seen, Is.EqualTo(new long[] { 1, 2, 3 }), "each position as set, read back in the same transaction");
         Assert.That(await InTransactionAsync(tx => store.GetRoundRobinPositionAsync(tx, team)), Is.EqualTo(3));
 
-        // Rolled back: neither the first write (run at once) nor the held one stays.
+        // Rolled back: neither of the transaction's positions stays.
         await using (var tx = await Database.BeginAsync())
         {
             await store.SetRoundRobinPositionAsync(tx, team, 7);
