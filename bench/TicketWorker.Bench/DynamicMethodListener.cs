@@ -16,6 +16,7 @@ internal sealed partial class DynamicMethodListener : EventListener
 {
     private const EventKeywords JitKeyword = (EventKeywords)0x10;
     private readonly ConcurrentDictionary<string, int> _dynamic = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _tiers = new(StringComparer.Ordinal);
     private int _jitted;
     private int _dynamicTotal;
 
@@ -33,6 +34,7 @@ internal sealed partial class DynamicMethodListener : EventListener
     {
         if (e.EventName is null || !e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) || e.Payload is null) return;
         Interlocked.Increment(ref _jitted);
+        _tiers.AddOrUpdate(Tier(e), 1, (_, n) => n + 1);
         var ns = Field(e, "MethodNamespace");
         var name = Field(e, "MethodName");
         if (ns != "dynamicClass") return;
@@ -43,6 +45,28 @@ internal sealed partial class DynamicMethodListener : EventListener
     /// <summary>The dynamic methods compiled so far, most frequent first.</summary>
     public IEnumerable<string> Report(int top) =>
         _dynamic.OrderByDescending(p => p.Value).Take(top).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Value,7} {p.Key}"));
+
+    /// <summary>Compilations by optimization tier so far, as "tier count" pairs (most first).</summary>
+    public string Tiers() =>
+        string.Join(", ", _tiers.OrderByDescending(p => p.Value).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}")));
+
+    // The runtime's MethodFlags carry the optimization tier in bits 7-10 (the runtime's OptimizationTier, .NET 7 and later).
+    private static string Tier(EventWrittenEventArgs e)
+    {
+        var index = e.PayloadNames?.IndexOf("MethodFlags") ?? -1;
+        var flags = index >= 0 ? Convert.ToInt64(e.Payload![index], CultureInfo.InvariantCulture) : 0;
+        return ((flags >> 7) & 0xF) switch
+        {
+            1 => "min-opts",
+            2 => "optimized",
+            3 => "tier0",
+            4 => "tier1",
+            5 => "tier1-osr",
+            6 => "tier0-instrumented",
+            7 => "tier1-instrumented",
+            var other => "tier?" + other.ToString(CultureInfo.InvariantCulture),
+        };
+    }
 
     private static string Field(EventWrittenEventArgs e, string name)
     {

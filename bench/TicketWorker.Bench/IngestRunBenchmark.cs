@@ -109,6 +109,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
         if (jit is not null)
         {
             Console.WriteLine($"JIT during intake: {jit.Jitted - jitBefore.Item1} methods, of which {jit.DynamicTotal - jitBefore.Item2} dynamic; dynamic methods by name (whole process):");
+            Console.WriteLine("  by tier (whole process): " + jit.Tiers());
             foreach (var line in jit.Report(25)) Console.WriteLine("  " + line);
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

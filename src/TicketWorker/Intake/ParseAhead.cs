@@ -12,8 +12,13 @@ internal sealed class ParseAhead<T> : IAsyncDisposable
 {
     private readonly Func<int, CancellationToken, Task<T>> prepare;
     private readonly TaskCompletionSource<T>?[] results;
-    private readonly SemaphoreSlim room;
     private readonly CancellationTokenSource stop;
+    private readonly CancellationTokenRegistration wakeOnStop;
+
+    // Room in the window: items the workers may still claim. A worker waits for it blocked, never spinning (SemaphoreSlim
+    // spins and yields first: on two cores that took ~3 % of a backlog's CPU samples from the writer and the JIT).
+    private readonly object gate = new();
+    private int room;
     private readonly Task[] workers;
     private int claimed = -1;
 
@@ -30,8 +35,9 @@ internal sealed class ParseAhead<T> : IAsyncDisposable
         this.prepare = prepare;
         results = new TaskCompletionSource<T>[count];
         for (var i = 0; i < count; i++) results[i] = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        room = new SemaphoreSlim(window);
+        room = window;
         stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wakeOnStop = stop.Token.Register(WakeAll);
         this.workers = new Task[Math.Min(workers, count)];
         for (var w = 0; w < this.workers.Length; w++) this.workers[w] = ParseThreads.Run(Work);
     }
@@ -44,7 +50,28 @@ internal sealed class ParseAhead<T> : IAsyncDisposable
     public void Done(int index)
     {
         results[index] = null;
-        room.Release();
+        lock (gate)
+        {
+            room++;
+            Monitor.Pulse(gate);
+        }
+    }
+
+    /// <summary>Takes room for one item, blocking until there is some; false once stopped.</summary>
+    private bool WaitForRoom()
+    {
+        lock (gate)
+        {
+            while (room == 0 && !stop.IsCancellationRequested) Monitor.Wait(gate);
+            if (stop.IsCancellationRequested) return false;
+            room--;
+            return true;
+        }
+    }
+
+    private void WakeAll()
+    {
+        lock (gate) Monitor.PulseAll(gate);
     }
 
     // On a parse thread, where blocking is how to wait: prepare runs there to its end (its awaits complete at once, as
@@ -53,14 +80,7 @@ internal sealed class ParseAhead<T> : IAsyncDisposable
     {
         while (true)
         {
-            try
-            {
-                room.Wait(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            if (!WaitForRoom()) return;
             var index = Interlocked.Increment(ref claimed);
             if (index >= results.Length) return;
             try
@@ -91,7 +111,7 @@ internal sealed class ParseAhead<T> : IAsyncDisposable
             result.TrySetCanceled();
             _ = result.Task.Exception;
         }
+        await wakeOnStop.DisposeAsync().ConfigureAwait(false);
         stop.Dispose();
-        room.Dispose();
     }
 }
