@@ -46,9 +46,15 @@ internal sealed partial class DynamicMethodListener : EventListener
     public IEnumerable<string> Report(int top) =>
         _dynamic.OrderByDescending(p => p.Value).Take(top).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Value,7} {p.Key}"));
 
-    /// <summary>Compilations by optimization tier so far, as "tier count" pairs (most first).</summary>
+    private Dictionary<string, int> _tiersAtMark = [];
+
+    /// <summary>From now on <see cref="Tiers"/> counts compilations (the intake's, not the start's).</summary>
+    public void MarkTiers() => _tiersAtMark = new Dictionary<string, int>(_tiers, StringComparer.Ordinal);
+
+    /// <summary>Compilations by optimization tier since <see cref="MarkTiers"/>, as "tier count" pairs (most first).</summary>
     public string Tiers() =>
-        string.Join(", ", _tiers.OrderByDescending(p => p.Value).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}")));
+        string.Join(", ", _tiers.Select(p => (p.Key, Count: p.Value - _tiersAtMark.GetValueOrDefault(p.Key))).Where(p => p.Count > 0)
+            .OrderByDescending(p => p.Count).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Count}")));
 
     // The runtime's MethodFlags carry the optimization tier in bits 7-10 (the runtime's OptimizationTier, .NET 7 and later).
     private static string Tier(EventWrittenEventArgs e)

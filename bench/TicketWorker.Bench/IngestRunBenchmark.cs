@@ -58,6 +58,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var pauseBefore = GC.GetTotalPauseDuration();
         var jitBefore = (jit?.Jitted ?? 0, jit?.DynamicTotal ?? 0);
+        jit?.MarkTiers();
         var watch = Stopwatch.StartNew();
         using var peak = new PeakSampler(watch);
         using var client = await ServerConnections.OpenImapAsync(host.Services.GetRequiredService<LoadedSettings>(), mailbox, cancellationToken);
@@ -109,7 +110,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
         if (jit is not null)
         {
             Console.WriteLine($"JIT during intake: {jit.Jitted - jitBefore.Item1} methods, of which {jit.DynamicTotal - jitBefore.Item2} dynamic; dynamic methods by name (whole process):");
-            Console.WriteLine("  by tier (whole process): " + jit.Tiers());
+            Console.WriteLine("  by tier: " + jit.Tiers());
             foreach (var line in jit.Report(25)) Console.WriteLine("  " + line);
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
