@@ -39,19 +39,20 @@ public sealed partial class BusinessCalendar
         {
             var shift = Shift(owner);
             var offset = local - Midnight(owner);
-            if (shift.Exists(i => i.Start <= offset && offset < i.End))
+            if (Array.FindIndex(shift, i => i.Start <= offset && offset < i.End) >= 0)
             {
                 return AtSameTime(OpeningDayAfter(owner, days, start), offset);
             }
 
-            var next = shift.FindIndex(i => i.Start > offset);
+            var next = Array.FindIndex(shift, i => i.Start > offset);
             if (next > 0)
             {
                 return AtSameTime(OpeningDayAfter(owner, days, start), shift[next].Start);
             }
         }
 
-        var first = Shift(date).Exists(i => i.Start > local - Midnight(date)) ? date : OpeningDayAfter(date, 1, start);
+        var sinceMidnight = local - Midnight(date);
+        var first = Array.FindIndex(Shift(date), i => i.Start > sinceMidnight) >= 0 ? date : OpeningDayAfter(date, 1, start);
         return EndOf(OpeningDayAfter(first, days - 1, start));
     }
 
@@ -94,18 +95,26 @@ public sealed partial class BusinessCalendar
 
     private DateTimeOffset EndOf(DateOnly day) => ToLocal(ShiftSpans(day)[^1].End);
 
-    private List<(DateTimeOffset Start, DateTimeOffset End)> ShiftSpans(DateOnly day)
+    // The opening day starting on `day` as instants (worked out once per date).
+    private (DateTimeOffset Start, DateTimeOffset End)[] ShiftSpans(DateOnly day)
     {
-        var midnight = Midnight(day);
-        var spans = Shift(day)
-            .Select(i => (Start: ToInstant(midnight + i.Start), End: ToInstant(midnight + i.End)))
-            .Where(s => s.End > s.Start)
-            .ToList();
-        return spans.Count > 0 ? spans : throw new InvalidOperationException($"{day} is not an opening day of the calendar ({TimeZoneId})");
+        var spans = _shiftSpans.Get(day);
+        return spans.Length > 0 ? spans : throw new InvalidOperationException($"{day} is not an opening day of the calendar ({TimeZoneId})");
     }
 
-    // The opening day starting on `date`, as offsets from its local midnight (a night shift's tail past 24:00).
-    private List<(TimeSpan Start, TimeSpan End)> Shift(DateOnly date)
+    private (DateTimeOffset Start, DateTimeOffset End)[] ComputeShiftSpans(DateOnly day)
+    {
+        var midnight = Midnight(day);
+        return Shift(day)
+            .Select(i => (Start: ToInstant(midnight + i.Start), End: ToInstant(midnight + i.End)))
+            .Where(s => s.End > s.Start)
+            .ToArray();
+    }
+
+    // The opening day starting on `date`, as offsets from its local midnight (a night shift's tail past 24:00); worked out once per date.
+    private (TimeSpan Start, TimeSpan End)[] Shift(DateOnly date) => _shifts.Get(date);
+
+    private (TimeSpan Start, TimeSpan End)[] ComputeShift(DateOnly date)
     {
         var shift = Hours(date).Where(i => !ContinuesPrevious(date, i)).Select(i => (i.Start, i.End)).ToList();
         var following = Hours(date.AddDays(1));
@@ -114,7 +123,7 @@ public sealed partial class BusinessCalendar
             shift.Add((Day + following[0].Start, Day + following[0].End));
         }
 
-        return shift;
+        return [.. shift];
     }
 
     private DailyInterval[] Hours(DateOnly date) => IsHoliday(date) ? [] : _week[(int)date.DayOfWeek];

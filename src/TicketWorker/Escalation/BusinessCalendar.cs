@@ -21,9 +21,11 @@ public sealed partial class BusinessCalendar
     private readonly HashSet<DateOnly> _holidays;
     private readonly YearlyDate[] _yearly;
 
-    // Open spans per local date (OpenSpans); bounded, as a long-running worker meets new dates forever.
-    private const int MaxCachedDates = 4096;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<DateOnly, (DateTimeOffset Start, DateTimeOffset End)[]> _spans = new();
+    // What is worked out per local date, once: open spans (OpenSpans), the opening day starting on it (Shift) and that as
+    // instants (ShiftSpans). Intake places an SLA and a promise on the same few days for every new ticket.
+    private readonly DateCache<(DateTimeOffset Start, DateTimeOffset End)[]> _spans;
+    private readonly DateCache<(TimeSpan Start, TimeSpan End)[]> _shifts;
+    private readonly DateCache<(DateTimeOffset Start, DateTimeOffset End)[]> _shiftSpans;
 
     /// <summary>Builds the calendar; throws <see cref="BusinessCalendarException"/> listing every problem in <paramref name="spec"/>.</summary>
     public BusinessCalendar(BusinessCalendarSpec spec)
@@ -46,6 +48,25 @@ public sealed partial class BusinessCalendar
 
         _holidays = [.. spec.Holidays ?? []];
         _yearly = [.. spec.YearlyHolidays ?? []];
+        _spans = new(ComputeOpenSpans);
+        _shifts = new(ComputeShift);
+        _shiftSpans = new(ComputeShiftSpans);
+    }
+
+    /// <summary>Values per local date, computed once; bounded, as a long-running worker meets new dates forever. The calendar never changes (a reload makes a new one).</summary>
+    private sealed class DateCache<T>(Func<DateOnly, T> compute)
+    {
+        private const int MaxDates = 4096;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<DateOnly, T> _values = new();
+
+        public T Get(DateOnly date)
+        {
+            if (_values.TryGetValue(date, out var value)) return value;
+            value = compute(date);
+            if (_values.Count >= MaxDates) _values.Clear();
+            _values[date] = value;
+            return value;
+        }
     }
 
     /// <summary>The time-zone id as configured (IANA), for stating times to customers.</summary>
@@ -123,7 +144,7 @@ public sealed partial class BusinessCalendar
     /// Whether an opening day starts on the local <paramref name="date"/>: it has hours, is not a holiday, and
     /// its hours are not only the after-midnight part of the previous date's night shift (see <see cref="Add"/>).
     /// </summary>
-    public bool IsBusinessDay(DateOnly date) => Shift(date).Count > 0;
+    public bool IsBusinessDay(DateOnly date) => Shift(date).Length > 0;
 
     /// <summary>Whether business is open at <paramref name="instant"/> (intervals include their start and exclude their end).</summary>
     public bool IsOpen(DateTimeOffset instant)
@@ -217,24 +238,8 @@ public sealed partial class BusinessCalendar
     }
 
     // The date's opening intervals as instants; none on holidays. Intervals a clock change squeezed to nothing are dropped.
-    // Worked out once per date: each boundary asks the time zone three questions, and intake places an SLA and a
-    // promise on the same few days for every new ticket. The calendar never changes (a reload makes a new one).
-    private (DateTimeOffset Start, DateTimeOffset End)[] OpenSpans(DateOnly date)
-    {
-        if (_spans.TryGetValue(date, out var spans))
-        {
-            return spans;
-        }
-
-        spans = ComputeOpenSpans(date);
-        if (_spans.Count >= MaxCachedDates)
-        {
-            _spans.Clear();
-        }
-
-        _spans[date] = spans;
-        return spans;
-    }
+    // Worked out once per date: each boundary asks the time zone three questions.
+    private (DateTimeOffset Start, DateTimeOffset End)[] OpenSpans(DateOnly date) => _spans.Get(date);
 
     private (DateTimeOffset Start, DateTimeOffset End)[] ComputeOpenSpans(DateOnly date)
     {
