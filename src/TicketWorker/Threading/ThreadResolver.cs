@@ -48,7 +48,7 @@ public sealed class ThreadResolver(
         }
 
         // Same sender, same subject, recent activity: Outlook replies without In-Reply-To land here.
-        var normalized = SubjectNormalizer.Normalize(message.Subject, subjectTag.Pattern);
+        var normalized = SubjectNormalizer.Normalize(message.Subject, subjectTag);
         if (sender is not null && normalized.Length > 0 && kind is MessageKind.Customer or MessageKind.List)
         {
             var since = time.GetUtcNow() - fallbackWindow;

@@ -206,7 +206,7 @@ public sealed class TicketWriter(
             var record = new TicketRecord
             {
                 Subject = message.Subject,
-                NormalizedSubject = SubjectNormalizer.Normalize(message.Subject, context.SubjectTag.Pattern),
+                NormalizedSubject = SubjectNormalizer.Normalize(message.Subject, context.SubjectTag),
                 Status = TicketStatus.Open,
                 Priority = routing?.Priority ?? Priorities.Normal,
                 Team = routing?.Team,

@@ -109,7 +109,7 @@ public class SubjectNormalizerTests
     public void RemovesOurSubjectTagWhenGivenItsPattern()
     {
         var tag = new SubjectTag();
-        Assert.That(SubjectNormalizer.Normalize("Re: [#42] Printer broken", tag.Pattern), Is.EqualTo("printer broken"));
+        Assert.That(SubjectNormalizer.Normalize("Re: [#42] Printer broken", tag), Is.EqualTo("printer broken"));
     }
 
     [Test]
