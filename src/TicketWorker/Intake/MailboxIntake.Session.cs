@@ -168,8 +168,8 @@ public sealed partial class MailboxIntake
     private sealed record FetchedBatch(RawMailSegment Segment, List<IngestBatchItem> Items, List<UniqueId> Done, int Start, bool Halted);
 
     /// <summary>
-    /// One UID FETCH of the batch at <paramref name="start"/>; each message's bytes are appended to the batch's
-    /// segment as its literal arrives (large ones spooled to disk by SpoolingImapFolder first). Not cancelled by
+    /// One UID FETCH of the batch at <paramref name="start"/>; each message's bytes are written to the batch's
+    /// segment as its literal arrives (straight into the file with SpoolingImapFolder, else copied from MailKit's stream). Not cancelled by
     /// stopping: it stops taking messages, and what is in hand is finished.
     /// </summary>
     private async Task<FetchedBatch> FetchBatchAsync(ImapFolder folder, List<UniqueId> uids, int start, bool quiet, long historyBelow, CancellationToken stopping)
@@ -179,6 +179,9 @@ public sealed partial class MailboxIntake
         var items = new List<IngestBatchItem>(batch.Count);
         var halted = false;
         var segment = rawStore.BeginSegment();
+        // Each literal is written straight into the segment; AppendAsync then records it.
+        var spooling = folder as SpoolingImapFolder;
+        if (spooling is not null) spooling.LiteralTarget = segment.BeginEntry;
         try
         {
             await folder.GetStreamsAsync(batch, async (_, _, uid, stream, _) =>
@@ -194,6 +197,10 @@ public sealed partial class MailboxIntake
         {
             await segment.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+        finally
+        {
+            if (spooling is not null) spooling.LiteralTarget = null;
         }
         return new FetchedBatch(segment, items, done, start, halted);
     }

@@ -55,6 +55,63 @@ public class RawMailSegmentTests(string mode)
     }
 
     [Test]
+    public async Task AMessageWrittenIntoItsEntryIsStoredAsAppendingItWouldStoreIt()
+    {
+        // The entries are written as MailKit writes a literal: in pieces, sync and async, then rewound to 0.
+        var messages = new[] { "first " + Guid.NewGuid(), "second " + new string('y', 150_000), "third " + Guid.NewGuid() }
+            .Select(Encoding.UTF8.GetBytes).ToArray();
+        var written = new List<(RawMailReference Reference, long FullSize)>();
+        var appended = new List<(RawMailReference Reference, long FullSize)>();
+        await using (var segment = store.BeginSegment())
+        {
+            foreach (var m in messages)
+            {
+                await using var entry = segment.BeginEntry();
+                for (var at = 0; at < m.Length; at += 4096)
+                {
+                    var piece = m.AsMemory(at, Math.Min(4096, m.Length - at));
+                    if (at % 8192 == 0) await entry.WriteAsync(piece);
+                    else entry.Write(piece.Span);
+                }
+                entry.Position = 0;
+                written.Add(await segment.AppendAsync(entry));
+            }
+            await using (var abandoned = segment.BeginEntry()) abandoned.Write("a fetch that failed mid-way"u8);
+            foreach (var m in messages) appended.Add(await segment.AppendAsync(new MemoryStream(m)));
+            await segment.CompleteAsync();
+        }
+
+        for (var i = 0; i < messages.Length; i++)
+        {
+            Assert.That(written[i].FullSize, Is.EqualTo(messages[i].Length));
+            Assert.That(written[i].Reference.Size, Is.EqualTo(appended[i].Reference.Size));
+            if (InDatabase) Assert.That(written[i].Reference, Is.EqualTo(appended[i].Reference), "the same bytes, the same hash");
+            await using var read = await store.OpenAsync(written[i].Reference.Reference);
+            Assert.That(await ReadAllAsync(read), Is.EqualTo(messages[i]));
+        }
+    }
+
+    [Test]
+    public async Task AnEntryKeepsNoMoreThanTheLimitAndCountsTheWholeMessage()
+    {
+        var options = testDatabase!.Options(rawInDatabase: InDatabase);
+        options.MaxMessageSize = 1000;
+        var small = new RawMailStore(new StorageDatabase(options));
+        var message = Encoding.UTF8.GetBytes(new string('z', 2500));
+        await using var segment = small.BeginSegment();
+        await using var entry = segment.BeginEntry();
+        await entry.WriteAsync(message.AsMemory(0, 900));
+        await entry.WriteAsync(message.AsMemory(900));
+
+        var (reference, fullSize) = await segment.AppendAsync(entry);
+        await segment.CompleteAsync();
+
+        Assert.That((reference.Size, fullSize), Is.EqualTo((1000L, 2500L)));
+        await using var read = await small.OpenAsync(reference.Reference);
+        Assert.That(await ReadAllAsync(read), Is.EqualTo(message[..1000]));
+    }
+
+    [Test]
     public async Task ASegmentThatIsNeverCompletedLeavesNothingBehind()
     {
         string path;

@@ -11,9 +11,17 @@ namespace TicketWorker.Mail.Imap;
 /// </summary>
 public sealed class SpoolingImapFolder(ImapFolderConstructorArgs args, SpoolOptions spool) : ImapFolder(args)
 {
+    /// <summary>
+    /// While set, makes the stream each fetched literal is written to (intake: an entry of the batch's raw segment,
+    /// so the bytes go to disk once, not through memory); the caller sets it around one fetch, as IMAP runs one
+    /// command at a time on a connection.
+    /// </summary>
+    public Func<Stream>? LiteralTarget { get; set; }
+
     /// <inheritdoc />
     protected override Stream CreateStream(UniqueId? uid, string section, int offset, int length)
     {
+        if (LiteralTarget is { } target) return target();
         if (length <= spool.Threshold) return new MemoryStream(Math.Max(length, 0));
         Directory.CreateDirectory(spool.Directory);
         var path = Path.Combine(spool.Directory, $"imap-{Guid.NewGuid():N}.spool");
