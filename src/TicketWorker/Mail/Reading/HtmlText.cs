@@ -41,7 +41,16 @@ internal static class HtmlText
     private static HtmlParser? _parser;
 
     /// <summary>Parses an HTML body into a document of its own, with the calling thread's parser.</summary>
-    public static IHtmlDocument Parse(string html) => (_parser ??= new HtmlParser()).ParseDocument(html);
+    public static IHtmlDocument Parse(string html) => (_parser ??= new HtmlParser(Options)).ParseDocument(html);
+
+    // What the text and the quote stages never look at is not built: element positions in the source, comments,
+    // and the text of scripts (a script's content is never text; <style> is walked past as it is).
+    private static readonly HtmlParserOptions Options = new()
+    {
+        DisableElementPositionTracking = true,
+        SkipComments = true,
+        SkipScriptText = true,
+    };
 
     /// <summary>The readable text of a parsed (and possibly edited) document, as <see cref="Convert(string)"/>.</summary>
     public static string Convert(IDocument document)
