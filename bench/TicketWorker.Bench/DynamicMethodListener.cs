@@ -30,8 +30,30 @@ internal sealed partial class DynamicMethodListener : EventListener
             EnableEvents(eventSource, EventLevel.Verbose, JitKeyword);
     }
 
+    private readonly ConcurrentDictionary<long, DateTime> _started = new();
+    private readonly ConcurrentDictionary<string, double> _cost = new(StringComparer.Ordinal);
+
+    public IEnumerable<string> Costliest(int top) =>
+        _cost.OrderByDescending(p => p.Value).Take(top).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Value,8:F1} ms {p.Key}"));
+
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
+        if (e.EventName is not null && e.EventName.StartsWith("MethodJittingStarted", StringComparison.Ordinal) && e.Payload is not null)
+        {
+            var idx = e.PayloadNames!.IndexOf("MethodID");
+            _started[Convert.ToInt64(e.Payload[idx], CultureInfo.InvariantCulture) ^ ((long)e.OSThreadId << 48)] = e.TimeStamp;
+            return;
+        }
+        if (e.EventName is not null && e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) && e.Payload is not null)
+        {
+            var idx = e.PayloadNames!.IndexOf("MethodID");
+            if (_started.TryRemove(Convert.ToInt64(e.Payload[idx], CultureInfo.InvariantCulture) ^ ((long)e.OSThreadId << 48), out var t0))
+            {
+                var key = Tier(e) + " " + Field(e, "MethodNamespace") + "::" + Field(e, "MethodName");
+                _cost.AddOrUpdate(key, (e.TimeStamp - t0).TotalMilliseconds, (_, v) => v + (e.TimeStamp - t0).TotalMilliseconds);
+                _cost.AddOrUpdate("TOTAL " + Tier(e), (e.TimeStamp - t0).TotalMilliseconds, (_, v) => v + (e.TimeStamp - t0).TotalMilliseconds);
+            }
+        }
         if (e.EventName is null || !e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) || e.Payload is null) return;
         Interlocked.Increment(ref _jitted);
         _tiers.AddOrUpdate(Tier(e), 1, (_, n) => n + 1);

@@ -50,7 +50,7 @@ internal static class TextQuotes
         while (true)
         {
             while (kept.Count > 0 && kept[^1].Length == 0) kept.RemoveAt(kept.Count - 1);
-            if (kept.Count == 0 || !QuotePatterns.IsMatch(QuotePatterns.MobileFooter(), QuotePatterns.Probe(normalized.AsSpan(kept[^1].Start, kept[^1].Length)))) break;
+            if (kept.Count == 0 || !QuotePatterns.IsMobileFooter(QuotePatterns.Probe(normalized.AsSpan(kept[^1].Start, kept[^1].Length)))) break;
             kept.RemoveAt(kept.Count - 1);
             hasSignature = true;
             verbatim = false;

@@ -44,4 +44,32 @@ public class QuotePatternsTests
         Assert.That(QuotePatterns.MayEndAttribution("2026 г. в 10:15, Jane <j@x>：", loose: true), Is.True);
         Assert.That(QuotePatterns.MayEndAttribution("call me at 10:15", loose: true), Is.False);
     }
+
+    [Test]
+    public void AMobileFooterIsWhatTheFootersPatternMatchesWhetherOrNotItsFirstWordIsListed()
+    {
+        // IsMobileFooter asks the pattern only for lines that start with a footer's first word: it must never miss one.
+        var lines = new List<string>
+        {
+            "Sent from my iPhone", "SENT WITH Proton Mail", "Get Outlook for Android", "Von meinem iPhone gesendet", "Gesendet mit der WEB.DE Mail App",
+            "Holen Sie sich Outlook für iOS", "Envoyé de mon iPhone", "Obtenir Outlook pour Android", "Enviado desde mi iPhone", "Obtener Outlook para iOS",
+            "Inviato da iPhone", "Verzonden vanaf mijn iPhone", "Отправлено с iPhone", "Скачайте Outlook для Android", "Αποστολή από το iPhone μου",
+            "ΑΠΟΣΤΟΛΉ ΑΠΌ το iPhone", "Λήψη του Outlook για iOS", "ارسال شده از iPhone من", "ارسال‌شده از iPhone", "ارسالشده با Gmail", "فرستاده شده از iPad",
+            "دریافت Outlook برای Android", "Thanks!", "Sentences are kept", "Getting there", "Regards, Ann", "", "Sent", "Sent from",
+        };
+        var random = new Random(5);
+        const string alphabet = "SentGtVoEnvyéIiadmpfr ОтпраевлнсΑποστλήاسلرشدهزفب.:";
+        for (var i = 0; i < 20_000; i++)
+            lines.Add(new string(Enumerable.Range(0, random.Next(0, 30)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray()));
+        foreach (var start in new[] { "Sent ", "Von ", "Envoyé ", "Отправлено ", "Αποστολή ", "ارسال ", "فرستاده " })
+            for (var i = 0; i < 2_000; i++)
+                lines.Add(start + new string(Enumerable.Range(0, random.Next(0, 70)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray()));
+
+        var disagreements = lines.Select(l => QuotePatterns.Probe(l).ToString())
+            .Where(p => QuotePatterns.IsMobileFooter(p) != QuotePatterns.IsMatch(QuotePatterns.MobileFooter(), p)).Take(10).ToList();
+
+        Assert.That(disagreements, Is.Empty);
+        Assert.That(lines.Take(22).Where(l => !QuotePatterns.IsMobileFooter(QuotePatterns.Probe(l))), Is.Empty, "the first 22 lines are footers");
+        Assert.That(lines.Skip(22).Take(7).Where(l => QuotePatterns.IsMobileFooter(QuotePatterns.Probe(l))), Is.Empty, "the next 7 are not");
+    }
 }
