@@ -10,7 +10,8 @@ namespace TicketWorker.Bench;
 /// (Microsoft-Windows-DotNETRuntime, JIT keyword, MethodLoadVerbose): dynamic methods
 /// (<c>DynamicMethod</c>, compiled regexes, <c>Expression.Compile</c>, reflection invoke stubs,
 /// Dapper's readers and parameter writers) by name with the digits and GUIDs taken out, so whoever
-/// makes IL per message shows as one large count. <c>ingest-run --jit-stats</c>.
+/// makes IL per message shows as one large count; and the compilations by tier and the longest of them.
+/// <c>ingest-run --jit-stats</c>.
 /// </summary>
 internal sealed partial class DynamicMethodListener : EventListener
 {
@@ -30,31 +31,34 @@ internal sealed partial class DynamicMethodListener : EventListener
             EnableEvents(eventSource, EventLevel.Verbose, JitKeyword);
     }
 
-    private readonly ConcurrentDictionary<long, DateTime> _started = new();
-    private readonly ConcurrentDictionary<string, double> _cost = new(StringComparer.Ordinal);
+    // When each compilation in progress started, by method and thread; the time spent per method (all its compilations).
+    private readonly ConcurrentDictionary<(long Method, long Thread), DateTime> _compiling = new();
+    private readonly ConcurrentDictionary<string, double> _milliseconds = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The methods whose compilation took longest (whole process; wall time on the compiling thread, so a compilation
+    /// preempted by other threads counts the wait too), with the totals per tier first.
+    /// </summary>
     public IEnumerable<string> Costliest(int top) =>
-        _cost.OrderByDescending(p => p.Value).Take(top).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Value,8:F1} ms {p.Key}"));
+        _milliseconds.OrderByDescending(p => p.Key.StartsWith("all ", StringComparison.Ordinal)).ThenByDescending(p => p.Value).Take(top)
+            .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Value,9:F1} ms  {p.Key}"));
 
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
-        if (e.EventName is not null && e.EventName.StartsWith("MethodJittingStarted", StringComparison.Ordinal) && e.Payload is not null)
+        if (e.EventName is null || e.Payload is null) return;
+        if (e.EventName.StartsWith("MethodJittingStarted", StringComparison.Ordinal))
         {
-            var idx = e.PayloadNames!.IndexOf("MethodID");
-            _started[Convert.ToInt64(e.Payload[idx], CultureInfo.InvariantCulture) ^ ((long)e.OSThreadId << 48)] = e.TimeStamp;
+            _compiling[(MethodId(e), e.OSThreadId)] = e.TimeStamp;
             return;
         }
-        if (e.EventName is not null && e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) && e.Payload is not null)
+        if (e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) && _compiling.TryRemove((MethodId(e), e.OSThreadId), out var started))
         {
-            var idx = e.PayloadNames!.IndexOf("MethodID");
-            if (_started.TryRemove(Convert.ToInt64(e.Payload[idx], CultureInfo.InvariantCulture) ^ ((long)e.OSThreadId << 48), out var t0))
-            {
-                var key = Tier(e) + " " + Field(e, "MethodNamespace") + "::" + Field(e, "MethodName");
-                _cost.AddOrUpdate(key, (e.TimeStamp - t0).TotalMilliseconds, (_, v) => v + (e.TimeStamp - t0).TotalMilliseconds);
-                _cost.AddOrUpdate("TOTAL " + Tier(e), (e.TimeStamp - t0).TotalMilliseconds, (_, v) => v + (e.TimeStamp - t0).TotalMilliseconds);
-            }
+            var milliseconds = (e.TimeStamp - started).TotalMilliseconds;
+            var tier = Tier(e);
+            _milliseconds.AddOrUpdate($"{tier} {Field(e, "MethodNamespace")}::{Field(e, "MethodName")}", milliseconds, (_, total) => total + milliseconds);
+            _milliseconds.AddOrUpdate("all " + tier, milliseconds, (_, total) => total + milliseconds);
         }
-        if (e.EventName is null || !e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) || e.Payload is null) return;
+        if (!e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal)) return;
         Interlocked.Increment(ref _jitted);
         _tiers.AddOrUpdate(Tier(e), 1, (_, n) => n + 1);
         var ns = Field(e, "MethodNamespace");
@@ -95,6 +99,9 @@ internal sealed partial class DynamicMethodListener : EventListener
             var other => "tier?" + other.ToString(CultureInfo.InvariantCulture),
         };
     }
+
+    private static long MethodId(EventWrittenEventArgs e) =>
+        Convert.ToInt64(e.Payload![e.PayloadNames!.IndexOf("MethodID")], CultureInfo.InvariantCulture);
 
     private static string Field(EventWrittenEventArgs e, string name)
     {

@@ -21,7 +21,7 @@ internal sealed class IngestRunBenchmark : IBenchmark
 {
     public string Name => "ingest-run";
 
-    public string Usage => "--provider sqlite|postgres --folder F [--connection C] [--port P] [--smtp-port P] [--jit-stats] [--alloc-stats] [--gc-stats] [--closed-history N] [--rounds N (1): rounds after the first in the same process, compiled code kept, print WARM lines] [--no-compose: skip composing the queued mail after the intake, e.g. under a profiler]  (child of 'ingest')";
+    public string Usage => "--provider sqlite|postgres --folder F [--connection C] [--port P] [--smtp-port P] [--jit-stats: compilations by tier, dynamic methods, the longest compilations] [--alloc-stats] [--gc-stats] [--closed-history N] [--rounds N (1): rounds after the first in the same process, compiled code kept, print WARM lines] [--no-compose: skip composing the queued mail after the intake, e.g. under a profiler]  (child of 'ingest')";
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -115,7 +115,8 @@ internal sealed class IngestRunBenchmark : IBenchmark
             Console.WriteLine($"JIT during intake: {jit.Jitted - jitBefore.Item1} methods, of which {jit.DynamicTotal - jitBefore.Item2} dynamic; dynamic methods by name (whole process):");
             Console.WriteLine("  by tier: " + jit.Tiers());
             foreach (var line in jit.Report(25)) Console.WriteLine("  " + line);
-            foreach (var line in jit.Costliest(40)) Console.WriteLine("COST " + line);
+            Console.WriteLine("  the longest compilations (whole process; wall time on the compiling thread, tier totals first):");
+            foreach (var line in jit.Costliest(30)) Console.WriteLine("  " + line);
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label} {processed} {watch.Elapsed.TotalSeconds:F3} peak RSS {PeakRssMb():F0} MB (at start {rssBefore:F0} MB); {tickets} tickets, {stored} messages, {ignored} ignored, {quarantined} quarantined, {outbox} outbox rows; CPU {cpu:F1} s ({cpu / watch.Elapsed.TotalSeconds:P0} of one core), GC {gcs.Item1}/{gcs.Item2}/{gcs.Item3} (gen0/1/2) paused {pause:F2} s, {(GCSettings.IsServerGC ? "server" : "workstation")} GC{(GCSettings.LatencyMode == GCLatencyMode.Batch ? " (not concurrent)" : "")}{(failures > 0 ? $", {failures} batch(es) retried" : "")}"));
