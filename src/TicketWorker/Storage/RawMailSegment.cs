@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace TicketWorker.Storage;
@@ -52,34 +51,13 @@ public sealed class RawMailSegment : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(content);
         if (content is EntryWriter writer && writer.Segment == this) return writer.Finish();
-        var output = file ?? throw new InvalidOperationException("The segment is complete.");
-        if (writing is not null) throw new InvalidOperationException("An entry is being written.");
-        // Only raw mail in the database is addressed by its hash; a segment entry is addressed by its offset.
-        using var sha = inDatabase ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var offset = output.Position;
-        long kept = 0, full = 0;
-        try
-        {
-            int read;
-            while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                full += read;
-                var take = (int)Math.Min(read, maxMessageSize - kept);
-                if (take <= 0) continue;
-                sha?.AppendData(buffer, 0, take);
-                await output.WriteAsync(buffer.AsMemory(0, take), cancellationToken).ConfigureAwait(false);
-                kept += take;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        return (Record(sha, offset, kept), full);
+        // Any other stream is copied through an entry: one place keeps MaxMessageSize and hashes what is kept.
+        await using var entry = (EntryWriter)BeginEntry();
+        await content.CopyToAsync(entry, BufferSize, cancellationToken).ConfigureAwait(false);
+        return entry.Finish();
     }
 
+    // Only raw mail in the database is addressed by its hash; a segment entry is addressed by its offset.
     private RawMailReference Record(IncrementalHash? sha, long offset, long kept)
     {
         var hash = sha is null ? null : Convert.ToHexStringLower(sha.GetHashAndReset());
