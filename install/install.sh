@@ -70,7 +70,7 @@ elif [ $publish -eq 1 ]; then
   command -v dotnet >/dev/null || die "the .NET SDK is needed to publish (or pass --prebuilt DIR)"
   stage="$(mktemp -d)"
   trap 'rm -rf "$stage"' EXIT
-  log "publishing (self-contained linux-x64) ..."
+  log "publishing (self-contained linux-x64, ReadyToRun) ..."
   dotnet publish "$repo/src/TicketWorker" -c Release -r linux-x64 --self-contained true \
     -o "$stage" --nologo -v q -clp:NoSummary >&2
 else
