@@ -31,6 +31,18 @@ public sealed partial class IngestPipeline(
     /// <summary>Messages whose Message-IDs and senders are asked at once where a statement is a round trip (PostgreSQL, SQL Server).</summary>
     private const int LookAheadGroup = 12;
 
+    /// <summary>
+    /// Messages of at least this size are parsed from the start of their batch (<see cref="ParseAhead{T}"/>'s early items),
+    /// at most <see cref="EarlyParseCount"/> per batch, the largest. In the window a message's parse starts only a few
+    /// messages before the writer needs it, and a 50 MB message takes ~0.1 s (its attachment is read once, for its size):
+    /// the writer waited 94–104 ms for the backlog's 50 MB message, 37–69 ms in 3 of 4 rounds with this, under 20 ms with the
+    /// attachment's size counted faster too (LenientBase64.Count; docs/performance.md, 2026-12-04 evening).
+    /// Parsed early, a message is held outside the window until written: its attachments stay on disk, its texts in memory.
+    /// </summary>
+    private const long EarlyParseBytes = 1 << 20;
+
+    private const int EarlyParseCount = 4;
+
     /// <summary>Retries of one batch beyond one per message (each retry quarantines the message that broke the transaction, or sees a concurrent duplicate).</summary>
     private const int ExtraBatchAttempts = 3;
 
@@ -132,6 +144,16 @@ public sealed partial class IngestPipeline(
         }
     }
 
+    /// <summary>The batch's messages to parse early (<see cref="EarlyParseBytes"/>), in batch order.</summary>
+    private static List<int>? Largest(IReadOnlyList<IngestBatchItem> items)
+    {
+        List<int>? large = null;
+        for (var i = 0; i < items.Count; i++)
+            if (items[i].Raw.Size >= EarlyParseBytes) (large ??= []).Add(i);
+        if (large is null || large.Count <= EarlyParseCount) return large;
+        return large.OrderByDescending(i => items[i].Raw.Size).Take(EarlyParseCount).Order().ToList();
+    }
+
     /// <summary>What parsing made of one message: ready to write, or the reason to quarantine it.</summary>
     /// <param name="Milliseconds">Time spent reading and classifying it (the per-message log line adds the write).</param>
     private sealed record Prepared(InboundMessage? Inbound, string? Failure, double Milliseconds = 0);
@@ -155,7 +177,7 @@ public sealed partial class IngestPipeline(
                 // Parsing (on every core) runs ahead of the writer in a sliding window, so parsing and the database overlap.
                 await using var ahead = new ParseAhead<Prepared>(items.Count, Environment.ProcessorCount, ParseWindow,
                     (index, ct) => failed.TryGetValue(index, out var reason) ? Task.FromResult(new Prepared(null, reason)) : prepare(index, ct),
-                    cancellationToken);
+                    cancellationToken, early: Largest(items));
                 for (var i = 0; i < items.Count; i++)
                 {
                     current = i;

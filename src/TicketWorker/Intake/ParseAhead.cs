@@ -6,7 +6,9 @@ namespace TicketWorker.Intake;
 /// (<see cref="Done"/>), so the prepared items held in memory stay bounded. Unlike parsing a fixed chunk
 /// ahead and then waiting for the consumer, a worker starts the next item as soon as there is room: neither
 /// side waits for the slowest item of a chunk (intake, 2026-12-04: two cores ~139 % busy with chunks). The workers
-/// run on <see cref="ParseThreads"/>, below the consumer's priority.
+/// run on <see cref="ParseThreads"/>, below the consumer's priority. Items named <c>early</c> (intake: the largest
+/// messages) are prepared from the start by a worker of their own, outside the window, so that the consumer does not wait
+/// for a long parse when it gets there: in the window a worker starts an item only a few items before the consumer needs it.
 /// </summary>
 internal sealed class ParseAhead<T> : IAsyncDisposable
 {
@@ -22,12 +24,18 @@ internal sealed class ParseAhead<T> : IAsyncDisposable
     private readonly Task[] workers;
     private int claimed = -1;
 
+    // Items prepared by the early worker; a window worker that claims one leaves it (the room it took is given back
+    // with the item, by Done).
+    private readonly bool[]? early;
+
     /// <param name="count">Items, prepared as 0 … count-1.</param>
     /// <param name="workers">Items prepared at once.</param>
     /// <param name="window">Items claimed and not yet given back, at most.</param>
     /// <param name="prepare">Prepares item i; its exception is the one <see cref="TakeAsync"/> throws for i.</param>
     /// <param name="cancellationToken">Stops the workers (as does disposing).</param>
-    public ParseAhead(int count, int workers, int window, Func<int, CancellationToken, Task<T>> prepare, CancellationToken cancellationToken)
+    /// <param name="early">Items prepared at once, in this order, by one more worker, whatever the window (few, and large).</param>
+    public ParseAhead(int count, int workers, int window, Func<int, CancellationToken, Task<T>> prepare, CancellationToken cancellationToken,
+        IReadOnlyList<int>? early = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
@@ -38,8 +46,16 @@ internal sealed class ParseAhead<T> : IAsyncDisposable
         room = window;
         stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wakeOnStop = stop.Token.Register(WakeAll);
-        this.workers = new Task[Math.Min(workers, count)];
-        for (var w = 0; w < this.workers.Length; w++) this.workers[w] = ParseThreads.Run(Work);
+        var inWindow = Math.Min(workers, count);
+        var first = early?.Where(i => i >= 0 && i < count).Distinct().ToList() ?? [];
+        this.workers = new Task[inWindow + (first.Count > 0 ? 1 : 0)];
+        if (first.Count > 0)
+        {
+            this.early = new bool[count];
+            foreach (var i in first) this.early[i] = true;
+            this.workers[inWindow] = ParseThreads.Run(() => WorkEarly(first));
+        }
+        for (var w = 0; w < inWindow; w++) this.workers[w] = ParseThreads.Run(Work);
     }
 
     /// <summary>Item <paramref name="index"/> once prepared (or its exception). Every item taken is given back with <see cref="Done"/>.</summary>
@@ -83,20 +99,36 @@ internal sealed class ParseAhead<T> : IAsyncDisposable
             if (!WaitForRoom()) return;
             var index = Interlocked.Increment(ref claimed);
             if (index >= results.Length) return;
-            try
-            {
-                results[index]!.TrySetResult(prepare(index, stop.Token).GetAwaiter().GetResult());
-            }
-            catch (OperationCanceledException e) when (stop.IsCancellationRequested)
-            {
-                results[index]!.TrySetCanceled(e.CancellationToken);
-                return;
-            }
-            catch (Exception e)
-            {
-                results[index]!.TrySetException(e);
-            }
+            if (early?[index] == true) continue;
+            if (!Prepare(index)) return;
         }
+    }
+
+    private void WorkEarly(List<int> items)
+    {
+        foreach (var index in items)
+        {
+            if (stop.IsCancellationRequested || !Prepare(index)) return;
+        }
+    }
+
+    /// <summary>Prepares item <paramref name="index"/> into its result; false once stopped.</summary>
+    private bool Prepare(int index)
+    {
+        try
+        {
+            results[index]!.TrySetResult(prepare(index, stop.Token).GetAwaiter().GetResult());
+        }
+        catch (OperationCanceledException e) when (stop.IsCancellationRequested)
+        {
+            results[index]!.TrySetCanceled(e.CancellationToken);
+            return false;
+        }
+        catch (Exception e)
+        {
+            results[index]!.TrySetException(e);
+        }
+        return true;
     }
 
     /// <summary>Stops the workers and waits for the items they are preparing (nothing runs past the batch).</summary>

@@ -45,6 +45,32 @@ public class ParseAheadTests
     }
 
     [Test]
+    public async Task EarlyItemsArePreparedBeforeTheWindowReachesThem()
+    {
+        var prepared = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        await using var ahead = new ParseAhead<int>(50, workers: 1, window: 2, (i, _) =>
+        {
+            prepared.Enqueue(i);
+            return Task.FromResult(i * 10);
+        }, CancellationToken.None, early: [40, 30]);
+
+        // Nothing given back: the window stops at items 0 and 1, the early ones are prepared all the same.
+        await WaitUntilAsync(() => prepared.Count == 4);
+        await Task.Delay(50);
+        Assert.That(prepared.Order(), Is.EqualTo(new[] { 0, 1, 30, 40 }));
+        Assert.That(prepared.Where(i => i >= 30), Is.EqualTo(new[] { 40, 30 }), "in the order given");
+
+        // Taken in order, each item once: the window skips the early ones and its bound still holds.
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.That(await ahead.TakeAsync(i), Is.EqualTo(i * 10));
+            ahead.Done(i);
+        }
+        Assert.That(prepared.Count, Is.EqualTo(50));
+        Assert.That(prepared.Distinct().Count(), Is.EqualTo(50));
+    }
+
+    [Test]
     public async Task PreparesNoMoreItemsAtOnceThanThereAreWorkers()
     {
         var running = 0;
