@@ -56,23 +56,30 @@ internal sealed class LenientBase64
     /// <summary>The decoded size of a chunk without decoding it; call with the whole input in order, then <see cref="CountFlush"/>.</summary>
     public long Count(ReadOnlySpan<byte> input)
     {
+        // Runs of alphabet characters (a line of base64) are counted whole, found by a vectorized search: a 50 MB
+        // attachment's size is counted when its message is read.
         long n = 0;
-        foreach (var c in input)
+        while (!input.IsEmpty)
         {
-            if (c == '=')
+            var run = input.IndexOfAnyExcept(Alphabet);
+            if (run < 0) run = input.Length;
+            if (run > 0)
             {
-                n += CountFlush();
+                var sextets = _count + run;
+                n += sextets / 4 * 3L;
+                _count = sextets % 4;
+                input = input[run..];
                 continue;
             }
-            if (Map[c] < 0) continue;
-            if (++_count == 4)
-            {
-                n += 3;
-                _count = 0;
-            }
+            if (input[0] == '=') n += CountFlush();
+            input = input[1..];
         }
         return n;
     }
+
+    private static ReadOnlySpan<byte> AlphabetBytes => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"u8;
+
+    private static readonly System.Buffers.SearchValues<byte> Alphabet = System.Buffers.SearchValues.Create(AlphabetBytes);
 
     public int CountFlush()
     {
@@ -86,8 +93,7 @@ internal sealed class LenientBase64
     {
         var map = new sbyte[256];
         Array.Fill(map, (sbyte)-1);
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        for (var i = 0; i < alphabet.Length; i++) map[alphabet[i]] = (sbyte)i;
+        for (var i = 0; i < AlphabetBytes.Length; i++) map[AlphabetBytes[i]] = (sbyte)i;
         return map;
     }
 }
