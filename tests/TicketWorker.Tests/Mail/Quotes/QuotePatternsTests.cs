@@ -22,6 +22,19 @@ public class QuotePatternsTests
     }
 
     [Test]
+    public void HasDigitOrAtAgreesWithCharIsDigitOnEveryCharacter()
+    {
+        // Each UTF-16 unit alone and inside prose (Persian and Chinese words around it).
+        for (var c = char.MinValue; ; c++)
+        {
+            var expected = c == '@' || char.IsDigit(c);
+            Assert.That(QuotePatterns.HasDigitOrAt([c]), Is.EqualTo(expected), $"U+{(int)c:X4}");
+            Assert.That(QuotePatterns.HasDigitOrAt("سفارش هنوز " + c + " 订单还没有到"), Is.EqualTo(expected), $"U+{(int)c:X4} in prose");
+            if (c == char.MaxValue) break;
+        }
+    }
+
+    [Test]
     public void ProbeRemovesBidiMarksAndTrimsAsTheRegexDid()
     {
         var marks = new Regex(@"[\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]", RegexOptions.CultureInvariant);
