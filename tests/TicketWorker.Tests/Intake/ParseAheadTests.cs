@@ -60,7 +60,7 @@ public class ParseAheadTests
         Assert.That(prepared.Order(), Is.EqualTo(new[] { 0, 1, 30, 40 }));
         Assert.That(prepared.Where(i => i >= 30), Is.EqualTo(new[] { 40, 30 }), "in the order given");
 
-        // Taken in order, each item once: the window skips the early ones and its bound still holds.
+        // Taken in order, each item prepared once: the window skips the early ones.
         for (var i = 0; i < 50; i++)
         {
             Assert.That(await ahead.TakeAsync(i), Is.EqualTo(i * 10));
