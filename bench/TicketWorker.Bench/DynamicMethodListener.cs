@@ -37,10 +37,11 @@ internal sealed partial class DynamicMethodListener : EventListener
 
     /// <summary>
     /// The methods whose compilation took longest (whole process; wall time on the compiling thread, so a compilation
-    /// preempted by other threads counts the wait too), with the totals per tier first.
+    /// preempted by other threads counts the wait too), with the totals per tier first. A snapshot (ToArray): the JIT's
+    /// events keep arriving while this reports, and sorting the live dictionary threw ArgumentException.
     /// </summary>
     public IEnumerable<string> Costliest(int top) =>
-        _milliseconds.OrderByDescending(p => p.Key.StartsWith("all ", StringComparison.Ordinal)).ThenByDescending(p => p.Value).Take(top)
+        _milliseconds.ToArray().OrderByDescending(p => p.Key.StartsWith("all ", StringComparison.Ordinal)).ThenByDescending(p => p.Value).Take(top)
             .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Value,9:F1} ms  {p.Key}"));
 
     protected override void OnEventWritten(EventWrittenEventArgs e)
@@ -70,7 +71,7 @@ internal sealed partial class DynamicMethodListener : EventListener
 
     /// <summary>The dynamic methods compiled so far, most frequent first.</summary>
     public IEnumerable<string> Report(int top) =>
-        _dynamic.OrderByDescending(p => p.Value).Take(top).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Value,7} {p.Key}"));
+        _dynamic.ToArray().OrderByDescending(p => p.Value).Take(top).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Value,7} {p.Key}"));
 
     private Dictionary<string, int> _tiersAtMark = [];
 
